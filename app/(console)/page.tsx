@@ -1,0 +1,33 @@
+"use client";
+import { useLive } from "@/components/live-store";
+import { ClusterSummary } from "@/components/dashboard/cluster-summary";
+import { NodeGrid } from "@/components/nodes/node-grid";
+import { ResourceTree } from "@/components/resources/resource-tree";
+import { ConstraintList } from "@/components/constraints/constraint-list";
+import { FailedActions } from "@/components/failures/failed-actions";
+import { Card } from "@/components/ui/card";
+import { Loading, PageTitle } from "@/components/ui/loading";
+
+export default function DashboardPage() {
+  const { doc } = useLive();
+  if (!doc) return <Loading />;
+  const { state, cib } = doc;
+  return (
+    <div className="space-y-5" data-testid="dashboard">
+      <PageTitle sub="Live: every change in the cluster shows here as it happens.">Dashboard</PageTitle>
+      <ClusterSummary state={state} />
+      <NodeGrid state={state} />
+      <Card title={`Failed actions (${state.failedActions.length})`} testId="failed-actions-card">
+        <FailedActions failed={state.failedActions} failCounts={state.failCounts} />
+      </Card>
+      <div className="grid grid-cols-1 gap-5 xl:grid-cols-5">
+        <Card title="Resources" className="xl:col-span-3" testId="resources-card">
+          <ResourceTree resources={state.resources} />
+        </Card>
+        <Card title="Constraints" className="xl:col-span-2" testId="constraints-card">
+          <ConstraintList constraints={cib.configuration.constraints} />
+        </Card>
+      </div>
+    </div>
+  );
+}

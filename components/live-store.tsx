@@ -1,0 +1,163 @@
+"use client";
+// One live store per browser tab, fed by the WebSocket at /ws: a snapshot on
+// connect, then versioned patches. Every view reads from here; nothing polls.
+// On a version gap the client asks for a resync; when the socket drops it
+// reconnects with backoff and the server sends a fresh snapshot.
+
+import { createContext, useContext, useEffect, useState, useSyncExternalStore } from "react";
+import { initialView, receive, type LiveView } from "./live-core";
+import { CHANGE_ROLE, SessionResponseSchema, WsServerMessageSchema, type ChangeOp } from "../server/api/contract";
+import { setCsrfToken } from "./api";
+
+const CLOSE_UNAUTHORIZED = 4401;
+const CLOSE_FORBIDDEN = 4403;
+
+export class LiveClient {
+  private view: LiveView = initialView;
+  private listeners = new Set<() => void>();
+  private ws: WebSocket | null = null;
+  private retryMs = 250;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+  private everOpened = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly onSignedOut: () => void,
+  ) {}
+
+  getView = (): LiveView => this.view;
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  private set(view: LiveView) {
+    if (view === this.view) return;
+    this.view = view;
+    for (const fn of this.listeners) fn();
+  }
+
+  start() {
+    this.stopped = false;
+    this.connect();
+    window.addEventListener("online", this.reconnectNow);
+  }
+
+  stop() {
+    this.stopped = true;
+    window.removeEventListener("online", this.reconnectNow);
+    if (this.timer) clearTimeout(this.timer);
+    this.ws?.close(1000);
+    this.ws = null;
+  }
+
+  private reconnectNow = () => {
+    if (this.stopped || (this.ws && this.ws.readyState <= WebSocket.OPEN)) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.retryMs = 250;
+    this.connect();
+  };
+
+  private connect() {
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    ws.onopen = () => {
+      this.everOpened = true;
+      this.retryMs = 250;
+    };
+    ws.onmessage = (e) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(String(e.data));
+      } catch {
+        return;
+      }
+      const parsed = WsServerMessageSchema.safeParse(raw);
+      if (!parsed.success) {
+        // Never render a document we could not check; get a fresh one instead.
+        const issue = parsed.error.issues[0];
+        this.set({ ...this.view, problem: `The controller sent an update this console cannot read (${issue?.path.join(".") || "message"}: ${issue?.message}). Reload the page; if it persists, the console and controller versions differ.` });
+        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "resync" }));
+        return;
+      }
+      const step = receive(this.view, parsed.data);
+      this.set(step.view);
+      if (step.resync && ws.readyState === WebSocket.OPEN) {
+        ws.send(JSON.stringify({ type: "resync" }));
+      }
+    };
+    ws.onclose = (e) => {
+      if (this.ws !== ws || this.stopped) return;
+      this.ws = null;
+      if (e.code === CLOSE_UNAUTHORIZED || e.code === CLOSE_FORBIDDEN) return this.signedOut();
+      this.set({ ...this.view, connection: "reconnecting" });
+      // A refused upgrade looks like any other drop; ask the API whether the session is still valid.
+      if (!this.everOpened || e.code === 1008) void this.checkSession();
+      this.timer = setTimeout(() => this.connect(), this.retryMs + Math.random() * 200);
+      this.retryMs = Math.min(this.retryMs * 2, 5000);
+    };
+  }
+
+  /** Who we are and the CSRF token for changes; a 401 means the session is gone. */
+  async checkSession() {
+    try {
+      const res = await fetch("/api/session", { credentials: "same-origin", cache: "no-store" });
+      if (res.status === 401) return this.signedOut();
+      if (!res.ok) return;
+      const s = SessionResponseSchema.safeParse(await res.json());
+      if (!s.success) return;
+      setCsrfToken(s.data.csrfToken);
+      this.set({ ...this.view, user: s.data.user, role: s.data.role });
+    } catch {
+      /* controller unreachable: keep retrying the socket */
+    }
+  }
+
+  private signedOut() {
+    if (this.timer) clearTimeout(this.timer);
+    this.stopped = true;
+    this.set({ ...this.view, connection: "signed-out" });
+    this.onSignedOut();
+  }
+}
+
+const LiveContext = createContext<LiveClient | null>(null);
+
+export function LiveStoreProvider({ children, token }: { children: React.ReactNode; token?: string }) {
+  const [client, setClient] = useState<LiveClient | null>(null);
+  useEffect(() => {
+    const proto = location.protocol === "https:" ? "wss:" : "ws:";
+    const q = token ? `?token=${encodeURIComponent(token)}` : "";
+    const c = new LiveClient(`${proto}//${location.host}/ws${q}`, () => {
+      if (!token) location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    });
+    setClient(c);
+    if (!token) void c.checkSession();
+    c.start();
+    return () => c.stop();
+  }, [token]);
+  return <LiveContext.Provider value={client}>{children}</LiveContext.Provider>;
+}
+
+const noop = () => () => {};
+const initial = () => initialView;
+
+/** The whole live view; a new object only when something changed. */
+export function useLive(): LiveView {
+  const client = useContext(LiveContext);
+  return useSyncExternalStore(client?.subscribe ?? noop, client?.getView ?? initial, initial);
+}
+
+/** The cluster state, or null while the first snapshot is on its way. */
+export function useClusterState() {
+  return useLive().doc?.state ?? null;
+}
+
+/** Whether the signed-in user's role may make this change (the server checks again). */
+export function useCan(op: ChangeOp): boolean {
+  const role = useLive().role;
+  if (!role || role === "read-only") return false;
+  return CHANGE_ROLE[op] === "operator" || role === "admin";
+}
