@@ -1,0 +1,63 @@
+// Playwright runs the console tests in Debian's Chromium against the real
+// Vigil server (server.ts, production build) on the embedded demo cluster,
+// with a fresh state directory so every run starts from a first start.
+import { defineConfig } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const port = Number(process.env.VIGIL_E2E_PORT ?? 3224);
+// Workers inherit the runner's environment, so the directory is made once.
+process.env.VIGIL_E2E_STATE_DIR ??= mkdtempSync(path.join(tmpdir(), "vigil-e2e-"));
+const stateDir = process.env.VIGIL_E2E_STATE_DIR;
+export const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "**/*.spec.ts",
+  outputDir: "test-results",
+  reporter: "list",
+  // One demo cluster is shared by all tests; they change it, so one at a time.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 60_000,
+  expect: { timeout: 5_000 },
+  retries: 0,
+  globalTeardown: "./e2e/console/global-teardown.ts",
+  use: {
+    baseURL,
+    headless: true,
+    viewport: { width: 1400, height: 1000 },
+    screenshot: "only-on-failure",
+    trace: "off",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+      ],
+    },
+  },
+  webServer: {
+    // `npm test` builds before Playwright; a bare `npx playwright test` builds if there is no build yet.
+    command: "test -f .next/BUILD_ID || npx next build; exec node --import tsx server.ts",
+    url: `${baseURL}/login`,
+    env: {
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      VIGIL_STATE_DIR: stateDir,
+      VIGIL_PORT: String(port),
+      VIGIL_HOST: "127.0.0.1",
+      VIGIL_BIND: "127.0.0.1",
+    },
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});
