@@ -48,7 +48,9 @@ export interface ResourceView {
   children: ResourceView[];
   /** primitives: where it is active and in which role (more than one entry = multiply active) */
   active: ActiveInstance[];
-  /** configured target-role (undefined = default Started) */
+  /** configured target-role (undefined = default Started); the effective value: the resource's
+   *  own meta attribute, else inherited from its group/clone, else rsc_defaults (crm_mon prints
+   *  "(disabled)" from it) */
   targetRole?: string;
   managed: boolean;
   /** blocked from further action due to failure */
@@ -62,6 +64,15 @@ export interface ResourceView {
   /** the clone instance's or primitive's preferred node when stopped, if any (for display of pending) */
   pendingTask?: string;
   description?: string;
+  /** a failed operation was ignored (on-fail=ignore): crm_mon flags it "(failure ignored)" */
+  failureIgnored?: boolean;
+  /** clones: the child element's id ("Clone Set: clone [child]"); default: first instance id without ":N" */
+  childId?: string;
+  /** clones: clone-max (default: number of non-orphan instances) */
+  cloneMax?: number;
+  /** clones: node unames where any instance has operation history (crm_mon's "Stopped: [ ... ]" list
+   *  in asymmetric clusters, where Pacemaker lists known nodes instead of all nodes) */
+  knownOn?: string[];
 }
 
 export interface FailedAction {
