@@ -3,8 +3,8 @@ import type { Cib } from "./types";
 
 /** Schema written into new CIBs; Pacemaker 2.1.5's newest. */
 export const DEFAULT_VALIDATE_WITH = "pacemaker-3.9";
-/** Feature set of Pacemaker 2.1.5, whose tools are the compatibility yardstick. */
-export const DEFAULT_CRM_FEATURE_SET = "3.16.2";
+/** Feature set of Pacemaker 2.1.5 (3.16.1; its tools reject updates from a newer one), whose tools are the compatibility yardstick. */
+export const DEFAULT_CRM_FEATURE_SET = "3.16.1";
 
 export function emptyCib(): Cib {
   return {

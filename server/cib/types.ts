@@ -18,6 +18,8 @@ export interface NvPair {
   id: string;
   name: string;
   value?: string; // absent value is legal in Pacemaker (an nvpair that unsets)
+  /** id-ref form: <nvpair id-ref="..."/> (id is then "" unless the element also had one) */
+  idRef?: string;
   extraAttrs?: ExtraAttrs;
 }
 
@@ -77,6 +79,7 @@ export interface Rule {
   idRef?: string;
   expressions: (Expression | DateExpression | RscOpExpression | Rule)[];
   extraAttrs?: ExtraAttrs;
+  unknown?: RawXml[];
 }
 
 export interface Operation {
@@ -114,6 +117,8 @@ export interface Primitive extends ResourceCommon {
   template?: string; // unsupported: the scheduler refuses it
   utilization: NvSet[];
   operations: Operation[];
+  /** attributes of the <operations> element itself (e.g. its id), when it had any */
+  operationsAttrs?: ExtraAttrs;
 }
 
 export interface Group extends ResourceCommon {
@@ -150,6 +155,7 @@ export interface ResourceSet {
   score?: string;
   kind?: string;
   extraAttrs?: ExtraAttrs;
+  unknown?: RawXml[];
 }
 
 export interface LocationConstraint {
@@ -164,6 +170,7 @@ export interface LocationConstraint {
   rules: Rule[];
   sets: ResourceSet[];
   extraAttrs?: ExtraAttrs;
+  unknown?: RawXml[];
 }
 
 export interface ColocationConstraint {
@@ -178,6 +185,7 @@ export interface ColocationConstraint {
   influence?: string;
   sets: ResourceSet[];
   extraAttrs?: ExtraAttrs;
+  unknown?: RawXml[];
 }
 
 export interface OrderConstraint {
@@ -192,6 +200,7 @@ export interface OrderConstraint {
   symmetrical?: string;
   sets: ResourceSet[];
   extraAttrs?: ExtraAttrs;
+  unknown?: RawXml[];
 }
 
 /** rsc_ticket and anything else: kept raw; the scheduler rejects tickets. */
@@ -261,6 +270,7 @@ export interface LrmResource {
   container?: string;
   ops: LrmRscOp[];
   extraAttrs?: ExtraAttrs;
+  unknown?: RawXml[];
 }
 
 export interface NodeState {
@@ -274,6 +284,8 @@ export interface NodeState {
   ha?: string;
   /** transient_attributes -> instance_attributes */
   transientAttributes: NvSet[];
+  /** id of the <transient_attributes> element (usually the node id); absent means no such element */
+  transientId?: string;
   lrmResources: LrmResource[];
   /** lrm element id (usually equals node id); absent means no <lrm> element */
   lrmId?: string;
@@ -287,4 +299,6 @@ export interface Cib {
   attrs: Record<string, string>;
   configuration: Configuration;
   status: NodeState[];
+  /** unknown children of <cib> (besides configuration and status), kept raw */
+  unknown?: RawXml[];
 }

@@ -1,0 +1,1164 @@
+// Pacemaker CIB XML <-> typed model. Import keeps every attribute and element it
+// does not model (extraAttrs / unknown / raw) so that export gives back what came in;
+// export writes XML that Pacemaker 2.1's tools (crm_simulate, crm_verify) accept.
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { CibError } from "./errors";
+import type {
+  Cib,
+  CibNode,
+  Clone,
+  ColocationConstraint,
+  Configuration,
+  Constraint,
+  DateExpression,
+  DateSpec,
+  Expression,
+  ExtraAttrs,
+  Group,
+  LocationConstraint,
+  LrmResource,
+  LrmRscOp,
+  NodeState,
+  NvPair,
+  NvSet,
+  Operation,
+  OrderConstraint,
+  Primitive,
+  RawXml,
+  Resource,
+  ResourceSet,
+  RscOpExpression,
+  Rule,
+  UnsupportedConstraint,
+  UnsupportedResource,
+} from "./types";
+
+// ---------------------------------------------------------------------------
+// Generic element tree (with line numbers) built from fast-xml-parser's ordered output.
+
+interface El {
+  tag: string;
+  attrs: Record<string, string>;
+  children: El[];
+  text?: string;
+  line: number;
+}
+
+const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
+
+type FxpNode = Record<string, unknown> & { ":@"?: Record<string, string> };
+
+function lineIndex(xml: string): (offset: number) => number {
+  const starts: number[] = [0];
+  for (let i = xml.indexOf("\n"); i >= 0; i = xml.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (offset: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
+
+const ENTITY_RE = /&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g;
+const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+function decodeEntities(s: string): string {
+  if (!s.includes("&")) return s;
+  return s.replace(ENTITY_RE, (_, e: string) => {
+    if (e[0] !== "#") return NAMED[e];
+    const code = e[1] === "x" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return String.fromCodePoint(code);
+  });
+}
+
+function buildTree(nodes: FxpNode[], lineOf: (o: number) => number): { els: El[]; text: string } {
+  const els: El[] = [];
+  let text = "";
+  for (const n of nodes) {
+    if ("#text" in n) {
+      text += decodeEntities(String(n["#text"]));
+      continue;
+    }
+    const tag = Object.keys(n).find((k) => k !== ":@");
+    if (!tag) continue;
+    const attrsIn = n[":@"] ?? {};
+    const attrs: Record<string, string> = {};
+    for (const [k, v] of Object.entries(attrsIn)) attrs[k] = decodeEntities(String(v));
+    const meta = (n as Record<symbol, { startIndex?: number } | undefined>)[META];
+    const inner = buildTree((n[tag] as FxpNode[]) ?? [], lineOf);
+    const el: El = { tag, attrs, children: inner.els, line: lineOf(meta?.startIndex ?? 0) };
+    const t = inner.text.trim();
+    if (t) el.text = t;
+    els.push(el);
+  }
+  return { els, text };
+}
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: "",
+  allowBooleanAttributes: false,
+  parseAttributeValue: false,
+  parseTagValue: false,
+  trimValues: false, // attribute values keep their spaces (digests depend on them)
+  processEntities: false, // decoded here, including numeric references
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  captureMetaData: true,
+});
+
+// ---------------------------------------------------------------------------
+// Errors and attribute reading
+
+function describe(el: El): string {
+  const id = el.attrs.id ?? el.attrs["id-ref"];
+  return id !== undefined ? `<${el.tag} id="${id}">` : `<${el.tag}>`;
+}
+
+function fail(el: El, msg: string, field?: string, code = "bad-element"): never {
+  throw new CibError(`${describe(el)} at line ${el.line}: ${msg}`, {
+    elementId: el.attrs.id ?? el.attrs["id-ref"],
+    field,
+    line: el.line,
+    code,
+  });
+}
+
+/** Reads the attributes an element is known to have; what is left over becomes extraAttrs. */
+class Attrs {
+  private used = new Set<string>();
+  constructor(private el: El) {}
+  opt(name: string): string | undefined {
+    this.used.add(name);
+    return this.el.attrs[name];
+  }
+  req(name: string): string {
+    this.used.add(name);
+    const v = this.el.attrs[name];
+    if (v === undefined) fail(this.el, `missing required attribute "${name}"`, name, "missing-attribute");
+    return v;
+  }
+  extras(): ExtraAttrs | undefined {
+    let out: ExtraAttrs | undefined;
+    for (const [k, v] of Object.entries(this.el.attrs)) {
+      if (this.used.has(k)) continue;
+      (out ??= {})[k] = v;
+    }
+    return out;
+  }
+}
+
+/** Assign only defined values, so parsed objects never carry `key: undefined`. */
+function def<T extends object>(obj: T, extra: Record<string, unknown>): T {
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) (obj as Record<string, unknown>)[k] = v;
+  return obj;
+}
+
+function toRaw(el: El): RawXml {
+  const r: RawXml = { tag: el.tag, attrs: { ...el.attrs }, children: el.children.map(toRaw) };
+  if (el.text !== undefined) r.text = el.text;
+  return r;
+}
+
+function rawList(list: El[]): RawXml[] | undefined {
+  return list.length ? list.map(toRaw) : undefined;
+}
+
+function noChildren(el: El): void {
+  if (el.children.length) fail(el, `unexpected child element <${el.children[0].tag}> (line ${el.children[0].line})`);
+}
+
+// ---------------------------------------------------------------------------
+// Parsing: configuration pieces
+
+function parseNvPair(el: El): NvPair {
+  const a = new Attrs(el);
+  const idRef = a.opt("id-ref");
+  const id = idRef !== undefined ? (a.opt("id") ?? "") : a.req("id");
+  const name = idRef !== undefined ? (a.opt("name") ?? "") : a.req("name");
+  noChildren(el);
+  return def<NvPair>({ id, name }, { value: a.opt("value"), idRef, extraAttrs: a.extras() });
+}
+
+function parseNvSet(el: El): NvSet {
+  const a = new Attrs(el);
+  const idRef = a.opt("id-ref");
+  const id = idRef !== undefined ? (a.opt("id") ?? "") : a.req("id");
+  const nvpairs: NvPair[] = [];
+  const unknown: El[] = [];
+  let rule: Rule | undefined;
+  for (const c of el.children) {
+    if (c.tag === "nvpair") nvpairs.push(parseNvPair(c));
+    else if (c.tag === "rule" && !rule) rule = parseRule(c);
+    else unknown.push(c);
+  }
+  return def<NvSet>({ id, nvpairs }, { score: a.opt("score"), rule, idRef, extraAttrs: a.extras(), unknown: rawList(unknown) });
+}
+
+function parseDateSpec(el: El): DateSpec {
+  const { id, ...rest } = el.attrs;
+  if (id === undefined) fail(el, 'missing required attribute "id"', "id", "missing-attribute");
+  noChildren(el);
+  return { id, attrs: rest };
+}
+
+function parseRule(el: El): Rule {
+  const a = new Attrs(el);
+  const idRef = a.opt("id-ref");
+  const id = idRef !== undefined ? (a.opt("id") ?? "") : a.req("id");
+  const expressions: Rule["expressions"] = [];
+  const unknown: El[] = [];
+  for (const c of el.children) {
+    switch (c.tag) {
+      case "expression":
+        expressions.push(parseExpression(c));
+        break;
+      case "date_expression":
+        expressions.push(parseDateExpression(c));
+        break;
+      case "rule":
+        expressions.push(parseRule(c));
+        break;
+      case "rsc_expression":
+      case "op_expression": {
+        const { id: eid, ...rest } = c.attrs;
+        if (eid === undefined) fail(c, 'missing required attribute "id"', "id", "missing-attribute");
+        noChildren(c);
+        expressions.push({ kind: c.tag, id: eid, attrs: rest } satisfies RscOpExpression);
+        break;
+      }
+      default:
+        unknown.push(c);
+    }
+  }
+  return def<Rule>(
+    { kind: "rule", id, expressions },
+    {
+      score: a.opt("score"),
+      scoreAttribute: a.opt("score-attribute"),
+      booleanOp: a.opt("boolean-op"),
+      role: a.opt("role"),
+      idRef,
+      extraAttrs: a.extras(),
+      unknown: rawList(unknown),
+    },
+  );
+}
+
+function parseExpression(el: El): Expression {
+  const a = new Attrs(el);
+  const id = a.req("id");
+  const attribute = a.req("attribute");
+  const operation = a.req("operation");
+  noChildren(el);
+  return def<Expression>(
+    { kind: "expression", id, attribute, operation },
+    { value: a.opt("value"), type: a.opt("type"), valueSource: a.opt("value-source"), extraAttrs: a.extras() },
+  );
+}
+
+function parseDateExpression(el: El): DateExpression {
+  const a = new Attrs(el);
+  const id = a.req("id");
+  const operation = a.req("operation");
+  let dateSpec: DateSpec | undefined;
+  let duration: DateSpec | undefined;
+  for (const c of el.children) {
+    if (c.tag === "date_spec" && !dateSpec) dateSpec = parseDateSpec(c);
+    else if (c.tag === "duration" && !duration) duration = parseDateSpec(c);
+    else fail(el, `unexpected child element <${c.tag}> (line ${c.line})`);
+  }
+  return def<DateExpression>(
+    { kind: "date_expression", id, operation },
+    { start: a.opt("start"), end: a.opt("end"), dateSpec, duration, extraAttrs: a.extras() },
+  );
+}
+
+function parseOp(el: El): Operation {
+  const a = new Attrs(el);
+  const id = a.req("id");
+  const name = a.req("name");
+  const interval = a.req("interval");
+  const instanceAttributes: NvSet[] = [];
+  const metaAttributes: NvSet[] = [];
+  const unknown: El[] = [];
+  for (const c of el.children) {
+    if (c.tag === "instance_attributes") instanceAttributes.push(parseNvSet(c));
+    else if (c.tag === "meta_attributes") metaAttributes.push(parseNvSet(c));
+    else unknown.push(c);
+  }
+  return def<Operation>(
+    { id, name, interval, instanceAttributes, metaAttributes },
+    {
+      timeout: a.opt("timeout"),
+      role: a.opt("role"),
+      onFail: a.opt("on-fail"),
+      enabled: a.opt("enabled"),
+      recordPending: a.opt("record-pending"),
+      startDelay: a.opt("start-delay"),
+      intervalOrigin: a.opt("interval-origin"),
+      description: a.opt("description"),
+      extraAttrs: a.extras(),
+      unknown: rawList(unknown),
+    },
+  );
+}
+
+function parsePrimitive(el: El): Primitive {
+  const a = new Attrs(el);
+  const id = a.req("id");
+  const template = a.opt("template");
+  // A primitive built from a template takes class/type from it; the scheduler rejects templates.
+  const cls = template !== undefined ? (a.opt("class") ?? "") : a.req("class");
+  const type = template !== undefined ? (a.opt("type") ?? "") : a.req("type");
+  const p: Primitive = {
+    kind: "primitive",
+    id,
+    class: cls,
+    type,
+    metaAttributes: [],
+    instanceAttributes: [],
+    utilization: [],
+    operations: [],
+  };
+  const unknown: El[] = [];
+  let operationsAttrs: ExtraAttrs | undefined;
+  for (const c of el.children) {
+    switch (c.tag) {
+      case "meta_attributes":
+        p.metaAttributes.push(parseNvSet(c));
+        break;
+      case "instance_attributes":
+        p.instanceAttributes.push(parseNvSet(c));
+        break;
+      case "utilization":
+        p.utilization.push(parseNvSet(c));
+        break;
+      case "operations":
+        if (Object.keys(c.attrs).length) operationsAttrs = { ...(operationsAttrs ?? {}), ...c.attrs };
+        for (const o of c.children) {
+          if (o.tag !== "op") fail(c, `unexpected child element <${o.tag}> (line ${o.line})`);
+          p.operations.push(parseOp(o));
+        }
+        break;
+      default:
+        unknown.push(c);
+    }
+  }
+  return def(p, {
+    provider: a.opt("provider"),
+    template,
+    description: a.opt("description"),
+    operationsAttrs,
+    extraAttrs: a.extras(),
+    unknown: rawList(unknown),
+  });
+}
+
+function parseGroup(el: El): Group {
+  const a = new Attrs(el);
+  const id = a.req("id");
+  const g: Group = { kind: "group", id, children: [], metaAttributes: [], instanceAttributes: [] };
+  const unknown: El[] = [];
+  for (const c of el.children) {
+    if (c.tag === "primitive") g.children.push(parsePrimitive(c));
+    else if (c.tag === "meta_attributes") g.metaAttributes.push(parseNvSet(c));
+    else if (c.tag === "instance_attributes") g.instanceAttributes.push(parseNvSet(c));
+    else if (RESOURCE_TAGS.has(c.tag))
+      fail(c, `a group may only contain primitives, not <${c.tag}> (group "${id}")`, "children", "bad-group-member");
+    else unknown.push(c);
+  }
+  return def(g, { description: a.opt("description"), extraAttrs: a.extras(), unknown: rawList(unknown) });
+}
+
+function parseClone(el: El): Clone {
+  const a = new Attrs(el);
+  const id = a.req("id");
+  const metaAttributes: NvSet[] = [];
+  const instanceAttributes: NvSet[] = [];
+  const children: (Primitive | Group)[] = [];
+  const unknown: El[] = [];
+  for (const c of el.children) {
+    if (c.tag === "primitive") children.push(parsePrimitive(c));
+    else if (c.tag === "group") children.push(parseGroup(c));
+    else if (c.tag === "meta_attributes") metaAttributes.push(parseNvSet(c));
+    else if (c.tag === "instance_attributes") instanceAttributes.push(parseNvSet(c));
+    else if (RESOURCE_TAGS.has(c.tag))
+      fail(c, `a ${el.tag} may only contain a primitive or a group, not <${c.tag}>`, "child", "bad-clone-child");
+    else unknown.push(c);
+  }
+  if (children.length !== 1)
+    fail(el, `a ${el.tag} must contain exactly one primitive or group (found ${children.length})`, "child", "bad-clone-child");
+  const clone: Clone = { kind: "clone", id, child: children[0], metaAttributes, instanceAttributes };
+  return def(clone, {
+    legacyMaster: el.tag === "master" ? true : undefined,
+    description: a.opt("description"),
+    extraAttrs: a.extras(),
+    unknown: rawList(unknown),
+  });
+}
+
+const RESOURCE_TAGS = new Set(["primitive", "group", "clone", "master", "bundle", "template"]);
+
+function parseUnsupportedResource(el: El): UnsupportedResource {
+  const id = el.attrs.id;
+  if (id === undefined) fail(el, 'missing required attribute "id"', "id", "missing-attribute");
+  // meta/instance attributes are read for display only; export writes `raw` as it was.
+  const metaAttributes: NvSet[] = [];
+  const instanceAttributes: NvSet[] = [];
+  for (const c of el.children) {
+    if (c.tag === "meta_attributes") metaAttributes.push(parseNvSet(c));
+    else if (c.tag === "instance_attributes") instanceAttributes.push(parseNvSet(c));
+  }
+  return def<UnsupportedResource>(
+    { kind: "unsupported", tag: el.tag, id, raw: toRaw(el), metaAttributes, instanceAttributes },
+    { description: el.attrs.description },
+  );
+}
+
+function parseResource(el: El): Resource {
+  switch (el.tag) {
+    case "primitive":
+      return parsePrimitive(el);
+    case "group":
+      return parseGroup(el);
+    case "clone":
+    case "master":
+      return parseClone(el);
+    default:
+      return parseUnsupportedResource(el);
+  }
+}
+
+function parseResourceSet(el: El): ResourceSet {
+  const a = new Attrs(el);
+  const idRef = a.opt("id-ref");
+  const id = idRef !== undefined ? (a.opt("id") ?? "") : a.req("id");
+  const resources: string[] = [];
+  const unknown: El[] = [];
+  for (const c of el.children) {
+    if (c.tag === "resource_ref") {
+      if (c.attrs.id === undefined) fail(c, 'missing required attribute "id"', "id", "missing-attribute");
+      if (Object.keys(c.attrs).length !== 1 || c.children.length) unknown.push(c);
+      // a resource_ref with more than an id is kept raw so nothing is lost, and still counted
+      else resources.push(c.attrs.id);
+    } else unknown.push(c);
+  }
+  return def<ResourceSet>(
+    { id, resources },
+    {
+      idRef,
+      sequential: a.opt("sequential"),
+      requireAll: a.opt("require-all"),
+      ordering: a.opt("ordering"),
+      action: a.opt("action"),
+      role: a.opt("role"),
+      score: a.opt("score"),
+      kind: a.opt("kind"),
+      extraAttrs: a.extras(),
+      unknown: rawList(unknown),
+    },
+  );
+}
+
+function setsAndUnknown(el: El, allowRules: boolean): { sets: ResourceSet[]; rules: Rule[]; unknown?: RawXml[] } {
+  const sets: ResourceSet[] = [];
+  const rules: Rule[] = [];
+  const unknown: El[] = [];
+  for (const c of el.children) {
+    if (c.tag === "resource_set") sets.push(parseResourceSet(c));
+    else if (allowRules && c.tag === "rule") rules.push(parseRule(c));
+    else unknown.push(c);
+  }
+  return { sets, rules, unknown: rawList(unknown) };
+}
+
+function parseConstraint(el: El): Constraint {
+  if (el.tag === "rsc_location") {
+    const a = new Attrs(el);
+    const id = a.req("id");
+    const { sets, rules, unknown } = setsAndUnknown(el, true);
+    return def<LocationConstraint>(
+      { kind: "location", id, rules, sets },
+      {
+        rsc: a.opt("rsc"),
+        rscPattern: a.opt("rsc-pattern"),
+        node: a.opt("node"),
+        score: a.opt("score"),
+        role: a.opt("role"),
+        resourceDiscovery: a.opt("resource-discovery"),
+        extraAttrs: a.extras(),
+        unknown,
+      },
+    );
+  }
+  if (el.tag === "rsc_colocation") {
+    const a = new Attrs(el);
+    const id = a.req("id");
+    const { sets, unknown } = setsAndUnknown(el, false);
+    return def<ColocationConstraint>(
+      { kind: "colocation", id, sets },
+      {
+        rsc: a.opt("rsc"),
+        withRsc: a.opt("with-rsc"),
+        score: a.opt("score"),
+        rscRole: a.opt("rsc-role"),
+        withRscRole: a.opt("with-rsc-role"),
+        nodeAttribute: a.opt("node-attribute"),
+        influence: a.opt("influence"),
+        extraAttrs: a.extras(),
+        unknown,
+      },
+    );
+  }
+  if (el.tag === "rsc_order") {
+    const a = new Attrs(el);
+    const id = a.req("id");
+    const { sets, unknown } = setsAndUnknown(el, false);
+    return def<OrderConstraint>(
+      { kind: "order", id, sets },
+      {
+        first: a.opt("first"),
+        then: a.opt("then"),
+        firstAction: a.opt("first-action"),
+        thenAction: a.opt("then-action"),
+        orderKind: a.opt("kind"),
+        score: a.opt("score"),
+        symmetrical: a.opt("symmetrical"),
+        extraAttrs: a.extras(),
+        unknown,
+      },
+    );
+  }
+  const id = el.attrs.id;
+  if (id === undefined) fail(el, 'missing required attribute "id"', "id", "missing-attribute");
+  return { kind: "unsupported", id, tag: el.tag, raw: toRaw(el) } satisfies UnsupportedConstraint;
+}
+
+function parseNode(el: El): CibNode {
+  const a = new Attrs(el);
+  const id = a.req("id");
+  const uname = a.req("uname");
+  const instanceAttributes: NvSet[] = [];
+  const utilization: NvSet[] = [];
+  const unknown: El[] = [];
+  for (const c of el.children) {
+    if (c.tag === "instance_attributes") instanceAttributes.push(parseNvSet(c));
+    else if (c.tag === "utilization") utilization.push(parseNvSet(c));
+    else unknown.push(c);
+  }
+  return def<CibNode>(
+    { id, uname, instanceAttributes, utilization },
+    {
+      type: a.opt("type"),
+      description: a.opt("description"),
+      score: a.opt("score"),
+      extraAttrs: a.extras(),
+      unknown: rawList(unknown),
+    },
+  );
+}
+
+function expectOnly(el: El, tag: string): El[] {
+  for (const c of el.children)
+    if (c.tag !== tag) fail(el, `unexpected child element <${c.tag}> (line ${c.line}); only <${tag}> belongs here`);
+  return el.children;
+}
+
+function parseConfiguration(el: El): Configuration {
+  const conf: Configuration = {
+    crmConfig: [],
+    nodes: [],
+    resources: [],
+    constraints: [],
+    rscDefaults: [],
+    opDefaults: [],
+    unknown: [],
+  };
+  for (const c of el.children) {
+    switch (c.tag) {
+      case "crm_config":
+        for (const s of expectOnly(c, "cluster_property_set")) conf.crmConfig.push(parseNvSet(s));
+        break;
+      case "nodes":
+        for (const n of expectOnly(c, "node")) conf.nodes.push(parseNode(n));
+        break;
+      case "resources":
+        for (const r of c.children) conf.resources.push(parseResource(r));
+        break;
+      case "constraints":
+        for (const k of c.children) conf.constraints.push(parseConstraint(k));
+        break;
+      case "rsc_defaults":
+        for (const s of expectOnly(c, "meta_attributes")) conf.rscDefaults.push(parseNvSet(s));
+        break;
+      case "op_defaults":
+        for (const s of expectOnly(c, "meta_attributes")) conf.opDefaults.push(parseNvSet(s));
+        break;
+      default:
+        conf.unknown.push(toRaw(c));
+    }
+  }
+  return conf;
+}
+
+// ---------------------------------------------------------------------------
+// Parsing: status
+
+function parseLrmRscOp(el: El): LrmRscOp {
+  const a = new Attrs(el);
+  const id = a.req("id");
+  const operation = a.req("operation");
+  noChildren(el);
+  return def<LrmRscOp>(
+    {
+      id,
+      operation,
+      interval: a.req("interval"),
+      callId: a.req("call-id"),
+      rcCode: a.req("rc-code"),
+      opStatus: a.req("op-status"),
+    },
+    {
+      operationKey: a.opt("operation_key"),
+      transitionKey: a.opt("transition-key"),
+      transitionMagic: a.opt("transition-magic"),
+      crmDebugOrigin: a.opt("crm-debug-origin"),
+      crmFeatureSet: a.opt("crm_feature_set"),
+      lastRun: a.opt("last-run"),
+      lastRcChange: a.opt("last-rc-change"),
+      execTime: a.opt("exec-time"),
+      queueTime: a.opt("queue-time"),
+      opDigest: a.opt("op-digest"),
+      opForceRestart: a.opt("op-force-restart"),
+      opRestartDigest: a.opt("op-restart-digest"),
+      opSecureParams: a.opt("op-secure-params"),
+      opSecureDigest: a.opt("op-secure-digest"),
+      onNode: a.opt("on_node"),
+      exitReason: a.opt("exit-reason"),
+      extraAttrs: a.extras(),
+    },
+  );
+}
+
+function parseLrmResource(el: El): LrmResource {
+  const a = new Attrs(el);
+  const id = a.req("id");
+  const ops: LrmRscOp[] = [];
+  const unknown: El[] = [];
+  for (const c of el.children) {
+    if (c.tag === "lrm_rsc_op") ops.push(parseLrmRscOp(c));
+    else unknown.push(c);
+  }
+  return def<LrmResource>(
+    { id, ops },
+    {
+      class: a.opt("class"),
+      provider: a.opt("provider"),
+      type: a.opt("type"),
+      container: a.opt("container"),
+      extraAttrs: a.extras(),
+      unknown: rawList(unknown),
+    },
+  );
+}
+
+function parseNodeState(el: El): NodeState {
+  const a = new Attrs(el);
+  const id = a.req("id");
+  const ns: NodeState = { id, transientAttributes: [], lrmResources: [] };
+  const unknown: El[] = [];
+  let transientId: string | undefined;
+  let lrmId: string | undefined;
+  for (const c of el.children) {
+    if (c.tag === "transient_attributes" && transientId === undefined && Object.keys(c.attrs).every((k) => k === "id")) {
+      transientId = c.attrs.id ?? "";
+      for (const s of expectOnly(c, "instance_attributes")) ns.transientAttributes.push(parseNvSet(s));
+    } else if (c.tag === "lrm" && lrmId === undefined && Object.keys(c.attrs).every((k) => k === "id")) {
+      lrmId = c.attrs.id ?? "";
+      for (const lr of expectOnly(c, "lrm_resources"))
+        for (const r of expectOnly(lr, "lrm_resource")) ns.lrmResources.push(parseLrmResource(r));
+    } else unknown.push(c);
+  }
+  return def(ns, {
+    uname: a.opt("uname"),
+    inCcm: a.opt("in_ccm"),
+    crmd: a.opt("crmd"),
+    join: a.opt("join"),
+    expected: a.opt("expected"),
+    crmDebugOrigin: a.opt("crm-debug-origin"),
+    ha: a.opt("ha"),
+    transientId,
+    lrmId,
+    extraAttrs: a.extras(),
+    unknown: rawList(unknown),
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Public: parse
+
+/**
+ * Parse a Pacemaker cib.xml. Throws CibError naming the line for malformed XML, and the
+ * element, id and line for a missing required attribute or a misplaced element.
+ */
+export function parseCibXml(xml: string): Cib {
+  if (typeof xml !== "string" || xml.trim() === "") throw new CibError("empty CIB XML", { code: "bad-xml" });
+  const v = XMLValidator.validate(xml, { allowBooleanAttributes: false });
+  if (v !== true) {
+    throw new CibError(`malformed XML at line ${v.err.line}, column ${v.err.col}: ${v.err.msg}`, {
+      line: v.err.line,
+      code: "bad-xml",
+    });
+  }
+  const tree = buildTree(parser.parse(xml) as FxpNode[], lineIndex(xml));
+  const roots = tree.els;
+  if (roots.length !== 1) throw new CibError("XML must have exactly one root element", { code: "bad-xml" });
+  const root = roots[0];
+  if (root.tag !== "cib") fail(root, "the root element must be <cib>", undefined, "not-a-cib");
+  const confEl = root.children.find((c) => c.tag === "configuration");
+  if (!confEl) fail(root, "missing <configuration>", "configuration", "missing-element");
+  const cib: Cib = { attrs: { ...root.attrs }, configuration: parseConfiguration(confEl), status: [] };
+  const unknown: El[] = [];
+  let seenConf = false;
+  let seenStatus = false;
+  for (const c of root.children) {
+    if (c.tag === "configuration" && !seenConf) seenConf = true;
+    else if (c.tag === "status" && !seenStatus) {
+      seenStatus = true;
+      for (const ns of expectOnly(c, "node_state")) cib.status.push(parseNodeState(ns));
+    } else unknown.push(c);
+  }
+  const u = rawList(unknown);
+  if (u) cib.unknown = u;
+  return cib;
+}
+
+// ---------------------------------------------------------------------------
+// Export
+
+function escAttr(s: string): string {
+  return s.replace(/[&<>"\n\r\t]/g, (ch) =>
+    ch === "&" ? "&amp;" : ch === "<" ? "&lt;" : ch === ">" ? "&gt;" : ch === '"' ? "&quot;" : ch === "\n" ? "&#10;" : ch === "\r" ? "&#13;" : "&#9;",
+  );
+}
+
+function escText(s: string): string {
+  return s.replace(/[&<>]/g, (ch) => (ch === "&" ? "&amp;" : ch === "<" ? "&lt;" : "&gt;"));
+}
+
+type AttrList = [string, string | undefined][];
+
+class Writer {
+  private out: string[] = [];
+  private depth = 0;
+
+  private open(tag: string, attrs: AttrList, extra?: ExtraAttrs): string {
+    let s = `${"  ".repeat(this.depth)}<${tag}`;
+    const written = new Set<string>();
+    for (const [k, v] of attrs) {
+      if (v === undefined) continue;
+      written.add(k);
+      s += ` ${k}="${escAttr(v)}"`;
+    }
+    for (const [k, v] of Object.entries(extra ?? {})) {
+      if (written.has(k)) continue; // a modelled field wins over a stray duplicate
+      s += ` ${k}="${escAttr(v)}"`;
+    }
+    return s;
+  }
+
+  /** Element with children written by `body`; self-closing when body writes nothing. */
+  el(tag: string, attrs: AttrList, extra: ExtraAttrs | undefined, body?: () => void, text?: string): void {
+    const head = this.open(tag, attrs, extra);
+    const mark = this.out.length;
+    this.out.push(head);
+    this.depth++;
+    body?.();
+    this.depth--;
+    const hasChildren = this.out.length > mark + 1;
+    if (!hasChildren && text === undefined) {
+      this.out[mark] = `${head}/>`;
+    } else if (!hasChildren) {
+      this.out[mark] = `${head}>${escText(text!)}</${tag}>`;
+    } else {
+      this.out[mark] = text === undefined ? `${head}>` : `${head}>${escText(text)}`;
+      this.out.push(`${"  ".repeat(this.depth)}</${tag}>`);
+    }
+  }
+
+  raw(x: RawXml): void {
+    this.el(x.tag, [], x.attrs, () => x.children.forEach((c) => this.raw(c)), x.text);
+  }
+
+  toString(): string {
+    return this.out.join("\n") + "\n";
+  }
+}
+
+function idAttrs(id: string, idRef: string | undefined): AttrList {
+  return [
+    ["id", idRef !== undefined && id === "" ? undefined : id],
+    ["id-ref", idRef],
+  ];
+}
+
+function writeNvSet(w: Writer, tag: string, s: NvSet): void {
+  w.el(tag, [...idAttrs(s.id, s.idRef), ["score", s.score]], s.extraAttrs, () => {
+    if (s.rule) writeRule(w, s.rule);
+    for (const p of s.nvpairs) {
+      w.el(
+        "nvpair",
+        [...idAttrs(p.id, p.idRef), ["name", p.idRef !== undefined && p.name === "" ? undefined : p.name], ["value", p.value]],
+        p.extraAttrs,
+      );
+    }
+    for (const u of s.unknown ?? []) w.raw(u);
+  });
+}
+
+function writeDateSpec(w: Writer, tag: string, d: DateSpec): void {
+  w.el(tag, [["id", d.id]], d.attrs);
+}
+
+function writeRule(w: Writer, r: Rule): void {
+  w.el(
+    "rule",
+    [
+      ...idAttrs(r.id, r.idRef),
+      ["score", r.score],
+      ["score-attribute", r.scoreAttribute],
+      ["boolean-op", r.booleanOp],
+      ["role", r.role],
+    ],
+    r.extraAttrs,
+    () => {
+      for (const e of r.expressions) {
+        if (e.kind === "rule") writeRule(w, e);
+        else if (e.kind === "expression")
+          w.el(
+            "expression",
+            [
+              ["id", e.id],
+              ["attribute", e.attribute],
+              ["operation", e.operation],
+              ["value", e.value],
+              ["type", e.type],
+              ["value-source", e.valueSource],
+            ],
+            e.extraAttrs,
+          );
+        else if (e.kind === "date_expression")
+          w.el(
+            "date_expression",
+            [
+              ["id", e.id],
+              ["operation", e.operation],
+              ["start", e.start],
+              ["end", e.end],
+            ],
+            e.extraAttrs,
+            () => {
+              if (e.dateSpec) writeDateSpec(w, "date_spec", e.dateSpec);
+              if (e.duration) writeDateSpec(w, "duration", e.duration);
+            },
+          );
+        else w.el(e.kind, [["id", e.id]], e.attrs);
+      }
+      for (const u of r.unknown ?? []) w.raw(u);
+    },
+  );
+}
+
+function writeOp(w: Writer, o: Operation): void {
+  w.el(
+    "op",
+    [
+      ["id", o.id],
+      ["name", o.name],
+      ["interval", o.interval],
+      ["timeout", o.timeout],
+      ["role", o.role],
+      ["on-fail", o.onFail],
+      ["enabled", o.enabled],
+      ["record-pending", o.recordPending],
+      ["start-delay", o.startDelay],
+      ["interval-origin", o.intervalOrigin],
+      ["description", o.description],
+    ],
+    o.extraAttrs,
+    () => {
+      for (const s of o.instanceAttributes) writeNvSet(w, "instance_attributes", s);
+      for (const s of o.metaAttributes) writeNvSet(w, "meta_attributes", s);
+      for (const u of o.unknown ?? []) w.raw(u);
+    },
+  );
+}
+
+function writePrimitive(w: Writer, p: Primitive): void {
+  const fromTemplate = p.template !== undefined;
+  w.el(
+    "primitive",
+    [
+      ["id", p.id],
+      ["class", fromTemplate && p.class === "" ? undefined : p.class],
+      ["provider", p.provider],
+      ["type", fromTemplate && p.type === "" ? undefined : p.type],
+      ["template", p.template],
+      ["description", p.description],
+    ],
+    p.extraAttrs,
+    () => {
+      for (const s of p.instanceAttributes) writeNvSet(w, "instance_attributes", s);
+      for (const s of p.metaAttributes) writeNvSet(w, "meta_attributes", s);
+      for (const s of p.utilization) writeNvSet(w, "utilization", s);
+      if (p.operations.length || p.operationsAttrs) {
+        w.el("operations", [], p.operationsAttrs, () => p.operations.forEach((o) => writeOp(w, o)));
+      }
+      for (const u of p.unknown ?? []) w.raw(u);
+    },
+  );
+}
+
+function writeResource(w: Writer, r: Resource): void {
+  switch (r.kind) {
+    case "primitive":
+      writePrimitive(w, r);
+      return;
+    case "group":
+      w.el("group", [["id", r.id], ["description", r.description]], r.extraAttrs, () => {
+        for (const s of r.instanceAttributes) writeNvSet(w, "instance_attributes", s);
+        for (const s of r.metaAttributes) writeNvSet(w, "meta_attributes", s);
+        for (const c of r.children) writePrimitive(w, c);
+        for (const u of r.unknown ?? []) w.raw(u);
+      });
+      return;
+    case "clone":
+      w.el(r.legacyMaster ? "master" : "clone", [["id", r.id], ["description", r.description]], r.extraAttrs, () => {
+        for (const s of r.instanceAttributes) writeNvSet(w, "instance_attributes", s);
+        for (const s of r.metaAttributes) writeNvSet(w, "meta_attributes", s);
+        writeResource(w, r.child);
+        for (const u of r.unknown ?? []) w.raw(u);
+      });
+      return;
+    case "unsupported":
+      w.raw(r.raw);
+      return;
+  }
+}
+
+function writeResourceSet(w: Writer, s: ResourceSet): void {
+  w.el(
+    "resource_set",
+    [
+      ...idAttrs(s.id, s.idRef),
+      ["sequential", s.sequential],
+      ["require-all", s.requireAll],
+      ["ordering", s.ordering],
+      ["action", s.action],
+      ["role", s.role],
+      ["score", s.score],
+      ["kind", s.kind],
+    ],
+    s.extraAttrs,
+    () => {
+      for (const id of s.resources) w.el("resource_ref", [["id", id]], undefined);
+      for (const u of s.unknown ?? []) w.raw(u);
+    },
+  );
+}
+
+function writeConstraint(w: Writer, c: Constraint): void {
+  switch (c.kind) {
+    case "location":
+      w.el(
+        "rsc_location",
+        [
+          ["id", c.id],
+          ["rsc", c.rsc],
+          ["rsc-pattern", c.rscPattern],
+          ["role", c.role],
+          ["score", c.score],
+          ["node", c.node],
+          ["resource-discovery", c.resourceDiscovery],
+        ],
+        c.extraAttrs,
+        () => {
+          for (const s of c.sets) writeResourceSet(w, s);
+          for (const r of c.rules) writeRule(w, r);
+          for (const u of c.unknown ?? []) w.raw(u);
+        },
+      );
+      return;
+    case "colocation":
+      w.el(
+        "rsc_colocation",
+        [
+          ["id", c.id],
+          ["score", c.score],
+          ["rsc", c.rsc],
+          ["with-rsc", c.withRsc],
+          ["rsc-role", c.rscRole],
+          ["with-rsc-role", c.withRscRole],
+          ["node-attribute", c.nodeAttribute],
+          ["influence", c.influence],
+        ],
+        c.extraAttrs,
+        () => {
+          for (const s of c.sets) writeResourceSet(w, s);
+          for (const u of c.unknown ?? []) w.raw(u);
+        },
+      );
+      return;
+    case "order":
+      w.el(
+        "rsc_order",
+        [
+          ["id", c.id],
+          ["score", c.score],
+          ["kind", c.orderKind],
+          ["first", c.first],
+          ["then", c.then],
+          ["first-action", c.firstAction],
+          ["then-action", c.thenAction],
+          ["symmetrical", c.symmetrical],
+        ],
+        c.extraAttrs,
+        () => {
+          for (const s of c.sets) writeResourceSet(w, s);
+          for (const u of c.unknown ?? []) w.raw(u);
+        },
+      );
+      return;
+    case "unsupported":
+      w.raw(c.raw);
+      return;
+  }
+}
+
+function writeNode(w: Writer, n: CibNode): void {
+  w.el(
+    "node",
+    [
+      ["id", n.id],
+      ["uname", n.uname],
+      ["type", n.type],
+      ["description", n.description],
+      ["score", n.score],
+    ],
+    n.extraAttrs,
+    () => {
+      for (const s of n.instanceAttributes) writeNvSet(w, "instance_attributes", s);
+      for (const s of n.utilization) writeNvSet(w, "utilization", s);
+      for (const u of n.unknown ?? []) w.raw(u);
+    },
+  );
+}
+
+function writeLrmRscOp(w: Writer, o: LrmRscOp): void {
+  w.el(
+    "lrm_rsc_op",
+    [
+      ["id", o.id],
+      ["operation_key", o.operationKey],
+      ["operation", o.operation],
+      ["crm-debug-origin", o.crmDebugOrigin],
+      ["crm_feature_set", o.crmFeatureSet],
+      ["transition-key", o.transitionKey],
+      ["transition-magic", o.transitionMagic],
+      ["exit-reason", o.exitReason],
+      ["on_node", o.onNode],
+      ["call-id", o.callId],
+      ["rc-code", o.rcCode],
+      ["op-status", o.opStatus],
+      ["interval", o.interval],
+      ["last-run", o.lastRun],
+      ["last-rc-change", o.lastRcChange],
+      ["exec-time", o.execTime],
+      ["queue-time", o.queueTime],
+      ["op-digest", o.opDigest],
+      ["op-force-restart", o.opForceRestart],
+      ["op-restart-digest", o.opRestartDigest],
+      ["op-secure-params", o.opSecureParams],
+      ["op-secure-digest", o.opSecureDigest],
+    ],
+    o.extraAttrs,
+  );
+}
+
+function writeNodeState(w: Writer, s: NodeState): void {
+  w.el(
+    "node_state",
+    [
+      ["id", s.id],
+      ["uname", s.uname],
+      ["in_ccm", s.inCcm],
+      ["crmd", s.crmd],
+      ["crm-debug-origin", s.crmDebugOrigin],
+      ["join", s.join],
+      ["expected", s.expected],
+      ["ha", s.ha],
+    ],
+    s.extraAttrs,
+    () => {
+      // An element that existed is written back even when empty; sets without one get it.
+      if (s.transientId !== undefined || s.transientAttributes.length) {
+        const tid = s.transientId ?? s.id;
+        w.el("transient_attributes", [["id", tid === "" ? undefined : tid]], undefined, () => {
+          for (const t of s.transientAttributes) writeNvSet(w, "instance_attributes", t);
+        });
+      }
+      if (s.lrmId !== undefined || s.lrmResources.length) {
+        const lid = s.lrmId ?? s.id;
+        w.el("lrm", [["id", lid === "" ? undefined : lid]], undefined, () => {
+          w.el("lrm_resources", [], undefined, () => {
+            for (const r of s.lrmResources)
+              w.el(
+                "lrm_resource",
+                [
+                  ["id", r.id],
+                  ["type", r.type],
+                  ["class", r.class],
+                  ["provider", r.provider],
+                  ["container", r.container],
+                ],
+                r.extraAttrs,
+                () => {
+                  for (const o of r.ops) writeLrmRscOp(w, o);
+                  for (const u of r.unknown ?? []) w.raw(u);
+                },
+              );
+          });
+        });
+      }
+      for (const u of s.unknown ?? []) w.raw(u);
+    },
+  );
+}
+
+/** Write the CIB as Pacemaker XML (2-space indent, no XML declaration, as cibadmin prints it). */
+export function exportCibXml(cib: Cib): string {
+  const w = new Writer();
+  const c = cib.configuration;
+  w.el("cib", [], cib.attrs, () => {
+    w.el("configuration", [], undefined, () => {
+      w.el("crm_config", [], undefined, () => c.crmConfig.forEach((s) => writeNvSet(w, "cluster_property_set", s)));
+      if (c.rscDefaults.length)
+        w.el("rsc_defaults", [], undefined, () => c.rscDefaults.forEach((s) => writeNvSet(w, "meta_attributes", s)));
+      if (c.opDefaults.length)
+        w.el("op_defaults", [], undefined, () => c.opDefaults.forEach((s) => writeNvSet(w, "meta_attributes", s)));
+      w.el("nodes", [], undefined, () => c.nodes.forEach((n) => writeNode(w, n)));
+      w.el("resources", [], undefined, () => c.resources.forEach((r) => writeResource(w, r)));
+      w.el("constraints", [], undefined, () => c.constraints.forEach((k) => writeConstraint(w, k)));
+      for (const u of c.unknown) w.raw(u);
+    });
+    w.el("status", [], undefined, () => cib.status.forEach((s) => writeNodeState(w, s)));
+    for (const u of cib.unknown ?? []) w.raw(u);
+  });
+  return w.toString();
+}
