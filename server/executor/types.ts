@@ -25,10 +25,28 @@ export interface RunResult {
 
 export type TransportState = "connecting" | "up" | "down";
 
+/** Where agents live on a host. Every field is optional; the defaults are a standard Linux host's. */
+export interface AgentPaths {
+  /** OCF_ROOT for every provider except vigil [/usr/lib/ocf] */
+  ocfRoot?: string;
+  /** OCF_ROOT whose resource.d/vigil holds Vigil's agents [ocfRoot: SSH hosts get them copied there; local hosts use the repo's agents/] */
+  vigilOcfRoot?: string;
+  /** LSB init scripts [/etc/init.d] */
+  initDir?: string;
+  /** fence agents fence_* [/usr/sbin] */
+  fenceDir?: string;
+  /** the host runs systemd when this directory exists [/run/systemd/system] */
+  systemdRunDir?: string;
+  /** systemctl program [systemctl] */
+  systemctl?: string;
+}
+
 export interface Transport {
   /** node name (CIB uname) this transport reaches */
   readonly node: string;
   readonly kind: "local" | "ssh";
+  /** where agents live on this host (optional; defaults as in AgentPaths) */
+  readonly agentPaths?: AgentPaths;
   connect(): Promise<void>;
   run(req: RunRequest): Promise<RunResult>;
   state(): TransportState;
