@@ -7,18 +7,20 @@
 import type { Cib } from "../cib/types";
 import type { AgentOp, OpResult } from "../executor/types";
 
+/** The executor as the controller uses it (server/executor/executor.ts Executor has this shape). */
 export interface OpExecutor {
-  /** Run one operation on a node. Never rejects: transport trouble is an OpResult with opStatus NOT_CONNECTED / ERROR. */
+  /** Run one operation on a node. Never rejects: a node that is down gives opStatus NOT_CONNECTED. */
   exec(node: string, op: AgentOp): Promise<OpResult>;
   /**
-   * Keep running a recurring operation (interval op.intervalMs) after `initial`,
-   * calling onChange only when the result (rc / op-status) differs from the previous one.
+   * Run a recurring operation now and then every op.intervalMs; call onResult
+   * with the first result and afterwards only when rc or op-status change.
+   * While the node is down nothing is reported.
    */
-  startRecurring(node: string, op: AgentOp, initial: OpResult, onChange: (r: OpResult) => void): void;
+  startRecurring(node: string, op: AgentOp, onResult: (r: OpResult, op: AgentOp) => void): void;
   /** Stop a recurring operation; no report arrives for it afterwards. */
-  cancelRecurring(node: string, rsc: string, action: string, intervalMs: number): void;
-  /** Stop all recurring operations (controller stop). */
-  close(): Promise<void>;
+  cancelRecurring(node: string, rsc: string, intervalMs: number): boolean;
+  /** Stop all recurring operations and end pending ones (controller stop). */
+  stop(): void;
 }
 
 export interface FenceResult {

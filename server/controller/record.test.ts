@@ -72,7 +72,7 @@ describe("recordOp", () => {
       id: "dummy1_last_0",
       operationKey: "dummy1_start_0",
       operation: "start",
-      crmFeatureSet: "3.16.2",
+      crmFeatureSet: "3.16.1",
       transitionKey: `4:2:0:${UUID}`,
       transitionMagic: `0:0;4:2:0:${UUID}`,
       callId: "7",

@@ -9,10 +9,13 @@
 import { createHash } from "node:crypto";
 import type { Cib, LrmResource, LrmRscOp, NodeState, NvPair, NvSet, Resource, Primitive } from "../cib/types";
 import { OcfRc, OpStatus } from "../executor/types";
-import { DEFAULT_CRM_FEATURE_SET } from "../cib/empty";
 
-/** The feature set Pacemaker 2.1.5 writes (crm_feature_set on ops and the #feature-set attribute). */
-export const CRM_FEATURE_SET = DEFAULT_CRM_FEATURE_SET;
+/**
+ * The feature set the controller writes (crm_feature_set on ops and on <cib>, as
+ * Pacemaker's DC does). Debian 12's Pacemaker 2.1.5 is 3.16.1 and refuses to
+ * modify a CIB that claims a newer one (crm_simulate -S aborts), so that is ours.
+ */
+export const CRM_FEATURE_SET = "3.16.1";
 
 const INFINITY = 1_000_000;
 

@@ -60,31 +60,10 @@ function primitive(
   };
 }
 
-/**
- * Port of the demo web server on each node: per-node instance_attributes
- * selected by a #uname rule, as a Pacemaker admin would write host-specific
- * parameters.
- */
+/** One WebServer parameter gives each host its own port ("node1:8081,node2:8082,..."), as the agent documents. */
 function perNodePorts(rsc: string, base: number): NvSet[] {
-  return DEMO_NODES.map((node, i) => ({
-    id: `${rsc}-instance_attributes-${node}`,
-    score: String(DEMO_NODES.length - i),
-    rule: {
-      kind: "rule" as const,
-      id: `${rsc}-instance_attributes-${node}-rule`,
-      score: "0",
-      expressions: [
-        {
-          kind: "expression" as const,
-          id: `${rsc}-instance_attributes-${node}-rule-expr`,
-          attribute: "#uname",
-          operation: "eq",
-          value: node,
-        },
-      ],
-    },
-    nvpairs: [{ id: `${rsc}-instance_attributes-${node}-port`, name: "port", value: String(base + i) }],
-  }));
+  const ports = DEMO_NODES.map((node, i) => `${node}:${base + i}`).join(",");
+  return [nvset(`${rsc}-instance_attributes`, { ports })];
 }
 
 export function demoCib(opts: DemoCibOptions = {}): Cib {
