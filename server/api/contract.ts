@@ -27,7 +27,7 @@ export const RawXmlSchema: z.ZodType<Cib.RawXml> = z.lazy(() =>
   z.object({ tag: str, attrs: z.record(z.string(), z.string()), children: z.array(RawXmlSchema), text: opt }),
 );
 
-export const NvPairSchema = z.object({ id: str, name: str, value: opt, extraAttrs: extra });
+export const NvPairSchema = z.object({ id: str, name: str, value: opt, idRef: opt, extraAttrs: extra });
 
 export const ExpressionSchema = z.object({
   kind: z.literal("expression"),
@@ -66,6 +66,7 @@ export const RuleSchema: z.ZodType<Cib.Rule> = z.lazy(() =>
     idRef: opt,
     expressions: z.array(z.union([ExpressionSchema, DateExpressionSchema, RscOpExpressionSchema, RuleSchema])),
     extraAttrs: extra,
+    unknown: z.array(RawXmlSchema).optional(),
   }),
 );
 export const NvSetSchema = z.object({
@@ -111,6 +112,7 @@ export const PrimitiveSchema = z.object({
   template: opt,
   utilization: z.array(NvSetSchema),
   operations: z.array(OperationSchema),
+  operationsAttrs: extra,
 });
 export const GroupSchema = z.object({ ...resourceCommon, kind: z.literal("group"), children: z.array(PrimitiveSchema) });
 export const CloneSchema = z.object({
@@ -143,6 +145,7 @@ export const ResourceSetSchema = z.object({
   score: opt,
   kind: opt,
   extraAttrs: extra,
+  unknown: z.array(RawXmlSchema).optional(),
 });
 export const LocationConstraintSchema = z.object({
   kind: z.literal("location"),
@@ -156,6 +159,7 @@ export const LocationConstraintSchema = z.object({
   rules: z.array(RuleSchema),
   sets: z.array(ResourceSetSchema),
   extraAttrs: extra,
+  unknown: z.array(RawXmlSchema).optional(),
 });
 export const ColocationConstraintSchema = z.object({
   kind: z.literal("colocation"),
@@ -169,6 +173,7 @@ export const ColocationConstraintSchema = z.object({
   influence: opt,
   sets: z.array(ResourceSetSchema),
   extraAttrs: extra,
+  unknown: z.array(RawXmlSchema).optional(),
 });
 export const OrderConstraintSchema = z.object({
   kind: z.literal("order"),
@@ -182,6 +187,7 @@ export const OrderConstraintSchema = z.object({
   symmetrical: opt,
   sets: z.array(ResourceSetSchema),
   extraAttrs: extra,
+  unknown: z.array(RawXmlSchema).optional(),
 });
 export const UnsupportedConstraintSchema = z.object({ kind: z.literal("unsupported"), id: str, tag: str, raw: RawXmlSchema });
 export const ConstraintSchema = z.discriminatedUnion("kind", [
@@ -261,6 +267,10 @@ export const ResourceViewSchema: z.ZodType<Sched.ResourceView> = z.lazy(() =>
     globallyUnique: z.boolean().optional(),
     pendingTask: opt,
     description: opt,
+    failureIgnored: z.boolean().optional(),
+    childId: opt,
+    cloneMax: z.number().optional(),
+    knownOn: z.array(str).optional(),
   }),
 );
 export const FailedActionSchema = z.object({
@@ -561,7 +571,20 @@ export type PreviewResponse = z.infer<typeof PreviewResponseSchema>;
 // ---------------------------------------------------------------------------
 // Read responses
 
-export const StatusResponseSchema = z.object({ version: z.number(), state: ClusterStateSchema });
+/** values of crm_mon's "Cluster Summary:" that come from the CIB (scheduler/format.ts ClusterSummaryInfo) */
+export const ClusterSummaryInfoSchema = z.object({
+  stack: opt,
+  dcVersion: opt,
+  lastWritten: opt,
+  updateUser: opt,
+  updateClient: opt,
+  updateOrigin: opt,
+});
+export const StatusResponseSchema = z.object({
+  version: z.number(),
+  state: ClusterStateSchema,
+  summary: ClusterSummaryInfoSchema.optional(),
+});
 export type StatusResponse = z.infer<typeof StatusResponseSchema>;
 export const PropertySchema = z.object({ id: str, name: str, value: opt, set: str });
 export const PropertiesResponseSchema = z.object({ properties: z.array(PropertySchema) });

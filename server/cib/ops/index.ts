@@ -1,0 +1,7 @@
+// pcs-semantics CIB operations (pure). See apply.ts for the single entry point.
+export * from "./context";
+export * from "./apply";
+export * from "./resource";
+export * from "./node";
+export * from "./property";
+export * from "./constraint";
