@@ -1,0 +1,97 @@
+// Exported XML must be accepted by Pacemaker 2.1's own tools, and Pacemaker's scheduler
+// must see exactly the same cluster in it as in the original (identical crm_simulate output).
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { emptyCib } from "./empty";
+import { exportCibXml, parseCibXml } from "./xml";
+
+const CRM_VERIFY = "/usr/sbin/crm_verify";
+const CRM_SIMULATE = "/usr/sbin/crm_simulate";
+const repoRoot = path.resolve(import.meta.dirname, "../..");
+const sharedDir = path.resolve(repoRoot, "../shared/pacemaker-scheduler/xml");
+const fixturesDir = path.resolve(import.meta.dirname, "fixtures");
+
+const tmp = mkdtempSync(path.join(tmpdir(), "vigil-cib-pcmk-"));
+const shadow = mkdtempSync(path.join(tmpdir(), "vigil-cib-shadow-"));
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+  rmSync(shadow, { recursive: true, force: true });
+});
+const env = { ...process.env, LC_ALL: "C", CIB_shadow_dir: shadow };
+
+function verify(file: string): { rc: number; out: string } {
+  const r = spawnSync(CRM_VERIFY, ["-V", "-x", file], { env, encoding: "utf8" });
+  return { rc: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+function simulate(file: string): string {
+  return execFileSync(CRM_SIMULATE, ["-x", file, "-S"], { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+function exportTo(src: string, name: string): string {
+  const file = path.join(tmp, name);
+  writeFileSync(file, exportCibXml(parseCibXml(readFileSync(src, "utf8"))));
+  return file;
+}
+
+const SHARED_CASES = [
+  "1360", "group10", "promoted-4", "promoted-group", "stonith-0", "interleave-2", "on-fail-ignore", "managed-1",
+  "rsc-sets-seq-false", "attrs4", "rule-int-as-auto-integer-match", "clone-interleave-1", "rec-node-7",
+  "failcount", "bug-cl-5213", "node-maintenance-1",
+];
+
+describe("exported XML and Pacemaker's tools", () => {
+  it.each(["web-group.xml", "clones.xml", "rules.xml", "unsupported.xml"])("crm_verify accepts fixture %s", (f) => {
+    const exported = exportTo(path.join(fixturesDir, f), `fixture-${f}`);
+    const r = verify(exported);
+    expect(r.out).not.toMatch(/schema|did not pass|not valid/i);
+    expect(r.rc).toBe(0);
+  });
+
+  it.each(["web-group.xml", "clones.xml", "rules.xml", "unsupported.xml"])("crm_simulate sees fixture %s unchanged", (f) => {
+    const orig = path.join(fixturesDir, f);
+    const exported = exportTo(orig, `sim-${f}`);
+    const a = simulate(orig);
+    expect(a).toContain("Transition Summary:");
+    expect(simulate(exported)).toBe(a);
+  });
+
+  it.each(SHARED_CASES)("shared case %s: same crm_verify verdict and crm_simulate output", (c) => {
+    const orig = path.join(sharedDir, `${c}.xml`);
+    const exported = exportTo(orig, `${c}.xml`);
+    const vo = verify(orig);
+    const ve = verify(exported);
+    expect(ve.out).not.toMatch(/schema|did not pass/i);
+    expect(ve.rc).toBe(vo.rc);
+    const a = simulate(orig);
+    expect(a).toContain("Revised Cluster Status:");
+    expect(simulate(exported)).toBe(a);
+  });
+
+  it("an empty CIB is schema-valid; Pacemaker only complains about missing STONITH", () => {
+    const file = path.join(tmp, "empty.xml");
+    writeFileSync(file, exportCibXml(emptyCib()));
+    const r = verify(file);
+    expect(r.out).not.toMatch(/schema|did not pass/i);
+    expect(r.out).toMatch(/no STONITH resources have been defined/);
+    const noStonith = emptyCib();
+    noStonith.configuration.crmConfig.push({
+      id: "cib-bootstrap-options",
+      nvpairs: [{ id: "cib-bootstrap-options-stonith-enabled", name: "stonith-enabled", value: "false" }],
+    });
+    writeFileSync(file, exportCibXml(noStonith));
+    expect(verify(file)).toEqual({ rc: 0, out: "" });
+    expect(simulate(file)).toContain("No resources");
+  });
+
+  it("crm_verify rejects what is really broken (the check can fail)", () => {
+    const file = path.join(tmp, "broken.xml");
+    const cib = parseCibXml(readFileSync(path.join(fixturesDir, "clones.xml"), "utf8"));
+    cib.configuration.constraints.push({ kind: "order", id: "bad-order", first: "app", then: "ping-clone", orderKind: "Sometimes", sets: [] });
+    writeFileSync(file, exportCibXml(cib));
+    expect(verify(file).rc).not.toBe(0);
+  });
+});
