@@ -23,9 +23,12 @@
 set -euo pipefail
 
 TB_DIR=${TB_DIR:-/tmp/vigil-testbed}
-TB_PREFIX=${TB_PREFIX:-vg}
-TB_BR=${TB_BR:-vg-br0}
-TB_NET=${TB_NET:-10.215.0}
+# a running bed remembers its names, so TB_DIR alone finds it (fence_testbed relies on that)
+SAVED_PREFIX="" SAVED_BR="" SAVED_NET=""
+[ -f "$TB_DIR/config" ] && . "$TB_DIR/config"
+TB_PREFIX=${TB_PREFIX:-${SAVED_PREFIX:-vg}}
+TB_BR=${TB_BR:-${SAVED_BR:-vg-br0}}
+TB_NET=${TB_NET:-${SAVED_NET:-10.215.0}}
 CLIENT_ADDR="$TB_NET.1"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -198,6 +201,7 @@ cmd_up() {
   [[ $count =~ ^[0-9]+$ ]] && [ "$count" -ge 1 ] && [ "$count" -le 50 ] || die "up: N must be 1..50, got '$count'"
   mkdir -p "$TB_DIR/ssh" "$TB_DIR/nodes"
   touch "$TB_DIR/.vigil-testbed"
+  printf 'SAVED_PREFIX=%q\nSAVED_BR=%q\nSAVED_NET=%q\n' "$TB_PREFIX" "$TB_BR" "$TB_NET" >"$TB_DIR/config"
   [ -f "$TB_DIR/ssh/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C vigil-testbed-client -f "$TB_DIR/ssh/id_ed25519"
   if ! ip link show "$TB_BR" >/dev/null 2>&1; then
     ip link add "$TB_BR" type bridge
@@ -298,7 +302,8 @@ cmd_status() {
 cmd_down() {
   local n ns
   [ -d "$TB_DIR" ] || { echo "test bed is down ($TB_DIR)"; return 0; }
-  for n in $(nodes_list); do
+  # every host folder, also half-created ones from a failed `up`
+  for n in $( [ -d "$TB_DIR/nodes" ] && ls "$TB_DIR/nodes" | grep -E '^node[0-9]+$' || true); do
     ns=$(ns_of "$n")
     kill_node_procs "$n"
     ip link del "$ns" 2>/dev/null || true
@@ -308,7 +313,7 @@ cmd_down() {
   if [ -f "$TB_DIR/bridge-created" ]; then ip link del "$TB_BR" 2>/dev/null || true; fi
   rmdir "$TB_DIR/nodes" 2>/dev/null || true
   rm -rf "$TB_DIR/ssh"
-  rm -f "$TB_DIR/nodes.json" "$TB_DIR/nodes.json.tmp" "$TB_DIR/bridge-created" "$TB_DIR/.vigil-testbed"
+  rm -f "$TB_DIR/config" "$TB_DIR/nodes.json" "$TB_DIR/nodes.json.tmp" "$TB_DIR/bridge-created" "$TB_DIR/.vigil-testbed"
   rmdir "$TB_DIR" 2>/dev/null || true
   echo "test bed down"
 }

@@ -1,0 +1,118 @@
+// The remote side of SshTransport.run(): one POSIX sh script per command.
+//
+// Why a wrapper: a command's stdout/stderr go to files on the host, never to
+// the SSH channel, so daemons that an agent starts (send_arp, apache, haproxy)
+// cannot hold the channel open (testbed-notes pitfall 4). The command runs
+// under setsid in its own session/process group; a watchdog on the host kills
+// that whole group with SIGKILL when the timeout expires (as Pacemaker's
+// executor does), even if the controller's connection is gone by then. When
+// the command ends, the wrapper prints one header line and the two files:
+//
+//   VIGILRUN <rc> <timedout 0|1>\n<stdout>\n--VIGIL-STDERR-<id>--\n<stderr>
+//
+//   buildRemoteScript(id, req, dir) -> the sh script (send as `exec /bin/sh -c '<script>'`)
+//   parseRemoteOutput(buf, id)       -> { rc, timedOut, stdout, stderr } | null (no header: lost)
+//   killScript(id, dir)              -> kills a run's process group by its id
+
+import { constants as osConstants } from "node:os";
+import type { RunRequest } from "./types";
+
+export const DEFAULT_OPS_DIR = "/run/vigil/ops";
+
+export function shq(s: string): string {
+  return "'" + String(s).replace(/'/g, "'\\''") + "'";
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const RUN_ID = /^[A-Za-z0-9_.-]+$/;
+const SHELL_STEERING = /^(PATH|IFS|ENV|PS[1-4]|OPTIND|OPTARG|HOME|PWD|OLDPWD|SHELL|BASH_ENV|SHELLOPTS|BASHOPTS|CDPATH|LD_[A-Z_]*|f|d|p|w|s|rc|to)$/;
+
+export function validateRunRequest(req: RunRequest): void {
+  if (!Array.isArray(req.argv) || req.argv.length === 0 || !req.argv[0]) throw new Error("run: argv must name a program");
+  for (const a of req.argv) if (typeof a !== "string" || a.includes("\0")) throw new Error(`run: bad argument ${JSON.stringify(a)}`);
+  for (const [k, v] of Object.entries(req.env ?? {})) {
+    if (!ENV_NAME.test(k)) throw new Error(`run: invalid environment variable name "${k}"`);
+    if (typeof v !== "string" || v.includes("\0")) throw new Error(`run: invalid value for environment variable ${k}`);
+  }
+  if (!(Number.isFinite(req.timeoutMs) && req.timeoutMs > 0)) throw new Error(`run: timeoutMs must be > 0 (got ${req.timeoutMs})`);
+}
+
+export function buildRemoteScript(id: string, req: RunRequest, dir = DEFAULT_OPS_DIR): string {
+  if (!RUN_ID.test(id)) throw new Error(`bad run id ${id}`);
+  validateRunRequest(req);
+  const secs = (Math.max(1, Math.round(req.timeoutMs)) / 1000).toFixed(3);
+  // plain names are exported by the wrapper (no extra exec); names that steer the wrapper's own
+  // shell (PATH, IFS, ...) are handed to the command through env(1) instead
+  const entries = Object.entries(req.env ?? {});
+  const steering = entries.filter(([k]) => SHELL_STEERING.test(k));
+  const exports = entries.filter(([k]) => !SHELL_STEERING.test(k)).map(([k, v]) => `export ${k}=${shq(v)}`);
+  const envPrefix = steering.length ? ["env", "--", ...steering.map(([k, v]) => shq(`${k}=${v}`))].join(" ") + " " : "";
+  const cmd = envPrefix + req.argv.map(shq).join(" ");
+  const stdinFrom = req.stdin !== undefined ? `"$f.in"` : "/dev/null";
+  return [
+    `umask 077`,
+    `d=${shq(dir)}`,
+    `[ -d "$d" ] || mkdir -p "$d" 2>/dev/null || { d=/tmp/vigil-ops; mkdir -p "$d"; } || exit 97`,
+    `f="$d/${id}"`,
+    req.stdin !== undefined ? `cat >"$f.in" || exit 96` : ":",
+    `printf '\\n${separator(id)}\\n' >"$f.sep"`,
+    req.cwd ? `cd -- ${shq(req.cwd)} 2>"$f.err" || { printf 'VIGILRUN 1 0\\n'; : >"$f.out"; cat "$f.out" "$f.sep" "$f.err"; rm -f "$f".*; exit 0; }` : ":",
+    ...exports,
+    // setsid: new session + process group; the inner sh records its pid (= pgid) before exec
+    `setsid sh -c 'echo $$ >"$0.pgid"; exec "$@"' "$f" ${cmd} <${stdinFrom} >"$f.out" 2>"$f.err" &`,
+    `p=$!`,
+    `( trap 'kill $s 2>/dev/null; exit 0' TERM; sleep ${secs} & s=$!; wait $s; ` +
+      `[ -s "$f.pgid" ] && echo 1 >"$f.to" && kill -s KILL -- "-$(cat "$f.pgid")" ) </dev/null >/dev/null 2>&1 &`,
+    `w=$!`,
+    `wait $p; rc=$?`,
+    `kill $w 2>/dev/null; wait $w 2>/dev/null`,
+    `to=0; [ -f "$f.to" ] && to=1`,
+    `printf 'VIGILRUN %s %s\\n' "$rc" "$to"`,
+    `cat "$f.out" "$f.sep" "$f.err"`,
+    `rm -f "$f.in" "$f.out" "$f.err" "$f.sep" "$f.pgid" "$f.to"`,
+  ].join("\n");
+}
+
+/** the line between stdout and stderr in the wrapper's answer (contains the run's random id) */
+export function separator(id: string): string {
+  return `--VIGIL-STDERR-${id}--`;
+}
+
+/** kill a run's process group (used when the client gives up on a run) */
+export function killScript(id: string, dir = DEFAULT_OPS_DIR): string {
+  if (!RUN_ID.test(id)) throw new Error(`bad run id ${id}`);
+  return `for f in ${shq(dir)}/${id}.pgid /tmp/vigil-ops/${id}.pgid; do [ -s "$f" ] && echo 1 >"\${f%.pgid}.to" && kill -s KILL -- "-$(cat "$f")"; done 2>/dev/null; exit 0`;
+}
+
+export interface ParsedRemote {
+  code: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+const SIGNAL_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(osConstants.signals).map(([name, num]) => [num as number, name]),
+);
+
+export function parseRemoteOutput(buf: Buffer, id: string): ParsedRemote | null {
+  const nl = buf.indexOf(0x0a);
+  if (nl < 0) return null;
+  const m = /^VIGILRUN (\d+) ([01])$/.exec(buf.subarray(0, nl).toString("latin1").trim());
+  if (!m) return null;
+  const rc = Number(m[1]);
+  const timedOut = m[2] === "1";
+  const body = buf.subarray(nl + 1);
+  const sep = Buffer.from(`\n${separator(id)}\n`, "latin1");
+  const at = body.indexOf(sep);
+  if (at < 0) return null; // truncated: the connection died while reading
+  const stdout = body.subarray(0, at).toString("utf8");
+  const stderr = body.subarray(at + sep.length).toString("utf8");
+  if (timedOut) return { code: null, signal: "SIGKILL", timedOut, stdout, stderr };
+  // sh reports death by signal N as 128+N
+  if (rc > 128 && rc < 128 + 65 && SIGNAL_NAMES[rc - 128]) {
+    return { code: null, signal: SIGNAL_NAMES[rc - 128], timedOut, stdout, stderr };
+  }
+  return { code: rc, signal: null, timedOut, stdout, stderr };
+}

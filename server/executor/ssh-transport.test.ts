@@ -1,0 +1,240 @@
+// SshTransport against real sshd hosts: the e2e test bed (3 network-namespace hosts).
+// Needs root (CI and dev machines have it). The bed is torn down in afterAll, also when a test fails.
+
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Testbed, pingOnce, type TestbedInfo } from "../../e2e/testbed/testbed";
+import { SshTransport, HostDownError, HostKeyMismatchError, fingerprint, probeHostKey } from "./ssh-transport";
+import { installVigilAgents } from "./ssh-agents";
+import type { TransportState } from "./types";
+
+const bed = new Testbed(); // the default bed: vg-br0, 10.215.0.0/24
+let info: TestbedInfo;
+const opened: SshTransport[] = [];
+
+function transport(name: string, extra: Partial<ConstructorParameters<typeof SshTransport>[0]> = {}) {
+  const n = info.nodes.find((x) => x.name === name)!;
+  const t = new SshTransport({ node: n.name, host: n.host, port: n.port, privateKeyPath: info.privateKeyPath, hostKey: n.hostKey, ...extra });
+  opened.push(t);
+  return t;
+}
+
+function waitState(t: SshTransport, want: TransportState, timeoutMs: number): Promise<number> {
+  const t0 = Date.now();
+  if (t.state() === want) return Promise.resolve(0);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`${t.node} did not become ${want} within ${timeoutMs} ms (state ${t.state()}: ${t.stats().reason})`));
+    }, timeoutMs);
+    const off = t.onStateChange((s) => {
+      if (s === want) {
+        clearTimeout(timer);
+        off();
+        resolve(Date.now() - t0);
+      }
+    });
+  });
+}
+
+beforeAll(async () => {
+  await bed.down().catch(() => {}); // leftovers of an interrupted run
+  info = await bed.up(3);
+}, 60000);
+
+afterAll(async () => {
+  await Promise.all(opened.map((t) => t.close().catch(() => {})));
+  await bed.down();
+}, 60000);
+
+describe("SshTransport on the test bed", () => {
+  it("connects, runs commands on the right host and is fast on an open connection", async () => {
+    const t = transport("node1");
+    await t.connect();
+    expect(t.state()).toBe("up");
+    const r = await t.run({ argv: ["hostname"], timeoutMs: 5000 });
+    expect(r).toMatchObject({ code: 0, stdout: "node1\n", timedOut: false });
+    const lat: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const a = performance.now();
+      const x = await t.run({ argv: ["true"], timeoutMs: 5000 });
+      lat.push(performance.now() - a);
+      expect(x.code).toBe(0);
+    }
+    lat.sort((a, b) => a - b);
+    console.log(`SshTransport run('true') on node1: median ${lat[10].toFixed(1)} ms, max ${lat[19].toFixed(1)} ms`);
+    expect(lat[10]).toBeLessThan(500);
+  });
+
+  it("passes argv, env, stdin and cwd exactly and reports exit code and stderr", async () => {
+    const t = transport("node1");
+    await t.connect();
+    const r = await t.run({
+      argv: ["/bin/sh", "-c", 'printf "%s|%s|%s|" "$1" "$OCF_RESKEY_ip" "$(pwd)"; cat; echo oops >&2; exit 7', "sh", "it's \"quoted\" $HOME"],
+      env: { OCF_RESKEY_ip: "10.215.0.100", PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
+      stdin: "line1\nline2\n",
+      cwd: "/etc",
+      timeoutMs: 5000,
+    });
+    expect(r.code).toBe(7);
+    expect(r.stdout).toBe(`it's "quoted" $HOME|10.215.0.100|/etc|line1\nline2\n`);
+    expect(r.stderr).toBe("oops\n");
+    const bad = await t.run({ argv: ["true"], cwd: "/nonexistent-dir", timeoutMs: 5000 });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/nonexistent-dir/);
+    await expect(t.run({ argv: ["true"], env: { "BAD NAME": "x" }, timeoutMs: 1000 })).rejects.toThrow(/invalid environment variable name "BAD NAME"/);
+  });
+
+  it("queues 20 concurrent runs on one connection (at most 6 channels) and all succeed", async () => {
+    const t = transport("node2");
+    await t.connect();
+    let maxActive = 0;
+    const probe = setInterval(() => (maxActive = Math.max(maxActive, t.stats().activeChannels)), 2);
+    const rs = await Promise.all(Array.from({ length: 20 }, (_, i) => t.run({ argv: ["sh", "-c", 'sleep 0.1; echo "$0"', String(i)], timeoutMs: 10000 })));
+    clearInterval(probe);
+    expect(rs.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
+    expect(rs.every((r) => r.code === 0)).toBe(true);
+    expect(maxActive).toBeGreaterThan(1);
+    expect(maxActive).toBeLessThanOrEqual(6);
+  });
+
+  it("does not wait for daemons a command leaves behind (output goes to a file)", async () => {
+    const t = transport("node2");
+    await t.connect();
+    const a = Date.now();
+    const r = await t.run({ argv: ["sh", "-c", "sleep 30 & echo $! >/run/bg.pid; echo started"], timeoutMs: 10000 });
+    expect(r).toMatchObject({ code: 0, stdout: "started\n" });
+    expect(Date.now() - a).toBeLessThan(3000);
+    const alive = await t.run({ argv: ["sh", "-c", 'kill -0 "$(cat /run/bg.pid)" && kill "$(cat /run/bg.pid)"'], timeoutMs: 5000 });
+    expect(alive.code).toBe(0); // the daemon survived the command that started it
+  });
+
+  it("times out a hanging command and kills its whole process group on the host", async () => {
+    const t = transport("node2");
+    await t.connect();
+    const a = Date.now();
+    const r = await t.run({ argv: ["sh", "-c", "sleep 300 & echo $! >/run/hang-child.pid; sleep 300"], timeoutMs: 800 });
+    const took = Date.now() - a;
+    expect(r.timedOut).toBe(true);
+    expect(r.code).toBeNull();
+    expect(took).toBeGreaterThanOrEqual(750);
+    expect(took).toBeLessThan(4000);
+    const check = await t.run({ argv: ["sh", "-c", 'kill -0 "$(cat /run/hang-child.pid)" 2>/dev/null && echo alive || echo gone; ps -eo args | grep -c "^sleep 300$"'], timeoutMs: 5000 });
+    expect(check.stdout.split("\n")[0]).toBe("gone");
+    expect(check.stdout.split("\n")[1].trim()).toBe("0"); // neither the command nor its child is left
+  });
+
+  it("refuses a host that presents a different key, naming both fingerprints, and does not retry", async () => {
+    const wrong = info.nodes[1].hostKey; // node2's key, pinned for node1
+    const t = transport("node1", { hostKey: wrong });
+    const err = await t.connect().then(
+      () => null,
+      (e) => e as Error,
+    );
+    expect(err).toBeInstanceOf(HostKeyMismatchError);
+    expect(err!.message).toContain(fingerprint(wrong));
+    expect(err!.message).toContain(fingerprint(info.nodes[0].hostKey));
+    expect(err!.message).toMatch(/HOST KEY CHANGED for node1/);
+    expect(t.state()).toBe("down");
+    await new Promise((r) => setTimeout(r, 600));
+    expect(t.stats().reconnectAttempts).toBe(0);
+    await expect(t.run({ argv: ["true"], timeoutMs: 1000 })).rejects.toBeInstanceOf(HostDownError);
+  });
+
+  it("probeHostKey shows the key a first contact would pin", async () => {
+    const p = await probeHostKey(info.nodes[2].host, 22);
+    expect(p.hostKey).toBe(info.nodes[2].hostKey);
+    expect(p.fingerprint).toBe(fingerprint(info.nodes[2].hostKey));
+    await expect(probeHostKey("127.0.0.1", 1, 1000)).rejects.toThrow(/cannot read the host key of 127.0.0.1:1/);
+  });
+
+  it("installs Vigil's agents on a host, then skips unchanged files", async () => {
+    const t = transport("node3");
+    await t.connect();
+    const src = mkdtempSync(path.join(os.tmpdir(), "vigil-agents-"));
+    try {
+      mkdirSync(path.join(src, "resource.d/vigil"), { recursive: true });
+      writeFileSync(path.join(src, "resource.d/vigil/Probe"), '#!/bin/sh\necho "probe on $(hostname)"\nexit 0\n');
+      const first = await installVigilAgents(t, { srcRoot: src });
+      expect(first.copied).toEqual(["resource.d/vigil/Probe"]);
+      const r = await t.run({ argv: ["/usr/lib/ocf/resource.d/vigil/Probe"], timeoutMs: 5000 });
+      expect(r).toMatchObject({ code: 0, stdout: "probe on node3\n" });
+      const again = await installVigilAgents(t, { srcRoot: src });
+      expect(again).toMatchObject({ copied: [], unchanged: ["resource.d/vigil/Probe"] });
+      // the host's /usr/lib/ocf is its own (overlay): other hosts do not see the file
+      const other = transport("node1");
+      await other.connect();
+      expect((await other.run({ argv: ["test", "-e", "/usr/lib/ocf/resource.d/vigil/Probe"], timeoutMs: 5000 })).code).toBe(1);
+    } finally {
+      rmSync(src, { recursive: true, force: true });
+    }
+  });
+
+  it("runs the real IPaddr2 agent: the VIP answers ping from the root namespace, then stops", async () => {
+    const t1 = transport("node1");
+    const t2 = transport("node2");
+    await Promise.all([t1.connect(), t2.connect()]);
+    const vip = bed.addr(100);
+    const env = { OCF_ROOT: "/usr/lib/ocf", OCF_RESOURCE_INSTANCE: "VIP", OCF_RESKEY_ip: vip, OCF_RESKEY_cidr_netmask: "24", OCF_RESKEY_CRM_meta_timeout: "20000" };
+    const agent = "/usr/lib/ocf/resource.d/heartbeat/IPaddr2";
+    const a = Date.now();
+    const start = await t1.run({ argv: [agent, "start"], env, timeoutMs: 20000 });
+    const startMs = Date.now() - a;
+    expect(start.code, start.stderr).toBe(0);
+    console.log(`IPaddr2 start over SSH: ${startMs} ms`);
+    // send_arp keeps running ~1 s after start; the run returned without waiting for it
+    const arp = await t1.run({ argv: ["sh", "-c", "pgrep -x send_arp >/dev/null && echo running || echo gone"], timeoutMs: 5000 });
+    if (startMs < 800) expect(arp.stdout).toBe("running\n");
+    expect(startMs).toBeLessThan(5000);
+    expect((await t1.run({ argv: [agent, "monitor"], env, timeoutMs: 20000 })).code).toBe(0);
+    expect((await t2.run({ argv: [agent, "monitor"], env, timeoutMs: 20000 })).code).toBe(7);
+    expect(await pingOnce(vip)).toBe(true);
+    const stop = await t1.run({ argv: [agent, "stop"], env, timeoutMs: 20000 });
+    expect(stop.code, stop.stderr).toBe(0);
+    expect((await t1.run({ argv: [agent, "monitor"], env, timeoutMs: 20000 })).code).toBe(7);
+    expect(await pingOnce(vip, 1)).toBe(false);
+  });
+
+  it("detects a crashed host within host-timeout, fails its pending run, and reconnects after it boots", async () => {
+    const t = transport("node3", { hostTimeoutMs: 1500 });
+    await t.connect();
+    const events: string[] = [];
+    t.onStateChange((s, reason) => events.push(`${s}:${reason ?? ""}`));
+    const pending = t.run({ argv: ["sleep", "30"], timeoutMs: 60000 }).then(
+      () => "resolved",
+      (e) => (e instanceof HostDownError ? "host-down" : `other: ${(e as Error).message}`),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const down = waitState(t, "down", 6000);
+    await bed.crash("node3");
+    const detectMs = await down;
+    console.log(`crash of node3 detected after ${detectMs} ms (host-timeout 1500 ms)`);
+    expect(detectMs).toBeLessThan(1500 + 1000);
+    expect(await pending).toBe("host-down");
+    expect(events[0]).toMatch(/^down:connection lost/);
+    await expect(t.run({ argv: ["true"], timeoutMs: 1000 })).rejects.toBeInstanceOf(HostDownError);
+    const healAt = Date.now();
+    await bed.heal("node3"); // a crashed host boots clean
+    await waitState(t, "up", 15000);
+    console.log(`node3 reconnected ${Date.now() - healAt} ms after the boot began`);
+    expect((await t.run({ argv: ["hostname"], timeoutMs: 5000 })).stdout).toBe("node3\n");
+    expect(t.stats().connects).toBe(2);
+  });
+
+  it("detects a partition, and after heal the same host (same processes) is back", async () => {
+    const t = transport("node2", { hostTimeoutMs: 1500 });
+    await t.connect();
+    const before = (await t.run({ argv: ["sh", "-c", "sleep 120 >/dev/null 2>&1 & echo $!"], timeoutMs: 5000 })).stdout.trim();
+    const down = waitState(t, "down", 6000);
+    await bed.partition("node2");
+    const detectMs = await down;
+    console.log(`partition of node2 detected after ${detectMs} ms`);
+    expect(detectMs).toBeLessThan(2500);
+    await bed.heal("node2");
+    await waitState(t, "up", 15000);
+    const after = await t.run({ argv: ["sh", "-c", `kill -0 ${before} && echo same && kill ${before}`], timeoutMs: 5000 });
+    expect(after.stdout).toBe("same\n");
+  });
+});

@@ -1,0 +1,481 @@
+// SshTransport: the Transport (server/executor/types.ts) for a real host over SSH (node-ssh / ssh2).
+//
+//   const t = new SshTransport({ node: "node1", host: "10.0.0.11", privateKeyPath, hostKey: "ssh-ed25519 AAAA..." });
+//   t.onStateChange((state, reason) => ...);   // "connecting" | "up" | "down"
+//   await t.connect();                         // rejects on first failure, then keeps retrying in the background
+//   const r = await t.run({ argv: ["hostname"], timeoutMs: 5000 });   // RunResult
+//   t.stats();                                  // { rttMs, lastHeardAt, connects, reconnectAttempts, lastError, ... }
+//   await t.close();
+//
+// Behaviour (each point is a pitfall from ../shared/testbed-notes.md):
+// - one persistent connection per host; TCP_NODELAY (otherwise +40 ms per command);
+//   an 'error' listener is always attached (a keepalive timeout would otherwise crash the process).
+// - keepalive derived from hostTimeoutMs (the `host-timeout` cluster property, default 1500 ms):
+//   interval = hostTimeout/3, countMax = 2, so a silent host is declared down 1.0-1.5 s after its
+//   last keepalive reply. Changing it with setHostTimeout() applies from the next connection.
+// - pinned host key: the host must present exactly that key; a different key is refused with both
+//   fingerprints in the error (HostKeyMismatchError) and no automatic reconnect is attempted.
+// - at most maxChannels (6) concurrent channels per connection; more runs wait in a queue; a
+//   "Channel open failure" (sshd MaxSessions) is retried.
+// - run(): output goes to files on the host, read back when the command ends (ssh-command.ts), so
+//   daemons started by agents never hold the channel; the host kills the command's process group
+//   (SIGKILL) at timeoutMs, and the result says timedOut.
+// - connection lost: state "down" (reason), pending and new runs reject with HostDownError, and the
+//   transport reconnects with exponential backoff (100 ms .. 2 s) until close().
+
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { NodeSSH } from "node-ssh";
+import type { AgentPaths, RunRequest, RunResult, Transport, TransportState } from "./types";
+import { HostDownError } from "./local-transport";
+import { buildRemoteScript, killScript, parseRemoteOutput, shq, DEFAULT_OPS_DIR } from "./ssh-command";
+import { fingerprint, hostKeyAlgorithms, HostKeyMismatchError, parseHostKey, type ParsedHostKey } from "./ssh-hostkey";
+
+export { HostDownError };
+export { fingerprint, probeHostKey, HostKeyMismatchError, parseHostKey } from "./ssh-hostkey";
+
+export const DEFAULT_HOST_TIMEOUT_MS = 1500;
+
+export interface SshTransportOptions {
+  /** node name (CIB uname) */
+  node: string;
+  host: string;
+  port?: number;
+  username?: string;
+  /** private key file (OpenSSH or PEM); or privateKey (contents) */
+  privateKeyPath?: string;
+  privateKey?: string;
+  passphrase?: string;
+  /** pinned host key "ssh-ed25519 AAAA..." (required: first contact goes through probeHostKey) */
+  hostKey: string;
+  /** the host-timeout cluster property [1500] */
+  hostTimeoutMs?: number;
+  /** handshake timeout [max(3000, 2 x hostTimeout)] */
+  readyTimeoutMs?: number;
+  /** concurrent channels per connection [6] (sshd's MaxSessions is 10 and frees slots late) */
+  maxChannels?: number;
+  /** reconnect automatically after a lost connection or a failed connect() [true] */
+  autoReconnect?: boolean;
+  /** where the wrapper keeps a run's files on the host [/run/vigil/ops] */
+  opsDir?: string;
+  agentPaths?: AgentPaths;
+}
+
+export interface SshTransportStats {
+  state: TransportState;
+  reason?: string;
+  /** last keepalive round trip */
+  rttMs: number | null;
+  /** epoch ms of the last packet received from the host */
+  lastHeardAt: number | null;
+  /** epoch ms when the current connection came up */
+  upSince: number | null;
+  connects: number;
+  reconnectAttempts: number;
+  lastError: string | null;
+  hostKeyFingerprint: string;
+  activeChannels: number;
+  queued: number;
+  keepaliveIntervalMs: number;
+  keepaliveCountMax: number;
+}
+
+/** ssh2 Client: only the parts used here (no @types/ssh2 in the tree) */
+interface Ssh2Channel {
+  on(ev: "data", cb: (d: Buffer) => void): this;
+  on(ev: "close", cb: (code?: number | null, signal?: string) => void): this;
+  on(ev: string, cb: (...a: unknown[]) => void): this;
+  stderr: { on(ev: "data", cb: (d: Buffer) => void): void };
+  write(d: string | Buffer): boolean;
+  end(): void;
+  close(): void;
+}
+interface Ssh2Client {
+  on(ev: string, cb: (...a: never[]) => void): this;
+  removeAllListeners(ev?: string): this;
+  setNoDelay(v: boolean): void;
+  exec(cmd: string, cb: (err: Error | undefined, ch: Ssh2Channel) => void): boolean;
+  end(): void;
+  destroy?(): void;
+}
+
+export function keepaliveFor(hostTimeoutMs: number): { keepaliveInterval: number; keepaliveCountMax: number } {
+  const countMax = 2;
+  return { keepaliveInterval: Math.max(100, Math.floor(hostTimeoutMs / (countMax + 1))), keepaliveCountMax: countMax };
+}
+
+const CHANNEL_RETRY_DELAYS = [10, 20, 40, 80, 120, 200, 300, 500];
+const BACKOFF_MIN = 100;
+const BACKOFF_MAX = 2000;
+
+let runSeq = 0;
+
+export class SshTransport implements Transport {
+  readonly node: string;
+  readonly kind = "ssh" as const;
+  readonly agentPaths?: AgentPaths;
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  private readonly pinned: ParsedHostKey;
+  private readonly opts: SshTransportOptions;
+  private hostTimeoutMs: number;
+  private st: TransportState = "down";
+  private reason: string | undefined = "not connected";
+  private listeners = new Set<(s: TransportState, reason?: string) => void>();
+  private ssh: NodeSSH | null = null;
+  private conn: Ssh2Client | null = null;
+  private closed = false;
+  private connecting: Promise<void> | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private backoff = BACKOFF_MIN;
+  private keyRefused = false;
+  private active = 0;
+  private queue: (() => void)[] = [];
+  private inflight = new Set<(err: Error) => void>();
+  private s = { rttMs: null as number | null, lastHeardAt: null as number | null, upSince: null as number | null, connects: 0, reconnectAttempts: 0, lastError: null as string | null };
+  private pingSentAt = 0;
+  private privateKeyCache: string | null = null;
+
+  constructor(opts: SshTransportOptions) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(opts.node)) throw new Error(`invalid host name "${opts.node}": use letters, digits, '.', '_' and '-'`);
+    if (!opts.host) throw new Error(`host ${opts.node}: address is required`);
+    if (!opts.privateKey && !opts.privateKeyPath) throw new Error(`host ${opts.node}: an identity (private key) is required`);
+    const port = opts.port ?? 22;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`host ${opts.node}: port must be 1..65535 (got ${opts.port})`);
+    this.pinned = parseHostKey(opts.hostKey);
+    this.opts = opts;
+    this.node = opts.node;
+    this.host = opts.host;
+    this.port = port;
+    this.username = opts.username ?? "root";
+    this.agentPaths = opts.agentPaths;
+    this.hostTimeoutMs = validTimeout(opts.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_MS);
+  }
+
+  state(): TransportState {
+    return this.st;
+  }
+
+  onStateChange(cb: (state: TransportState, reason?: string) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  /** the current host-timeout; a new value applies to the next connection's keepalive */
+  setHostTimeout(ms: number): void {
+    this.hostTimeoutMs = validTimeout(ms);
+  }
+
+  getHostTimeout(): number {
+    return this.hostTimeoutMs;
+  }
+
+  stats(): SshTransportStats {
+    const ka = keepaliveFor(this.hostTimeoutMs);
+    return {
+      state: this.st,
+      reason: this.reason,
+      ...this.s,
+      hostKeyFingerprint: fingerprint(this.pinned.blob),
+      activeChannels: this.active,
+      queued: this.queue.length,
+      keepaliveIntervalMs: ka.keepaliveInterval,
+      keepaliveCountMax: ka.keepaliveCountMax,
+    };
+  }
+
+  private setState(st: TransportState, reason?: string) {
+    if (this.st === st && this.reason === reason) return;
+    const changed = this.st !== st;
+    this.st = st;
+    this.reason = reason;
+    if (!changed) return;
+    for (const cb of [...this.listeners]) {
+      try {
+        cb(st, reason);
+      } catch {
+        /* a listener's bug must not break the transport */
+      }
+    }
+  }
+
+  /** Connect now. Rejects with the reason on failure (and, unless autoReconnect=false, keeps retrying). */
+  connect(): Promise<void> {
+    if (this.closed) this.closed = false;
+    this.keyRefused = false;
+    if (this.st === "up") return Promise.resolve();
+    if (this.connecting) return this.connecting;
+    if (this.reconnectTimer) {
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = null;
+    }
+    this.setState("connecting");
+    this.connecting = this.attempt().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async loadKey(): Promise<string> {
+    if (this.opts.privateKey) return this.opts.privateKey;
+    if (this.privateKeyCache) return this.privateKeyCache;
+    try {
+      this.privateKeyCache = await readFile(this.opts.privateKeyPath!, "utf8");
+    } catch (e) {
+      throw new Error(`host ${this.node}: cannot read identity ${this.opts.privateKeyPath}: ${(e as Error).message}`);
+    }
+    return this.privateKeyCache;
+  }
+
+  private async attempt(): Promise<void> {
+    const where = `${this.host}:${this.port}`;
+    const ssh = new NodeSSH();
+    let presented: Buffer | null = null;
+    const ka = keepaliveFor(this.hostTimeoutMs);
+    try {
+      const privateKey = await this.loadKey();
+      await ssh.connect({
+        host: this.host,
+        port: this.port,
+        username: this.username,
+        privateKey,
+        passphrase: this.opts.passphrase,
+        readyTimeout: this.opts.readyTimeoutMs ?? Math.max(3000, 2 * this.hostTimeoutMs),
+        keepaliveInterval: ka.keepaliveInterval,
+        keepaliveCountMax: ka.keepaliveCountMax,
+        algorithms: { serverHostKey: hostKeyAlgorithms(this.pinned.type) } as never,
+        hostVerifier: ((key: Buffer) => {
+          presented = Buffer.from(key);
+          return key.equals(this.pinned.blob);
+        }) as never,
+        debug: ((msg: string) => this.onDebug(msg)) as never,
+      });
+    } catch (e) {
+      ssh.connection?.on("error", () => {});
+      try {
+        ssh.dispose();
+      } catch {
+        /* ignore */
+      }
+      let err = e as Error;
+      const p = presented as Buffer | null;
+      if (p && !p.equals(this.pinned.blob)) {
+        err = new HostKeyMismatchError(this.node, where, fingerprint(this.pinned.blob), fingerprint(p));
+        this.keyRefused = true;
+      } else {
+        err = new Error(`cannot connect to ${this.node} (${this.username}@${where}): ${describeSshError(err)}`);
+      }
+      this.s.lastError = err.message;
+      this.setState("down", err.message);
+      this.scheduleReconnect();
+      throw err;
+    }
+    const conn = ssh.connection as unknown as Ssh2Client;
+    // attach before anything else: an unhandled 'error' (keepalive timeout) would kill the process
+    conn.on("error", (err: Error) => {
+      this.s.lastError = describeSshError(err);
+    });
+    conn.setNoDelay(true);
+    conn.on("close", () => this.onConnClosed(conn));
+    if (this.closed) {
+      conn.end();
+      throw new HostDownError(this.node, "transport was closed");
+    }
+    this.ssh = ssh;
+    this.conn = conn;
+    this.backoff = BACKOFF_MIN;
+    this.s.connects++;
+    this.s.upSince = Date.now();
+    this.s.lastHeardAt = Date.now();
+    this.setState("up");
+  }
+
+  private onDebug(msg: string) {
+    if (msg.startsWith("Inbound:")) {
+      const now = Date.now();
+      this.s.lastHeardAt = now;
+      if (this.pingSentAt && (msg.includes("REQUEST_FAILURE") || msg.includes("REQUEST_SUCCESS"))) {
+        this.s.rttMs = now - this.pingSentAt;
+        this.pingSentAt = 0;
+      }
+    } else if (msg.includes("Sending ping")) {
+      this.pingSentAt = Date.now();
+    }
+  }
+
+  private onConnClosed(conn: Ssh2Client) {
+    if (this.conn !== conn) return;
+    this.conn = null;
+    this.ssh = null;
+    this.s.upSince = null;
+    const reason = this.closed ? "closed" : `connection lost${this.s.lastError ? `: ${this.s.lastError}` : ""}`;
+    for (const fail of [...this.inflight]) fail(new HostDownError(this.node, `went down while a command was running (${reason})`));
+    this.setState("down", reason);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect() {
+    if (this.closed || this.keyRefused || this.opts.autoReconnect === false || this.reconnectTimer) return;
+    const delay = Math.round(this.backoff * (0.8 + Math.random() * 0.4));
+    this.backoff = Math.min(BACKOFF_MAX, this.backoff * 2);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.closed || this.st === "up" || this.connecting) return;
+      this.s.reconnectAttempts++;
+      // background attempt: state stays "down" until it succeeds
+      this.connecting = this.attempt()
+        .catch(() => {})
+        .finally(() => {
+          this.connecting = null;
+        });
+    }, delay);
+    this.reconnectTimer.unref?.();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const conn = this.conn;
+    for (const wake of this.queue.splice(0)) wake();
+    if (conn) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 1000);
+        conn.on("close", () => {
+          clearTimeout(t);
+          resolve();
+        });
+        conn.end();
+      });
+    }
+    this.conn = null;
+    this.setState("down", "closed");
+  }
+
+  // ---- channels ----
+
+  private async acquire(): Promise<void> {
+    const max = this.opts.maxChannels ?? 6;
+    while (this.active >= max) {
+      await new Promise<void>((r) => this.queue.push(r));
+      if (this.closed) throw new HostDownError(this.node, "transport was closed");
+    }
+    this.active++;
+  }
+
+  private release() {
+    this.active--;
+    const next = this.queue.shift();
+    if (next) next();
+  }
+
+  private openExec(cmd: string): Promise<Ssh2Channel> {
+    return new Promise((resolve, reject) => {
+      const conn = this.conn;
+      if (!conn || this.st !== "up") return reject(new HostDownError(this.node, this.reason ? `is down (${this.reason})` : "is down"));
+      try {
+        conn.exec(cmd, (err, ch) => (err ? reject(err) : resolve(ch)));
+      } catch (e) {
+        reject(e);
+      }
+    });
+  }
+
+  private async execWithRetry(cmd: string): Promise<Ssh2Channel> {
+    for (let i = 0; ; i++) {
+      try {
+        return await this.openExec(cmd);
+      } catch (e) {
+        const msg = (e as Error).message ?? "";
+        if (!/Channel open failure/i.test(msg) || i >= CHANNEL_RETRY_DELAYS.length) throw e;
+        await sleep(CHANNEL_RETRY_DELAYS[i]);
+      }
+    }
+  }
+
+  /** run one command on the host (see the header); throws HostDownError when the host is unreachable */
+  async run(req: RunRequest): Promise<RunResult> {
+    const id = `${process.pid}-${++runSeq}-${randomBytes(3).toString("hex")}`;
+    const dir = this.opts.opsDir ?? DEFAULT_OPS_DIR;
+    const script = buildRemoteScript(id, req, dir); // validates req first: bad input never reaches the host
+    if (this.st !== "up") throw new HostDownError(this.node, this.reason ? `is down (${this.reason})` : "is down");
+    const queuedAt = Date.now();
+    await this.acquire();
+    try {
+      const ch = await this.execWithRetry(`exec /bin/sh -c ${shq(script)}`);
+      const started = Date.now();
+      return await this.collect(ch, req, id, dir, started, queuedAt);
+    } finally {
+      this.release();
+    }
+  }
+
+  private collect(ch: Ssh2Channel, req: RunRequest, id: string, dir: string, started: number, _queuedAt: number): Promise<RunResult> {
+    return new Promise<RunResult>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const errChunks: Buffer[] = [];
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(guard);
+        this.inflight.delete(onDown);
+        fn();
+      };
+      const onDown = (err: Error) => finish(() => reject(err));
+      this.inflight.add(onDown);
+      // the host's watchdog kills at timeoutMs; this guard only fires when the host stops answering
+      // without the connection being declared down (it then also asks the host to kill the group)
+      const guard = setTimeout(() => {
+        finish(() => {
+          try {
+            ch.close();
+          } catch {
+            /* ignore */
+          }
+          void this.openExec(`exec /bin/sh -c ${shq(killScript(id, dir))}`)
+            .then((k) => {
+              k.on("data", () => {});
+              k.end();
+            })
+            .catch(() => {});
+          resolve({ code: null, signal: "SIGKILL", stdout: "", stderr: `no answer from ${this.node} within the timeout`, timedOut: true, durationMs: Date.now() - started });
+        });
+      }, req.timeoutMs + 2 * this.hostTimeoutMs + 1000);
+      ch.on("data", (d: Buffer) => chunks.push(d));
+      ch.stderr.on("data", (d: Buffer) => errChunks.push(d));
+      ch.on("close", () => {
+        const parsed = parseRemoteOutput(Buffer.concat(chunks), id);
+        if (!parsed) {
+          const why = Buffer.concat(errChunks).toString("utf8").trim();
+          if (this.st !== "up" || !this.conn) return onDown(new HostDownError(this.node, `went down while a command was running`));
+          return finish(() => reject(new Error(`run on ${this.node}: the command wrapper failed${why ? `: ${why}` : ""}`)));
+        }
+        finish(() =>
+          resolve({ code: parsed.code, signal: parsed.signal, stdout: parsed.stdout, stderr: parsed.stderr, timedOut: parsed.timedOut, durationMs: Date.now() - started }),
+        );
+      });
+      if (req.stdin !== undefined) ch.write(req.stdin);
+      ch.end();
+    });
+  }
+}
+
+function validTimeout(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 300 || ms > 600000) throw new Error(`host-timeout must be between 300 ms and 600 s (got ${ms})`);
+  return Math.round(ms);
+}
+
+function describeSshError(e: Error): string {
+  const msg = e?.message ?? String(e);
+  if (/All configured authentication methods failed/i.test(msg)) return "authentication failed (is the identity's public key in the host's authorized_keys?)";
+  if (/Timed out while waiting for handshake/i.test(msg)) return "no answer (timed out while waiting for the SSH handshake)";
+  if (/ECONNREFUSED/.test(msg)) return "connection refused (is sshd running?)";
+  if (/EHOSTUNREACH/.test(msg)) return "host unreachable";
+  return msg;
+}
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
