@@ -31,7 +31,7 @@ export function* walkResources(cib: Cib): Generator<ResourceHit> {
 function* walkFrom(r: Resource, parent: Group | Clone | undefined, top: Resource): Generator<ResourceHit> {
   yield { resource: r, parent, top };
   if (r.kind === "group") for (const c of r.children) yield* walkFrom(c, r, top);
-  else if (r.kind === "clone") yield* walkFrom(r.child, r, top);
+  else if (r.kind === "clone" && r.child) yield* walkFrom(r.child, r, top);
 }
 
 /** A resource by id at any depth (top-level, group member, clone child). */
@@ -177,7 +177,7 @@ export function configurationIdSites(cib: Cib): IdSite[] {
     } else if (r.kind === "group") {
       for (const c of r.children) resource(c, r.id);
     } else if (r.kind === "clone") {
-      resource(r.child, r.id);
+      if (r.child) resource(r.child, r.id); // tolerate a malformed model; validateCib reports it
     }
     for (const u of r.unknown ?? []) raw(u, r.id);
   };
