@@ -24,6 +24,7 @@ export class LiveClient {
   constructor(
     private readonly url: string,
     private readonly onSignedOut: () => void,
+    private readonly token?: string,
   ) {}
 
   getView = (): LiveView => this.view;
@@ -103,7 +104,8 @@ export class LiveClient {
   /** Who we are and the CSRF token for changes; a 401 means the session is gone. */
   async checkSession() {
     try {
-      const res = await fetch("/api/session", { credentials: "same-origin", cache: "no-store" });
+      const headers: Record<string, string> = this.token ? { authorization: `Bearer ${this.token}` } : {};
+      const res = await fetch("/api/session", { credentials: "same-origin", cache: "no-store", headers });
       if (res.status === 401) return this.signedOut();
       if (!res.ok) return;
       const s = SessionResponseSchema.safeParse(await res.json());
@@ -132,7 +134,7 @@ export function LiveStoreProvider({ children, token }: { children: React.ReactNo
     const q = token ? `?token=${encodeURIComponent(token)}` : "";
     const c = new LiveClient(`${proto}//${location.host}/ws${q}`, () => {
       if (!token) location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
-    });
+    }, token);
     setClient(c);
     if (!token) void c.checkSession();
     c.start();

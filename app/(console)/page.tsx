@@ -6,6 +6,7 @@ import { ResourceTree } from "@/components/resources/resource-tree";
 import { ConstraintList } from "@/components/constraints/constraint-list";
 import { FailedActions } from "@/components/failures/failed-actions";
 import { Card } from "@/components/ui/card";
+import { RecentTransitions } from "@/components/dashboard/recent-transitions";
 import { Loading, PageTitle } from "@/components/ui/loading";
 
 export default function DashboardPage() {
@@ -24,9 +25,14 @@ export default function DashboardPage() {
         <Card title="Resources" className="xl:col-span-3" testId="resources-card">
           <ResourceTree resources={state.resources} />
         </Card>
-        <Card title="Constraints" className="xl:col-span-2" testId="constraints-card">
-          <ConstraintList constraints={cib.configuration.constraints} />
-        </Card>
+        <div className="space-y-5 xl:col-span-2">
+          <Card title="Constraints" testId="constraints-card">
+            <ConstraintList constraints={cib.configuration.constraints} />
+          </Card>
+          <Card title="Last transitions" testId="transitions-card">
+            <RecentTransitions />
+          </Card>
+        </div>
       </div>
     </div>
   );

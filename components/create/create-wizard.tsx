@@ -10,6 +10,7 @@ import { Card } from "../ui/card";
 import { Field, inputClass } from "../ui/field";
 import { checkDuration, checkId } from "../validate";
 import { PRESETS, checkParam, type Preset } from "./presets";
+import { AgentParams, checkAgentParam, useAgentInfo } from "./agent-params";
 
 interface Draft {
   id: string;
@@ -72,10 +73,23 @@ export function CreateWizard({ cib }: { cib: CibConfigView }) {
     } else {
       setDrafts([{ id: "", agent: "", params: {}, monitor: "10s" }]);
       setGroup("");
+      setMetaValues({});
     }
   }
 
-  const custom = parseParamLines(customText);
+  const [metaValues, setMetaValues] = useState<Record<string, string>>({});
+  const agentInfo = useAgentInfo(preset ? "" : (drafts[0]?.agent ?? ""));
+  const extra = parseParamLines(customText);
+  const metaMonitor = agentInfo.info?.actions?.find((a) => a.name === "monitor" && !a.role)?.interval;
+  useEffect(() => {
+    // operations prefilled from the agent's meta-data
+    if (metaMonitor) setDrafts((ds) => ds.map((d, i) => (i === 0 ? { ...d, monitor: metaMonitor } : d)));
+  }, [metaMonitor]);
+  const metaErrors = (agentInfo.info?.params ?? []).map((p) => checkAgentParam(p, metaValues[p.name] ?? "")).filter(Boolean);
+  const custom = {
+    params: { ...Object.fromEntries(Object.entries(metaValues).filter(([, v]) => v !== "")), ...extra.params },
+    error: extra.error ?? (metaErrors[0] as string | undefined) ?? null,
+  };
   const ids = drafts.map((d) => d.id);
   const errors = drafts.map((d, i) => ({
     id: checkId(d.id, [...taken, ...ids.slice(0, i)], "resource id"),
@@ -155,9 +169,19 @@ export function CreateWizard({ cib }: { cib: CibConfigView }) {
               </Field>
             ))}
           </div>
+          {!preset && agentInfo.error && (
+            <p role="alert" className="mt-3 text-sm text-amber-800" data-testid="agent-error">
+              {agentInfo.error}
+            </p>
+          )}
+          {!preset && agentInfo.info && (
+            <div className="mt-4">
+              <AgentParams info={agentInfo.info} values={metaValues} onChange={setMetaValues} />
+            </div>
+          )}
           {!preset && (
             <div className="mt-4">
-              <Field label="Instance attributes" error={custom.error} hint="one name=value per line (OCF_RESKEY_name)">
+              <Field label={agentInfo.info ? "Other instance attributes" : "Instance attributes"} error={extra.error} hint="one name=value per line (OCF_RESKEY_name)">
                 <textarea data-testid="create-params" rows={4} className={`${inputClass} font-mono`} value={customText} onChange={(e) => setCustomText(e.target.value)} />
               </Field>
             </div>
