@@ -6,13 +6,29 @@
 // included) and its /run is wiped, as a reboot would.
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AgentPaths, RunRequest, RunResult, Transport, TransportState } from "./types";
 
-/** the repo's agents/ folder: OCF_ROOT for ocf:vigil:* on local hosts */
-export const REPO_AGENTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../agents");
+/**
+ * The repo's agents/ folder: OCF_ROOT for ocf:vigil:* on local hosts.
+ * VIGIL_AGENTS_DIR overrides; when this module is bundled (import.meta.url no
+ * longer inside the repo) the checkout's ./agents is used.
+ */
+export const REPO_AGENTS_DIR = findAgentsDir();
+
+function findAgentsDir(): string {
+  if (process.env.VIGIL_AGENTS_DIR) return path.resolve(process.env.VIGIL_AGENTS_DIR);
+  const candidates: string[] = [];
+  try {
+    candidates.push(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../agents"));
+  } catch {
+    /* not a file: URL */
+  }
+  candidates.push(path.resolve(process.cwd(), "agents"));
+  return candidates.find((d) => existsSync(path.join(d, "resource.d", "vigil"))) ?? candidates[0];
+}
 
 export interface LocalTransportOptions {
   node: string;
@@ -278,4 +294,11 @@ function spawnFailure(e: unknown, req: RunRequest, started: number): RunResult {
     timedOut: false,
     durationMs: Date.now() - started,
   };
+}
+
+/** The embedded demo's hosts: one LocalTransport per name under <stateDir>/hosts/<name>, connected. */
+export async function createLocalHosts(stateDir: string, names: string[] = ["node1", "node2", "node3"]): Promise<LocalTransport[]> {
+  const hosts = names.map((node) => new LocalTransport({ node, hostDir: path.join(stateDir, "hosts", node) }));
+  for (const h of hosts) await h.connect();
+  return hosts;
 }
