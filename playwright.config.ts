@@ -1,6 +1,7 @@
 // Playwright runs the console tests in Debian's Chromium against the real
 // Vigil server (server.ts, production build) on the embedded demo cluster,
 // with a fresh state directory so every run starts from a first start.
+// e2e/console/global-setup.ts starts and stops that server.
 import { defineConfig } from "@playwright/test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,7 +24,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 5_000 },
   retries: 0,
-  globalTeardown: "./e2e/console/global-teardown.ts",
+  // starts the real server (and stops it, with the demo agents it leaves running)
+  globalSetup: "./e2e/console/global-setup.ts",
   use: {
     baseURL,
     headless: true,
@@ -42,22 +44,5 @@ export default defineConfig({
         "--no-first-run",
       ],
     },
-  },
-  webServer: {
-    // `npm test` builds before Playwright; a bare `npx playwright test` builds if there is no build yet.
-    command: "test -f .next/BUILD_ID || npx next build; exec node --import tsx server.ts",
-    url: `${baseURL}/login`,
-    env: {
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      VIGIL_STATE_DIR: stateDir,
-      VIGIL_PORT: String(port),
-      VIGIL_HOST: "127.0.0.1",
-      VIGIL_BIND: "127.0.0.1",
-    },
-    reuseExistingServer: false,
-    timeout: 180_000,
-    stdout: "pipe",
-    stderr: "pipe",
   },
 });

@@ -19,7 +19,6 @@ export class LiveClient {
   private retryMs = 250;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
-  private everOpened = false;
 
   constructor(
     private readonly url: string,
@@ -64,8 +63,9 @@ export class LiveClient {
   private connect() {
     const ws = new WebSocket(this.url);
     this.ws = ws;
+    let opened = false;
     ws.onopen = () => {
-      this.everOpened = true;
+      opened = true;
       this.retryMs = 250;
     };
     ws.onmessage = (e) => {
@@ -94,8 +94,8 @@ export class LiveClient {
       this.ws = null;
       if (e.code === CLOSE_UNAUTHORIZED || e.code === CLOSE_FORBIDDEN) return this.signedOut();
       this.set({ ...this.view, connection: "reconnecting" });
-      // A refused upgrade looks like any other drop; ask the API whether the session is still valid.
-      if (!this.everOpened || e.code === 1008) void this.checkSession();
+      // A refused upgrade (401) looks like any other drop; ask the API whether the session is still valid.
+      if (!opened || e.code === 1008) void this.checkSession();
       this.timer = setTimeout(() => this.connect(), this.retryMs + Math.random() * 200);
       this.retryMs = Math.min(this.retryMs * 2, 5000);
     };

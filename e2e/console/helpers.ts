@@ -1,8 +1,10 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { expect, type Page } from "@playwright/test";
 
-export const artifacts = path.resolve(__dirname, "../artifacts");
+export const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../artifacts");
 
 /** The password the server generated at first start, as an admin would read it. */
 export function initialPassword(): string {
@@ -46,4 +48,43 @@ export async function applyWithPreview(page: Page, testId: string) {
   await expect(page.getByTestId("preview-apply")).toBeEnabled();
   await page.getByTestId("preview-apply").click();
   await expect(dialog).toBeHidden();
+}
+
+/** A REST call with the page's session (cookie + CSRF header), as the console makes it. */
+export async function apiCall(page: Page, method: "GET" | "POST" | "PUT" | "DELETE", url: string, data?: unknown) {
+  const session = await page.request.get("/api/session");
+  const { csrfToken } = (await session.json()) as { csrfToken: string };
+  const origin = new URL(page.url()).origin;
+  return page.request.fetch(url, { method, data, headers: { "x-csrf-token": csrfToken, origin } });
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Runs the `vigil` CLI against the test server, as an admin on the controller's machine would. */
+export function vigil(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, "bin/vigil.mjs"), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, VIGIL_STATE_DIR: process.env.VIGIL_E2E_STATE_DIR, VIGIL_PORT: process.env.VIGIL_E2E_PORT ?? "3224", VIGIL_HOST: "127.0.0.1" } as NodeJS.ProcessEnv,
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** pids of the demo web server processes of this test run (to make a resource fail for real). */
+export function demoWebServerPids(): number[] {
+  const dir = process.env.VIGIL_E2E_STATE_DIR!;
+  const pids: number[] = [];
+  for (const p of readdirSync("/proc")) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${p}/cmdline`, "utf8");
+      if (!cmd.includes("webserver.mjs")) continue;
+      const env = readFileSync(`/proc/${p}/environ`, "utf8");
+      if (cmd.includes(dir) || env.includes(dir)) pids.push(Number(p));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
 }

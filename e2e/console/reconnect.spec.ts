@@ -1,0 +1,51 @@
+// The live store survives a dropped socket and a lost patch: it says it is
+// reconnecting, reconnects by itself, and resyncs to the server's state.
+import { expect, test, type WebSocketRoute } from "@playwright/test";
+import { applyWithPreview, expectNoReload, login, markNoReload } from "./helpers";
+
+test("a dropped WebSocket shows Reconnecting… and comes back live without reload", async ({ page }) => {
+  const servers: WebSocketRoute[] = [];
+  await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
+    servers.push(ws.connectToServer());
+  });
+  await login(page);
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-connection", "live");
+  await markNoReload(page);
+  const before = servers.length;
+  // the server side goes away (as when the controller restarts)
+  await servers.at(-1)!.close({ code: 1012, reason: "restart" });
+  await expect(page.getByTestId("connection-banner")).toContainText("Reconnecting");
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-connection", "live", { timeout: 10_000 });
+  await expect(page.getByTestId("connection-banner")).toHaveCount(0);
+  expect(servers.length).toBeGreaterThan(before);
+  await expectNoReload(page);
+});
+
+test("a lost patch makes the client resync, and it then shows the server's state", async ({ page }) => {
+  let dropNext = false;
+  let resyncs = 0;
+  await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((m) => {
+      const msg = JSON.parse(String(m));
+      if (dropNext && msg.type === "patch") {
+        dropNext = false; // the client never sees this version
+        return;
+      }
+      ws.send(m);
+    });
+    ws.onMessage((m) => {
+      if (JSON.parse(String(m)).type === "resync") resyncs++;
+      server.send(m);
+    });
+  });
+  await login(page);
+  await expect(page.getByTestId("node-state-node1")).toHaveText("online");
+  dropNext = true;
+  await applyWithPreview(page, "standby-node1");
+  // the next patch (from a version the client does not have) triggers a resync
+  await expect(page.getByTestId("node-state-node1")).toHaveText("standby", { timeout: 10_000 });
+  expect(resyncs).toBeGreaterThan(0);
+  await applyWithPreview(page, "unstandby-node1");
+  await expect(page.getByTestId("node-state-node1")).toHaveText("online", { timeout: 10_000 });
+});
