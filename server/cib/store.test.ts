@@ -1,0 +1,172 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CibError } from "./errors";
+import { CibStore } from "./store";
+import { crashTestCib } from "./store.crash-writer";
+import { parseCibXml } from "./xml";
+
+const repoRoot = path.resolve(import.meta.dirname, "../..");
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(path.join(tmpdir(), "vigil-cib-store-"));
+  dirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function quietStore(dir: string, keepBackups?: number) {
+  const warnings: string[] = [];
+  const store = new CibStore(dir, { keepBackups, warn: (m) => warnings.push(m) });
+  return { store, warnings };
+}
+
+describe("CibStore", () => {
+  it("returns undefined for a new directory and reads back what was saved", async () => {
+    const { store, warnings } = quietStore(tempDir());
+    expect(store.load()).toBeUndefined();
+    store.saveSync(crashTestCib(1));
+    expect(store.load()).toEqual(crashTestCib(1));
+    await store.save(crashTestCib(2));
+    expect(store.loadWithSource()).toEqual({ cib: crashTestCib(2), source: "cib.xml" });
+    expect(store.listBackups()).toEqual(["cib-1.raw"]);
+    expect(parseCibXml(readFileSync(path.join(store.dir, "cib-1.raw"), "utf8"))).toEqual(crashTestCib(1));
+    expect(warnings).toEqual([]);
+  });
+
+  it("keeps the last N numbered backups, oldest removed first", async () => {
+    const { store } = quietStore(tempDir(), 5);
+    for (let i = 1; i <= 9; i++) {
+      if (i % 2) store.saveSync(crashTestCib(i));
+      else await store.save(crashTestCib(i));
+    }
+    expect(store.listBackups()).toEqual(["cib-4.raw", "cib-5.raw", "cib-6.raw", "cib-7.raw", "cib-8.raw"]);
+    expect(parseCibXml(readFileSync(path.join(store.dir, "cib-8.raw"), "utf8")).attrs.epoch).toBe("8");
+    // numbering continues in a new store instance
+    const again = quietStore(store.dir, 5).store;
+    again.saveSync(crashTestCib(10));
+    expect(again.listBackups().at(-1)).toBe("cib-9.raw");
+    expect(readdirSync(store.dir).filter((f) => f.startsWith(".cib.xml.tmp-"))).toEqual([]);
+  });
+
+  it("default keeps 20 backups", () => {
+    const { store } = quietStore(tempDir());
+    for (let i = 1; i <= 24; i++) store.saveSync(crashTestCib(i));
+    expect(store.listBackups()).toHaveLength(20);
+    expect(store.listBackups()[0]).toBe("cib-4.raw");
+  });
+
+  it("serialises concurrent async saves in call order", async () => {
+    const { store } = quietStore(tempDir());
+    await Promise.all([3, 4, 5, 6].map((i) => store.save(crashTestCib(i))));
+    expect(store.load()?.attrs.epoch).toBe("6");
+    expect(store.listBackups()).toHaveLength(3);
+  });
+
+  it("falls back to the newest valid backup when cib.xml is corrupt, with a warning", () => {
+    const dir = tempDir();
+    const { store } = quietStore(dir);
+    for (let i = 1; i <= 4; i++) store.saveSync(crashTestCib(i));
+    const full = readFileSync(store.currentPath, "utf8");
+    writeFileSync(store.currentPath, full.slice(0, full.length / 2)); // a torn write
+    writeFileSync(path.join(dir, "cib-3.raw"), "garbage"); // and a damaged newest backup
+    const fresh = quietStore(dir);
+    expect(fresh.store.loadWithSource()).toEqual({ cib: crashTestCib(2), source: "cib-2.raw" });
+    expect(fresh.warnings).toHaveLength(1);
+    expect(fresh.warnings[0]).toMatch(/cib\.xml: malformed XML at line \d+.*cib-3\.raw: .*using backup cib-2\.raw/);
+    // the next save replaces the unreadable file, which is set aside and not kept as a backup
+    fresh.store.saveSync(crashTestCib(5));
+    expect(quietStore(dir).store.load()).toEqual(crashTestCib(5));
+    expect(readdirSync(dir).some((f) => f.startsWith("cib.xml.unreadable-"))).toBe(true);
+    for (const b of fresh.store.listBackups().filter((b) => b !== "cib-3.raw"))
+      expect(() => parseCibXml(readFileSync(path.join(dir, b), "utf8"))).not.toThrow();
+  });
+
+  it("uses a backup when cib.xml is missing, and fails clearly when nothing is readable", () => {
+    const dir = tempDir();
+    const { store } = quietStore(dir);
+    store.saveSync(crashTestCib(1));
+    store.saveSync(crashTestCib(2));
+    rmSync(store.currentPath);
+    const s2 = quietStore(dir);
+    expect(s2.store.load()).toEqual(crashTestCib(1));
+    expect(s2.warnings[0]).toMatch(/no cib\.xml; using backup cib-1\.raw/);
+    writeFileSync(path.join(dir, "cib-1.raw"), "<cib>");
+    writeFileSync(store.currentPath, "");
+    expect(() => quietStore(dir).store.load()).toThrow(CibError);
+    expect(() => quietStore(dir).store.load()).toThrow(/no readable CIB/);
+  });
+
+  it("a bad model changes nothing on disk", () => {
+    const dir = tempDir();
+    const { store } = quietStore(dir);
+    store.saveSync(crashTestCib(1));
+    const before = readdirSync(dir).sort();
+    expect(() => store.saveSync({ attrs: {} } as never)).toThrow();
+    expect(readdirSync(dir).sort()).toEqual(before);
+    expect(store.load()).toEqual(crashTestCib(1));
+  });
+
+  it("survives SIGKILL at random moments: always a complete CIB that was saved", async () => {
+    const { midWrite, rounds } = await killLane(tempDir(), 20);
+    expect(rounds).toBe(20);
+    // evidence that kills really landed inside a save (a temp file was left behind)
+    expect(midWrite).toBeGreaterThan(0);
+  }, 120_000);
+});
+
+/** Start a writer on dir, SIGKILL it at a random moment, check what load() gives; `rounds` times. */
+async function killLane(dir: string, rounds: number): Promise<{ midWrite: number; rounds: number }> {
+  const writer = path.join(import.meta.dirname, "store.crash-writer.ts");
+  let lastAcked = 0;
+  let midWrite = 0;
+  let done = 0;
+  for (let round = 0; round < rounds; round++) {
+    const child = spawn(process.execPath, ["--import", "tsx", writer, dir], {
+      cwd: repoRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    const exited = new Promise<void>((r) => child.on("exit", () => r()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (d) => {
+        out += d;
+        if (out.includes("saved ")) resolve();
+      });
+      child.on("exit", (code) => reject(new Error(`writer exited early (${code}): ${err}`)));
+    });
+    await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 80)));
+    child.kill("SIGKILL");
+    await exited;
+    const acked = [...out.matchAll(/saved (\d+)\n/g)].map((m) => Number(m[1]));
+    const newest = Math.max(...acked);
+    expect(err).toBe("");
+    if (readdirSync(dir).some((f) => f.startsWith(".cib.xml.tmp-"))) midWrite++;
+
+    const loaded = quietStore(dir).store.loadWithSource();
+    expect(loaded?.source).toBe("cib.xml");
+    const epoch = Number(loaded!.cib.attrs.epoch);
+    // every acknowledged save is on disk; at most the one in flight went further
+    expect(epoch).toBeGreaterThanOrEqual(newest);
+    expect(epoch).toBeLessThanOrEqual(newest + 1);
+    expect(epoch).toBeGreaterThan(lastAcked);
+    expect(loaded!.cib).toEqual(crashTestCib(epoch));
+    lastAcked = epoch;
+    done++;
+  }
+  const store = quietStore(dir).store;
+  expect(store.listBackups().length).toBeLessThanOrEqual(20);
+  for (const b of store.listBackups()) {
+    const cib = parseCibXml(readFileSync(path.join(dir, b), "utf8"));
+    expect(cib).toEqual(crashTestCib(Number(cib.attrs.epoch)));
+  }
+  // load() cleared the temp files of the dead writers
+  expect(readdirSync(dir).filter((f) => f.startsWith(".cib.xml.tmp-"))).toEqual([]);
+  return { midWrite, rounds: done };
+}
