@@ -135,6 +135,7 @@ describe("ocf class", () => {
       OCF_RESKEY_CRM_meta_interval: "10000",
       OCF_RESKEY_CRM_meta_clone_max: "3",
       OCF_RESKEY_CRM_meta_notify: "true",
+      OCF_RESKEY_CRM_meta_on_node: "node1",
       OCF_CHECK_LEVEL: "10",
       OCF_EXIT_REASON_PREFIX: "ocf-exit-reason:",
       HA_RSCTMP: t.rscTmp,
@@ -157,6 +158,18 @@ describe("ocf class", () => {
     expect(ocfAgentPath("vigil", "Dummy", paths)).toBe("/usr/lib/ocf/resource.d/vigil/Dummy");
     expect(ocfAgentPath("heartbeat", "IPaddr2", paths)).toBe("/usr/lib/ocf/resource.d/heartbeat/IPaddr2");
     expect(ocfAgentPath("heartbeat", "IPaddr2", resolvePaths(t))).toBe(`${ocfRoot}/resource.d/heartbeat/IPaddr2`);
+  });
+
+  it("runs resource-agents' own ocf:heartbeat:Dummy unmodified, its state under the host's HA_RSCTMP", async () => {
+    const hb = op({ rsc: "hb1", provider: "heartbeat", type: "Dummy" });
+    const paths = { ocfRoot: "/usr/lib/ocf" };
+    expect((await runAgentOp(t, { ...hb, action: "monitor" }, { paths })).rc).toBe(OcfRc.NOT_RUNNING);
+    const start = await runAgentOp(t, { ...hb, action: "start" }, { paths });
+    expect(start.rc, start.stderr).toBe(0);
+    expect(existsSync(path.join(t.rscTmp, "Dummy-hb1.state"))).toBe(true);
+    expect((await runAgentOp(t, { ...hb, action: "monitor", intervalMs: 10000 }, { paths })).rc).toBe(0);
+    expect((await runAgentOp(t, { ...hb, action: "stop" }, { paths })).rc).toBe(0);
+    expect((await runAgentOp(t, { ...hb, action: "monitor" }, { paths })).rc).toBe(OcfRc.NOT_RUNNING);
   });
 
   it("returns the agent's exit code and its last ocf-exit-reason line", async () => {

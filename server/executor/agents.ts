@@ -185,8 +185,12 @@ export function ocfAgentPath(provider: string, type: string, paths: ResolvedPath
   return `${ocfRootFor(provider, paths)}/resource.d/${provider}/${type}`;
 }
 
-/** The environment of an OCF agent run (without the transport's own variables). */
-export function ocfEnv(op: AgentOp, paths: ResolvedPaths): Record<string, string> {
+/**
+ * The environment of an OCF agent run (without the transport's own variables).
+ * `node` (the CIB node name) becomes CRM_meta_on_node unless the op's meta sets it,
+ * since agents cannot rely on `uname -n` matching the node name.
+ */
+export function ocfEnv(op: AgentOp, paths: ResolvedPaths, node?: string): Record<string, string> {
   const provider = op.provider ?? "";
   const env: Record<string, string> = {
     OCF_ROOT: ocfRootFor(provider, paths),
@@ -203,6 +207,7 @@ export function ocfEnv(op: AgentOp, paths: ResolvedPaths): Record<string, string
     // Pacemaker's meta names use '_' where the CIB has '-' (clone-max -> CRM_meta_clone_max)
     env[`OCF_RESKEY_CRM_meta_${k.replace(/-/g, "_")}`] = v;
   }
+  if (node && op.meta.on_node === undefined) env.OCF_RESKEY_CRM_meta_on_node = node;
   env.OCF_RESKEY_CRM_meta_timeout = String(op.timeoutMs);
   env.OCF_RESKEY_CRM_meta_interval = String(op.intervalMs);
   const level = op.meta.OCF_CHECK_LEVEL ?? op.params.OCF_CHECK_LEVEL;
@@ -215,7 +220,7 @@ const OCF_CODES = new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 190, 191]);
 async function runOcf(ctx: Ctx): Promise<OpResult> {
   const { op, paths } = ctx;
   const path = ocfAgentPath(op.provider!, op.type, paths);
-  const res = await exec(ctx, { argv: [path, op.action], env: ocfEnv(op, paths) });
+  const res = await exec(ctx, { argv: [path, op.action], env: ocfEnv(op, paths, ctx.t.node) });
   const odd = await abnormal(ctx, res, path);
   if (odd) return odd;
   const code = res.code!;

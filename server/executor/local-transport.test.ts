@@ -133,3 +133,20 @@ describe("LocalTransport and stray children", () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 });
+
+describe("LocalTransport output", () => {
+  it("keeps at most 4 MiB of an agent's output", async () => {
+    const tmp3 = tempDir();
+    const t3 = new LocalTransport({ node: "node8", hostDir: path.join(tmp3.dir, "node8") });
+    await t3.connect();
+    try {
+      const r = await t3.run({ argv: ["/bin/sh", "-c", "head -c 6000000 /dev/zero | tr '\\0' x"], timeoutMs: 20000 });
+      expect(r.code).toBe(0);
+      expect(r.stdout.length).toBeLessThan(4 * 1024 * 1024 + 100);
+      expect(r.stdout.endsWith("[output truncated]\n")).toBe(true);
+    } finally {
+      t3.crash();
+      tmp3.cleanup();
+    }
+  });
+});

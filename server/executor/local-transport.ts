@@ -151,8 +151,9 @@ export class LocalTransport implements Transport {
         f();
       };
       if (child.pid !== undefined) this.running.add(entry);
-      child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-      child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      // a runaway agent must not fill the controller's memory: keep the first MAX_OUTPUT chars
+      child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout = capped(stdout, d)));
+      child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr = capped(stderr, d)));
       child.stdin!.on("error", () => {}); // agent may exit without reading stdin
       child.stdin!.end(req.stdin ?? "");
       child.on("error", (e) => {
@@ -268,6 +269,15 @@ export class LocalTransport implements Transport {
       }
     }
   }
+}
+
+const MAX_OUTPUT = 4 * 1024 * 1024;
+const TRUNCATED = "\n[output truncated]\n";
+
+function capped(acc: string, d: string): string {
+  if (acc.length >= MAX_OUTPUT) return acc;
+  const next = acc + d;
+  return next.length > MAX_OUTPUT ? next.slice(0, MAX_OUTPUT) + TRUNCATED : next;
 }
 
 /** how long to keep reading a finished command's pipes that something else holds open */
