@@ -153,7 +153,8 @@ function primitiveItem(r: ResourceView, depth: number, ctx: Ctx, clone?: Resourc
   else if (act.length > 1) s += ` [ ${act.map((a) => a.node).join(" ")} ]`;
 
   const flags: string[] = [];
-  if (act.length === 1 && ctx.nodes.get(act[0].node)?.unclean) flags.push("UNCLEAN");
+  const where = act.length === 1 ? ctx.nodes.get(act[0].node) : undefined;
+  if (where && !where.online && where.unclean) flags.push("UNCLEAN");
   const t = r.targetRole?.toLowerCase();
   if (t === "stopped") flags.push("disabled");
   else if (promotable && (t === "unpromoted" || t === "slave")) flags.push(`target-role:${r.targetRole}`);
@@ -205,6 +206,8 @@ function cloneItems(r: ResourceView, depth: number, ctx: Ctx): Item[] {
   if (!r.managed) flags.push("unmanaged");
   if (isDisabledRole(r.targetRole, promotable)) flags.push("disabled");
   const firstChild = r.children[0];
+  // Like Pacemaker's configured_role(): the clone's target-role, else its first instance's.
+  const configuredRole = (r.targetRole ?? firstChild?.targetRole ?? (firstChild ? primitives(firstChild)[0]?.targetRole : undefined))?.toLowerCase();
   const childName = r.childId ?? (firstChild ? firstChild.id.replace(/:\d+$/, "") : "");
   const header: Item = { depth, text: `Clone Set: ${r.id} [${childName}]${flags.length ? ` (${flags.join(", ")})` : ""}:` };
 
@@ -249,7 +252,7 @@ function cloneItems(r: ResourceView, depth: number, ctx: Ctx): Item[] {
   }
   if (startedNodes.length) {
     const label = promotable
-      ? isDisabledRole(r.targetRole, true) && r.targetRole?.toLowerCase() !== "stopped"
+      ? configuredRole === "unpromoted" || configuredRole === "slave"
         ? "Unpromoted (target-role)"
         : "Unpromoted"
       : "Started";
@@ -258,7 +261,7 @@ function cloneItems(r: ResourceView, depth: number, ctx: Ctx): Item[] {
   }
 
   if (ctx.inactive) {
-    const disabled = r.targetRole?.toLowerCase() === "stopped";
+    const disabled = configuredRole === "stopped";
     const stopped = new Map<string, string>(); // key (node or instance id) -> status text
     for (const id of stoppedById) stopped.set(id, disabled ? "Stopped (disabled)" : "Stopped");
     const cloneMax = r.cloneMax ?? r.children.filter((c) => !c.orphan && !primitives(c).some((p) => p.orphan)).length;
