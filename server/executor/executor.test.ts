@@ -134,6 +134,22 @@ describe("Executor recurring monitors", () => {
     expect(seen.every((r) => r.opStatus === OpStatus.DONE)).toBe(true);
   });
 
+  it("keep running on a replacement transport of the same node (a reconnect)", async () => {
+    expect((await ex.exec("node1", op({ action: "start" }))).rc).toBe(0);
+    const seen: OpResult[] = [];
+    ex.startRecurring("node1", op({ intervalMs: 100 }), (r) => seen.push(r));
+    await waitFor(() => seen.length === 1, 3000, "first result");
+    const again = new LocalTransport({ node: "node1", hostDir: n1.hostDir });
+    await again.connect();
+    ex.addTransport(again);
+    expect(ex.transport("node1")).toBe(again);
+    const runs = ex.recurring("node1")[0].runs;
+    await waitFor(() => ex.recurring("node1")[0].runs >= runs + 2, 3000, "runs on the new transport");
+    expect((await ex.exec("node1", op({ action: "stop" }))).rc).toBe(0);
+    await waitFor(() => seen.length === 2, 3000, "the stop to show");
+    expect(seen[1].rc).toBe(OcfRc.NOT_RUNNING);
+  });
+
   it("cancelAll stops every recurring op of a node; other nodes keep theirs", async () => {
     ex.startRecurring("node1", op({ rsc: "a", intervalMs: 100 }), () => {});
     ex.startRecurring("node1", op({ rsc: "b", intervalMs: 100 }), () => {});

@@ -68,18 +68,31 @@ export class Executor {
     this.paths = opts.paths;
   }
 
-  /** Register a node's transport (replacing an earlier one of the same node). */
+  /**
+   * Register a node's transport. Replacing an earlier transport of the same
+   * node ends the old one's pending operations (NOT_CONNECTED) but keeps the
+   * node's recurring operations, which continue on the new transport.
+   */
   addTransport(t: Transport): void {
-    if (this.nodesMap.has(t.node)) this.removeTransport(t.node);
+    const old = this.nodesMap.get(t.node);
     const slot: NodeSlot = {
       t,
       running: new Set(),
       queue: [],
-      recurring: new Map(),
+      recurring: old?.recurring ?? new Map(),
       unsubscribe: () => {},
     };
+    if (old) {
+      old.unsubscribe();
+      this.failPending(old, `the transport of ${t.node} was replaced`);
+    }
     slot.unsubscribe = t.onStateChange((s, reason) => this.onState(slot, s, reason));
     this.nodesMap.set(t.node, slot);
+    if (old) {
+      for (const r of slot.recurring.values()) {
+        if (r.due && !r.running && !r.cancelled) void this.runRecurring(r);
+      }
+    }
   }
 
   /** Forget a node: its recurring operations stop, pending operations end NOT_CONNECTED. The transport is not closed. */
@@ -138,7 +151,7 @@ export class Executor {
     if (old) this.stopRecurring(old);
     const r: Recurring = { node, op, cb: onResult, cancelled: false, running: false, due: false, runs: 0 };
     slot.recurring.set(key, r);
-    void this.runRecurring(slot, r);
+    void this.runRecurring(r);
   }
 
   /** Stop the recurring ops of rsc with this interval on node. No callback follows. Returns whether one existed. */
@@ -232,7 +245,7 @@ export class Executor {
     } else if (s === "up") {
       this.drain(slot);
       for (const r of slot.recurring.values()) {
-        if (r.due && !r.running && !r.cancelled) void this.runRecurring(slot, r);
+        if (r.due && !r.running && !r.cancelled) void this.runRecurring(r);
       }
     }
   }
@@ -242,8 +255,10 @@ export class Executor {
     clearTimeout(r.timer);
   }
 
-  private async runRecurring(slot: NodeSlot, r: Recurring): Promise<void> {
+  private async runRecurring(r: Recurring): Promise<void> {
     if (r.cancelled) return;
+    const slot = this.nodesMap.get(r.node);
+    if (!slot) return;
     if (slot.t.state() === "down") {
       r.due = true; // resume when the node is back
       return;
@@ -255,10 +270,17 @@ export class Executor {
     if (r.cancelled) return;
     if (res.opStatus === OpStatus.NOT_CONNECTED) {
       // the node is gone, not the resource: wait for it instead of reporting
-      if (slot.t.state() === "down") {
+      const cur = this.nodesMap.get(r.node);
+      if (!cur) return;
+      if (cur.t.state() === "down") {
         r.due = true;
         return;
       }
+      if (cur !== slot) {
+        void this.runRecurring(r); // the transport was replaced meanwhile: run on the new one now
+        return;
+      }
+      // a passing transport error while up: try again after the interval
     } else {
       r.runs++;
       const changed = !r.last || r.last.rc !== res.rc || r.last.opStatus !== res.opStatus;
@@ -272,7 +294,7 @@ export class Executor {
       }
       if (r.cancelled) return;
     }
-    r.timer = setTimeout(() => void this.runRecurring(slot, r), r.op.intervalMs);
+    r.timer = setTimeout(() => void this.runRecurring(r), r.op.intervalMs);
   }
 }
 
