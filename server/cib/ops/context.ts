@@ -7,11 +7,18 @@ export interface AgentParam {
   name: string;
   required: boolean;
   unique?: boolean;
+  type?: string;
+  default?: string;
+  shortdesc?: string;
+  longdesc?: string;
+  values?: string[];
 }
 
 export interface AgentInfo {
   /** "ocf:heartbeat:IPaddr2" */
   name: string;
+  shortdesc?: string;
+  longdesc?: string;
   /** from the agent's meta-data, when it could be read */
   params?: AgentParam[];
   /** default operations from the meta-data (name, interval, timeout ...) */

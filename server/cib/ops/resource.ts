@@ -54,7 +54,7 @@ const OP_ATTRS = new Set([
 const ON_FAIL = new Set(["ignore", "block", "stop", "restart", "standby", "fence", "restart-container", "demote"]);
 const ROLES = new Set(["Stopped", "Started", "Promoted", "Unpromoted", "Master", "Slave"]);
 /** meta-data actions pcs copies into a new resource */
-const COPIED_ACTIONS = new Set(["start", "stop", "monitor", "promote", "demote", "migrate_to", "migrate_from", "reload", "reload-agent", "notify"]);
+const COPIED_ACTIONS = new Set(["start", "stop", "monitor", "promote", "demote", "migrate_to", "migrate_from", "reload", "reload-agent"]);
 
 export interface AgentName {
   standard: string;
