@@ -36,9 +36,18 @@ export function primitives(rs: readonly ResourceView[]): ResourceView[] {
 }
 
 export function resourcesOnNode(state: ClusterState, uname: string): Placement[] {
-  const out: Placement[] = [];
+  return placementsByNode(state).get(uname) ?? [];
+}
+
+/** node uname -> the primitive instances active there, in one pass over the tree. */
+export function placementsByNode(state: ClusterState): Map<string, Placement[]> {
+  const out = new Map<string, Placement[]>();
   for (const p of primitives(state.resources)) {
-    for (const a of p.active) if (a.node === uname) out.push({ id: p.id, role: a.role, failed: a.failed || p.failed });
+    for (const a of p.active) {
+      let list = out.get(a.node);
+      if (!list) out.set(a.node, (list = []));
+      list.push({ id: p.id, role: a.role, failed: a.failed || p.failed });
+    }
   }
   return out;
 }

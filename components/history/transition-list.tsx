@@ -57,14 +57,14 @@ export function TransitionList({ transitions, limit = 100 }: { transitions: Tran
     <ul data-testid="transition-list" className="divide-y divide-slate-100">
       {transitions.slice(0, limit).map((t) => (
         <li key={t.id} data-testid={`transition-${t.id}`}>
-          <button className="flex w-full items-center gap-3 py-2 text-left text-sm hover:bg-slate-50" onClick={() => setOpen(open === t.id ? null : t.id)} aria-expanded={open === t.id}>
-            <span className="w-12 shrink-0 font-mono text-xs text-slate-400">#{t.id}</span>
-            <time className="w-20 shrink-0 font-mono text-xs text-slate-400">{new Date(t.startedAt).toLocaleTimeString()}</time>
+          <button className="flex w-full flex-wrap items-center gap-x-3 gap-y-0.5 py-2 text-left text-sm hover:bg-slate-50" onClick={() => setOpen(open === t.id ? null : t.id)} aria-expanded={open === t.id}>
+            <span className="w-10 shrink-0 font-mono text-xs text-slate-400">#{t.id}</span>
+            <time className="shrink-0 font-mono text-xs text-slate-400">{new Date(t.startedAt).toLocaleTimeString()}</time>
             <Badge tone={statusTone[t.status]}>{t.status}</Badge>
-            <span className="min-w-0 flex-1 truncate text-slate-700">{t.trigger}</span>
-            <span className="shrink-0 text-xs text-slate-500">
+            <span className="ml-auto shrink-0 text-xs text-slate-500">
               {t.transition.actions.filter((a) => !a.pseudo).length} actions · {duration(t)}
             </span>
+            <span className="w-full pl-[3.25rem] text-slate-700">{t.trigger}</span>
           </button>
           {open === t.id && <TransitionDetail t={t} />}
         </li>

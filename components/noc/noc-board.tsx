@@ -3,7 +3,7 @@
 
 import { useEffect, useState } from "react";
 import type { ClusterState } from "@/server/scheduler/types";
-import { nodeStatus, primitives, resourceStatus, resourcesOnNode, type Tone } from "../cluster-view";
+import { nodeStatus, placementsByNode, primitives, resourceStatus, type Tone } from "../cluster-view";
 import { useLive } from "../live-store";
 
 const bg: Record<Tone, string> = {
@@ -63,6 +63,7 @@ export function NocBoard() {
   const overall: Tone = alerts.some((a) => a.tone === "bad") ? "bad" : alerts.length || s.nodes.some((n) => nodeStatus(n).tone !== "ok") ? "warn" : "ok";
   const word = { ok: "ALL OK", warn: "ATTENTION", bad: "CRITICAL", idle: "", info: "" }[overall];
   const prims = primitives(s.resources);
+  const byNode = placementsByNode(s);
   return (
     <div className="flex min-h-screen flex-col gap-6 p-8" data-testid="noc-board" data-overall={overall}>
       <header className="flex items-center justify-between">
@@ -98,7 +99,7 @@ export function NocBoard() {
       <section className="grid grid-cols-1 gap-6 md:grid-cols-2 xl:grid-cols-3">
         {s.nodes.map((n) => {
           const st = nodeStatus(n);
-          const on = resourcesOnNode(s, n.uname);
+          const on = byNode.get(n.uname) ?? [];
           return (
             <div key={n.uname} data-testid={`noc-node-${n.uname}`} data-tone={st.tone} className={`rounded-2xl border-4 p-6 ${bg[st.tone]}`}>
               <div className="flex items-baseline justify-between">

@@ -12,6 +12,7 @@ const items = [
   { href: "/constraints", label: "Constraints" },
   { href: "/properties", label: "Properties" },
   { href: "/history", label: "History" },
+  { href: "/users", label: "Users" },
 ];
 
 function LiveDot() {
