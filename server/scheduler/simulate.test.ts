@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { parseCibXml } from "../cib/xml";
+import type { Action, Transition } from "./types";
+import { applyTransition } from "./simulate";
+
+const CIB = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.0">
+  <configuration>
+    <crm_config/>
+    <nodes><node id="1" uname="node1"/><node id="2" uname="node2"/></nodes>
+    <resources>
+      <primitive id="vip" class="ocf" provider="heartbeat" type="IPaddr2"/>
+      <clone id="dlm-clone"><primitive id="dlm" class="ocf" provider="pacemaker" type="controld"/></clone>
+      <clone id="st-clone">
+        <meta_attributes id="st-meta"><nvpair id="st-p" name="promotable" value="true"/><nvpair id="st-u" name="globally-unique" value="true"/></meta_attributes>
+        <primitive id="st" class="ocf" provider="pacemaker" type="Stateful"/>
+      </clone>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status>
+    <node_state id="1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member">
+      <lrm id="1"><lrm_resources>
+        <lrm_resource id="vip" class="ocf" provider="heartbeat" type="IPaddr2">
+          <lrm_rsc_op id="vip_last_0" operation_key="vip_start_0" operation="start" interval="0" call-id="41" rc-code="0" op-status="0"/>
+        </lrm_resource>
+        <lrm_resource id="dlm:1" class="ocf" provider="pacemaker" type="controld">
+          <lrm_rsc_op id="dlm:1_last_0" operation_key="dlm:1_start_0" operation="start" interval="0" call-id="7" rc-code="0" op-status="0"/>
+        </lrm_resource>
+      </lrm_resources></lrm>
+      <transient_attributes id="1"><instance_attributes id="status-1"><nvpair id="status-1-x" name="x" value="1"/></instance_attributes></transient_attributes>
+    </node_state>
+    <node_state id="2" uname="node2" in_ccm="true" crmd="online" join="member" expected="member"/>
+  </status>
+</cib>`;
+
+let nextId = 0;
+function act(o: Partial<Action> & { task: string }): Action {
+  const id = nextId++;
+  return { id, key: `${o.rsc ?? "x"}_${o.task}_${o.intervalMs ?? 0}`, intervalMs: 0, pseudo: false, params: {}, meta: {}, timeoutMs: 20000, ...o };
+}
+
+function ops(cib: ReturnType<typeof parseCibXml>, uname: string, rsc: string) {
+  const ns = cib.status.find((s) => s.uname === uname)!;
+  return ns.lrmResources.find((r) => r.id === rsc)?.ops ?? [];
+}
+
+describe("applyTransition", () => {
+  it("records stop, start, probes and monitors as crm_simulate -S does, without touching the input", () => {
+    const cib = parseCibXml(CIB);
+    const before = JSON.stringify(cib);
+    const stop = act({ task: "stop", rsc: "vip", configRsc: "vip", node: "node1" });
+    const probe = act({ task: "monitor", rsc: "vip", configRsc: "vip", node: "node2" });
+    const start = act({ task: "start", rsc: "vip", configRsc: "vip", node: "node2" });
+    const mon = act({ task: "monitor", rsc: "vip", configRsc: "vip", node: "node2", intervalMs: 10000 });
+    const t: Transition = {
+      actions: [mon, start, probe, stop],
+      edges: [{ first: probe.id, then: start.id }, { first: stop.id, then: start.id }, { first: start.id, then: mon.id }],
+    };
+    const out = applyTransition(cib, t, { now: 1700000000 });
+    expect(JSON.stringify(cib)).toBe(before);
+
+    const n1 = ops(out, "node1", "vip");
+    expect(n1).toHaveLength(1);
+    expect(n1[0]).toMatchObject({ id: "vip_last_0", operation: "stop", rcCode: "0" });
+
+    const n2 = ops(out, "node2", "vip");
+    const last = n2.find((o) => o.id === "vip_last_0")!;
+    const rec = n2.find((o) => o.id === "vip_monitor_10000")!;
+    expect(last).toMatchObject({ operation: "start", rcCode: "0", interval: "0" });
+    expect(rec).toMatchObject({ operation: "monitor", rcCode: "0", interval: "10000", lastRcChange: "1700000000" });
+    // call-ids continue after the highest in the CIB (41), in execution order
+    expect(Number(n1[0].callId)).toBeGreaterThan(41);
+    expect(Number(rec.callId)).toBeGreaterThan(Number(last.callId));
+    // the probe ran first and found it not running; the start replaced it as the last op
+    expect(n2).toHaveLength(2);
+  });
+
+  it("records promotion (rc 8 for promoted monitors) and uses the bare id for new anonymous clone instances", () => {
+    const cib = parseCibXml(CIB);
+    const start = act({ task: "start", rsc: "st:0", configRsc: "st", node: "node2" });
+    const promote = act({ task: "promote", rsc: "st:0", configRsc: "st", node: "node2" });
+    const mon = act({ task: "monitor", rsc: "st:0", configRsc: "st", node: "node2", intervalMs: 9000 });
+    const dlmStart = act({ task: "start", rsc: "dlm:0", configRsc: "dlm", node: "node2" });
+    const dlmStop = act({ task: "stop", rsc: "dlm:1", configRsc: "dlm", node: "node1" });
+    const out = applyTransition(
+      cib,
+      { actions: [start, promote, mon, dlmStart, dlmStop], edges: [{ first: start.id, then: promote.id }, { first: promote.id, then: mon.id }] },
+      { now: 1 },
+    );
+    expect(ops(out, "node2", "st:0").find((o) => o.id === "st:0_last_0")).toMatchObject({ operation: "promote", rcCode: "0" });
+    expect(ops(out, "node2", "st:0").find((o) => o.id === "st:0_monitor_9000")).toMatchObject({ rcCode: "8" });
+    // anonymous clone: a new history goes under "dlm"; an existing "dlm:1" entry is reused
+    expect(ops(out, "node2", "dlm")[0]).toMatchObject({ operation: "start", id: "dlm_last_0" });
+    expect(ops(out, "node1", "dlm:1").find((o) => o.id === "dlm:1_last_0")).toMatchObject({ operation: "stop" });
+  });
+
+  it("fencing takes the node down and forgets its history; pseudo and cluster actions change nothing", () => {
+    const cib = parseCibXml(CIB);
+    const fence = act({ task: "stonith", node: "node1", fenceAction: "reboot", key: "stonith-node1-reboot" });
+    const pseudo = act({ task: "running", rsc: "dlm-clone", pseudo: true });
+    const shut = act({ task: "do_shutdown", node: "node2" });
+    const notify = act({ task: "notify", rsc: "vip", node: "node2" });
+    const out = applyTransition(cib, { actions: [fence, pseudo, shut, notify], edges: [] }, { now: 1 });
+    const n1 = out.status.find((s) => s.uname === "node1")!;
+    expect(n1).toMatchObject({ inCcm: "false", crmd: "offline", join: "down", expected: "down" });
+    expect(n1.lrmResources).toEqual([]);
+    expect(n1.transientAttributes).toEqual([]);
+    const n2 = out.status.find((s) => s.uname === "node2")!;
+    expect(n2).toMatchObject({ inCcm: "true", crmd: "online" });
+    expect(n2.lrmResources).toEqual([]);
+  });
+});
