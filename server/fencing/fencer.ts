@@ -168,13 +168,15 @@ export class Fencer {
   }
 
   private async canFence(dev: FenceDevice, target: string): Promise<boolean> {
-    const meta = (await this.agentMeta(dev.agent)) ?? undefined;
     let quick: boolean | "ask";
     try {
-      quick = canFenceStatic(dev, target, meta);
+      quick = canFenceStatic(dev, target); // static lists decide without running the agent
     } catch {
       return false;
     }
+    if (quick !== "ask") return quick;
+    const meta = (await this.agentMeta(dev.agent)) ?? undefined;
+    quick = canFenceStatic(dev, target, meta);
     if (quick !== "ask") return quick;
     const check = hostCheck(dev, meta);
     const explicit = !!dev.params["pcmk_host_check"];

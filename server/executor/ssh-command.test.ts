@@ -1,0 +1,99 @@
+// The remote wrapper and host-key helpers, exercised locally (the wrapper is plain sh; here it
+// runs on this machine instead of through sshd — ssh-transport.test.ts covers the SSH path).
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildRemoteScript, parseRemoteOutput } from "./ssh-command";
+import { fingerprint, HostKeyFormatError, parseHostKey } from "./ssh-hostkey";
+import { keepaliveFor } from "./ssh-transport";
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "vigil-ops-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function runWrapped(id: string, req: Parameters<typeof buildRemoteScript>[1]) {
+  const script = buildRemoteScript(id, req, dir);
+  const r = spawnSync("/bin/sh", ["-c", script], { input: req.stdin ?? "" });
+  return parseRemoteOutput(r.stdout, id);
+}
+
+describe("remote command wrapper", () => {
+  it("returns exit code, stdout and stderr exactly, with env and stdin", () => {
+    const r = runWrapped("a1", {
+      argv: ["/bin/sh", "-c", 'printf "%s;%s;" "$1" "$X"; cat; printf "no newline" >&2; exit 3', "sh", "a 'b' \"c\" $d\n"],
+      env: { X: "it's", PATH: "/usr/bin:/bin" },
+      stdin: "in\n",
+      timeoutMs: 5000,
+    });
+    expect(r).toEqual({ code: 3, signal: null, timedOut: false, stdout: "a 'b' \"c\" $d\n;it's;in\n", stderr: "no newline" });
+  });
+
+  it("an output that contains the header or separator text of another run is not confused", () => {
+    const r = runWrapped("a2", { argv: ["printf", "VIGILRUN 0 0\n\n--VIGIL-STDERR-other--\nx"], timeoutMs: 5000 });
+    expect(r?.stdout).toBe("VIGILRUN 0 0\n\n--VIGIL-STDERR-other--\nx");
+  });
+
+  it("kills the whole process group at the timeout and says so", () => {
+    const t0 = Date.now();
+    const r = runWrapped("a3", { argv: ["/bin/sh", "-c", `sleep 60 & echo $! >${dir}/child; sleep 60`], timeoutMs: 400 });
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(r).toMatchObject({ code: null, signal: "SIGKILL", timedOut: true });
+    const child = readFileSync(`${dir}/child`, "utf8").trim();
+    // gone, or a zombie waiting for the machine's init to reap it (killed either way)
+    let state = "gone";
+    try {
+      state = readFileSync(`/proc/${child}/stat`, "utf8").split(") ")[1][0];
+    } catch {
+      /* gone */
+    }
+    expect(["gone", "Z"]).toContain(state);
+  });
+
+  it("reports death by a signal and leaves no files behind", () => {
+    const r = runWrapped("a4", { argv: ["/bin/sh", "-c", "kill -TERM $$"], timeoutMs: 5000 });
+    expect(r).toMatchObject({ code: null, signal: "SIGTERM", timedOut: false });
+    expect(execFileSync("ls", ["-A", dir]).toString().trim()).toBe("child");
+  });
+
+  it("refuses bad requests before anything runs", () => {
+    expect(() => buildRemoteScript("x", { argv: [], timeoutMs: 1 })).toThrow(/argv must name a program/);
+    expect(() => buildRemoteScript("x", { argv: ["true"], env: { "A-B": "1" }, timeoutMs: 1 })).toThrow(/invalid environment variable name "A-B"/);
+    expect(() => buildRemoteScript("x", { argv: ["true"], timeoutMs: 0 })).toThrow(/timeoutMs must be > 0/);
+  });
+
+  it("a truncated answer (connection died) is not a result", () => {
+    expect(parseRemoteOutput(Buffer.from("VIGILRUN 0 0\npartial"), "zz")).toBeNull();
+    expect(parseRemoteOutput(Buffer.from(""), "zz")).toBeNull();
+  });
+});
+
+describe("host keys", () => {
+  it("fingerprints match ssh-keygen -l", () => {
+    const kd = mkdtempSync(path.join(os.tmpdir(), "vigil-key-"));
+    try {
+      execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", `${kd}/k`]);
+      const pub = readFileSync(`${kd}/k.pub`, "utf8");
+      const expected = execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", `${kd}/k.pub`]).toString().split(" ")[1];
+      expect(fingerprint(pub)).toBe(expected);
+      expect(parseHostKey(pub).line).toBe(pub.split(" ").slice(0, 2).join(" "));
+      // a known_hosts line works too
+      expect(parseHostKey(`node1,10.0.0.1 ${pub}`).type).toBe("ssh-ed25519");
+    } finally {
+      rmSync(kd, { recursive: true, force: true });
+    }
+  });
+
+  it("names what is wrong with a bad key", () => {
+    expect(() => parseHostKey("ssh-foo AAAA")).toThrow(HostKeyFormatError);
+    expect(() => parseHostKey("ssh-foo AAAA")).toThrow(/unknown key type "ssh-foo"/);
+    expect(() => parseHostKey("ssh-ed25519 !!!")).toThrow(/is not base64/);
+  });
+
+  it("keepalive comes from host-timeout: a silent host is noticed within host-timeout", () => {
+    expect(keepaliveFor(1500)).toEqual({ keepaliveInterval: 500, keepaliveCountMax: 2 });
+    expect(keepaliveFor(6000)).toEqual({ keepaliveInterval: 2000, keepaliveCountMax: 2 });
+    const k = keepaliveFor(1000);
+    expect(k.keepaliveInterval * (k.keepaliveCountMax + 1)).toBeLessThanOrEqual(1000);
+  });
+});
