@@ -26,7 +26,7 @@ export function FailedActions({ failed, failCounts }: { failed: FailedAction[]; 
         const rows = failed.filter((f) => configId(f.rsc) === rsc);
         const counts = failCounts.filter((f) => configId(f.rsc) === rsc && f.failCount > 0);
         return (
-          <li key={rsc} data-testid={`failed-action-${rsc}`} className="rounded-md border border-red-200 bg-red-50/60 px-3 py-2">
+          <li key={rsc} data-testid={`failed-action-${rsc}`} data-failed-rsc={rsc} className="rounded-md border border-red-200 bg-red-50/60 px-3 py-2">
             <div className="flex items-start justify-between gap-3">
               <div className="min-w-0 space-y-0.5">
                 {rows.map((f) => (
