@@ -89,10 +89,15 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const issue = r.error.issues[0];
   const field = issue.path.map(String).join(".");
   let msg = issue.message;
-  if (issue.code === "invalid_union" && field === "" && value && typeof value === "object" && "op" in value) {
-    msg = `unknown change op '${String((value as { op: unknown }).op)}'`;
-  } else if (issue.code === "invalid_union" || msg.startsWith("Invalid input")) {
-    msg = `invalid value${field ? ` for ${field}` : ""}`;
+  const op = value && typeof value === "object" && "op" in value ? String((value as { op: unknown }).op) : undefined;
+  if (field === "op" || (field === "" && issue.code === "invalid_union" && op !== undefined)) {
+    msg = `unknown change op '${op}' (see ChangeSchema in docs/api.md)`;
+  } else if (/received undefined/.test(msg)) {
+    msg = `${field || "value"} is required`;
+  } else {
+    const m = /expected (\w+), received (\w+)/.exec(msg);
+    if (m) msg = `${field || "value"} must be a ${m[1]}, not a ${m[2]}`;
+    else if (issue.code === "invalid_union" || msg.startsWith("Invalid input")) msg = `invalid value${field ? ` for ${field}` : ""}`;
   }
   throw new ApiError(400, field && !msg.includes(field) ? `${field}: ${msg}` : msg, field || undefined);
 }

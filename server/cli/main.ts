@@ -285,12 +285,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   }
 
+  async function liveXml(): Promise<string> {
+    const r = await api().request("GET", "/api/cib");
+    if (r.status !== 200) throw new CliError((r.json as { error?: string })?.error ?? `the controller at ${api().addr.url} answered ${r.status} to GET /api/cib (is it a Vigil controller?)`);
+    return r.body;
+  }
+
   async function readCib(): Promise<Cib> {
     const g = globals();
     if (g.file) return loadFile(g.file);
-    const r = await api().request("GET", "/api/cib");
-    if (r.status !== 200) throw new CliError((r.json as { error?: string })?.error ?? `the controller answered ${r.status}`);
-    return parseCibXml(r.body);
+    return parseCibXml(await liveXml());
   }
 
   async function readState(): Promise<{ state: ClusterState; cib?: Cib; summary?: StatusResponse["summary"] }> {
@@ -780,7 +784,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description("print the live CIB as XML")
     .action(async (file?: string) => {
       const g = globals();
-      const xml = g.file ? await readFile(g.file, "utf8").catch(() => Promise.reject(new CliError(`Unable to read the CIB file '${g.file}'`))) : (await api().request("GET", "/api/cib")).body;
+      const xml = g.file ? await readFile(g.file, "utf8").catch(() => Promise.reject(new CliError(`Unable to read the CIB file '${g.file}'`))) : await liveXml();
       if (file) await writeFile(file, xml);
       else io.stdout.write(xml.endsWith("\n") ? xml : `${xml}\n`);
     });
@@ -869,7 +873,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const { runSimulate } = await import("./simulate");
     try {
       return await runSimulate(argv.slice(simIdx + 1), io, {
-        getLiveCib: async () => parseCibXml((await api().call<string>("GET", "/api/cib")) as string),
+        getLiveCib: async () => parseCibXml(await liveXml()),
       });
     } catch (e) {
       errOut(`Error: ${(e as Error).message}`);
