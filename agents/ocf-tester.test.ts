@@ -36,7 +36,7 @@ function ocfTester(agent: string, name: string, opts: Record<string, string>): P
       args,
       {
         cwd: tmp,
-        timeout: 60000,
+        timeout: 80000,
         env: { ...process.env, HA_RSCTMP: path.join(tmp, "run"), VIGIL_NODE_BIN: process.execPath, VIGIL_NODE: "tester" },
       },
       (err, stdout, stderr) => {
@@ -47,19 +47,22 @@ function ocfTester(agent: string, name: string, opts: Record<string, string>): P
   });
 }
 
+// ocf-tester runs each agent some 30 times; give a loaded CI machine room
+const SLOW = 90000;
+
 describe("ocf-tester", () => {
   it("passes ocf:vigil:Dummy", async () => {
     const r = await ocfTester("Dummy", "dummy1", { state: path.join(tmp, "dummy1.state") });
     expect(r.out).toContain("passed all tests");
     expect(r.code).toBe(0);
-  });
+  }, SLOW);
 
   it("passes ocf:vigil:Stateful, promote and demote included", async () => {
     const r = await ocfTester("Stateful", "stateful1", { state: path.join(tmp, "stateful1.state") });
     expect(r.out).toContain("passed all tests");
     expect(r.out).not.toContain("does not support promotable clones");
     expect(r.code).toBe(0);
-  });
+  }, SLOW);
 
   it("passes ocf:vigil:WebServer with a per-host port map", async () => {
     const port = await freePort();
@@ -70,12 +73,12 @@ describe("ocf-tester", () => {
     });
     expect(r.out).toContain("passed all tests");
     expect(r.code).toBe(0);
-  });
+  }, SLOW);
 
   it("reports a failure for an agent that breaks the rules (the test can fail)", async () => {
     // WebServer without any port cannot validate: ocf-tester must say so
     const r = await ocfTester("WebServer", "web2", { pidfile: path.join(tmp, "web2.pid") });
     expect(r.out).not.toContain("passed all tests");
     expect(r.code).not.toBe(0);
-  });
+  }, SLOW);
 });
