@@ -211,7 +211,7 @@ describe("SshTransport on the test bed", () => {
     await bed.crash("node3");
     const detectMs = await down;
     console.log(`crash of node3 detected after ${detectMs} ms (host-timeout 1500 ms)`);
-    expect(detectMs).toBeLessThan(1500 + 1000);
+    expect(detectMs).toBeLessThan(1500 + 1500); // margin: timers fire late on a loaded CI machine
     expect(await pending).toBe("host-down");
     expect(events[0]).toMatch(/^down:connection lost/);
     await expect(t.run({ argv: ["true"], timeoutMs: 1000 })).rejects.toBeInstanceOf(HostDownError);
@@ -236,5 +236,37 @@ describe("SshTransport on the test bed", () => {
     await waitState(t, "up", 15000);
     const after = await t.run({ argv: ["sh", "-c", `kill -0 ${before} && echo same && kill ${before}`], timeoutMs: 5000 });
     expect(after.stdout).toBe("same\n");
+  });
+});
+
+describe("vigil host add: first contact", () => {
+  it("without host-key it shows the fingerprint and needs confirmation (or accept-new); bad input changes nothing", async () => {
+    const { HostStore } = await import("../membership/hosts");
+    const { addHost, prepareHostAdd } = await import("../membership/host-add");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "vigil-state-"));
+    try {
+      const store = new HostStore(dir);
+      const n1 = info.nodes[0];
+      const plan = await prepareHostAdd({ name: "node1", address: n1.host, identity: info.privateKeyPath });
+      expect(plan).toMatchObject({ needsConfirmation: true, fingerprint: fingerprint(n1.hostKey), hostKey: n1.hostKey, keyType: "ssh-ed25519" });
+      const asked: string[] = [];
+      await expect(addHost(store, { name: "node1", address: n1.host, identity: info.privateKeyPath }, { confirm: async (fp) => (asked.push(fp), false) })).rejects.toThrow(
+        new RegExp(`fingerprint is ${fingerprint(n1.hostKey).replace(/[+/]/g, "\\$&")}; not confirmed`),
+      );
+      expect(asked).toEqual([fingerprint(n1.hostKey)]);
+      expect(store.list()).toEqual([]);
+      // a wrong pinned key is refused at the test connection, loudly
+      await expect(addHost(store, { name: "node1", address: n1.host, identity: info.privateKeyPath, hostKey: info.nodes[1].hostKey })).rejects.toThrow(/HOST KEY CHANGED for node1/);
+      // an identity the host does not accept
+      const otherKey = path.join(dir, "other");
+      (await import("node:child_process")).execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", otherKey]);
+      await expect(addHost(store, { name: "node1", address: n1.host, identity: otherKey, hostKey: n1.hostKey })).rejects.toThrow(/authentication failed/);
+      expect(store.list()).toEqual([]);
+      const rec = await addHost(store, { name: "node1", address: n1.host, identity: info.privateKeyPath }, { acceptNew: true });
+      expect(rec).toMatchObject({ name: "node1", address: n1.host, hostKey: n1.hostKey, port: 22, user: "root" });
+      expect(new HostStore(dir).get("node1")?.hostKey).toBe(n1.hostKey);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
