@@ -7,8 +7,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+// the state dir is relative to where the user started us (as the CLI resolves it)
+const stateDir = path.resolve(process.env.VIGIL_STATE_DIR || ".vigil");
 process.chdir(root);
-const env = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+const env = { ...process.env, VIGIL_STATE_DIR: stateDir, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
 
 /** newest mtime under the console's sources (app, components, public, server/api/contract.ts, configs) */
 function newestSource() {

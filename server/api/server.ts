@@ -29,6 +29,8 @@ export interface ServerOptions {
   next?: boolean;
   /** an already running controller; default: startController({stateDir, demo: true}) */
   service?: ClusterService;
+  /** passed on to startController (e.g. the demo's ports) when no service is given */
+  controllerOptions?: Record<string, unknown>;
   /** force HTTPS (default: only when bound to a non-loopback address) */
   https?: boolean;
   auth?: AuthOptions;
@@ -69,13 +71,13 @@ async function loadOrCreateCert(stateDir: string, host: string): Promise<{ key: 
   return { key: pems.private, cert: pems.cert };
 }
 
-async function defaultController(stateDir: string): Promise<ClusterService> {
+async function defaultController(stateDir: string, extra: Record<string, unknown> = {}): Promise<ClusterService> {
   // the controller helper's entry point: wires store, scheduler, executor and the demo hosts
   // (a URL, not a static import, until server/controller/start.ts lands for every checkout)
   const mod = (await import(new URL("../controller/start.ts", import.meta.url).href)) as {
     startController(o: { stateDir: string; demo: boolean }): Promise<ClusterService> | ClusterService;
   };
-  return await mod.startController({ stateDir, demo: true });
+  return await mod.startController({ ...extra, stateDir, demo: true });
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
@@ -84,7 +86,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? (() => {});
   const auth = await Auth.open(opts.stateDir, opts.auth);
   const ownService = !opts.service;
-  const service = opts.service ?? (await defaultController(opts.stateDir));
+  const service = opts.service ?? (await defaultController(opts.stateDir, opts.controllerOptions));
   const hub = new LiveHub(service, auth, secure);
   const api = createApiHandler({
     service,

@@ -831,6 +831,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       /* dispatched before commander, see below */
     });
 
+  program
+    .command("daemon")
+    .description("run the controller here (as npm start: builds the console when needed)")
+    .action(async () => {
+      await import("../../scripts/start.mjs" as string);
+      await new Promise(() => {}); // start.mjs exits with the controller
+    });
+
   // users (issue 5)
   const user = program.command("user").description("console users (admin, operator, read-only)");
   user.command("list").action(async () => {

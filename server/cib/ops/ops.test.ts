@@ -123,7 +123,7 @@ describe("nodes, properties, constraints", () => {
 });
 
 describe("cleanup", () => {
-  it("forgets failed history and fail-counts of the resource only", () => {
+  it("forgets the history and fail-counts of the named resource only; unknown names are errors", () => {
     const cib = demoCib();
     const op = (id: string, operation: string, interval: string, rc: string) => ({ id, operation, interval, callId: "1", rcCode: rc, opStatus: "0" });
     cib.status = [
@@ -140,5 +140,8 @@ describe("cleanup", () => {
     expect(r.cib.status[0].lrmResources.map((x) => x.id)).toEqual(["dummy1"]);
     expect(r.cib.status[0].transientAttributes[0].nvpairs.map((p) => p.name)).toEqual(["fail-count-dummy1#start_0"]);
     expect(r.message).toBe("Cleaned up web-server on node1");
+    expect(r.cib.configuration).toBe(cib.configuration);
+    expect(err(() => applyChange(cib, { op: "resource-cleanup", id: "ghost" })).message).toBe("Resource 'ghost' does not exist");
+    expect(err(() => applyChange(cib, { op: "resource-cleanup", node: "node9" })).details.field).toBe("node");
   });
 });

@@ -6,6 +6,7 @@ import { nvSet, nvUnset, uniqueId } from "../nvset";
 import type { Cib, Constraint, Group, NvSet, Operation, Primitive, Resource } from "../types";
 import { isValidDuration } from "../values";
 import type { OpSpec } from "../../api/contract";
+import { cleanupResource } from "../../controller/record";
 import type { AgentCatalog, OpsContext, OpResult } from "./context";
 import { checkNewId, mapResource, requireNode, requireResource, withConfig } from "./util";
 
@@ -423,52 +424,35 @@ function primitiveIds(r: Resource): string[] {
   return [];
 }
 
-function isFailedOp(op: { rcCode: string; opStatus: string; operation: string; interval: string }): boolean {
-  const rc = Number(op.rcCode);
-  const st = Number(op.opStatus);
-  if (st !== 0 && st !== -1 && st !== 1) return true; // timed out, error, not installed ...
-  if (op.operation === "monitor" && op.interval === "0") return !(rc === 0 || rc === 7 || rc === 8);
-  if (op.operation === "monitor") return !(rc === 0 || rc === 8);
-  return rc !== 0;
-}
-
 /**
- * pcs resource cleanup [ID] [node=N]: forget the failed operations and
+ * pcs resource cleanup [ID] [node=N]: forget the operation history and
  * fail-counts so the resource is probed again and may run there again.
- * Only resources with failures are touched (as crm_resource --cleanup does).
+ * Without an id, only resources with a recorded failure are touched (as
+ * crm_resource --cleanup does). The status rewrite is the controller's
+ * cleanupResource (it knows how it records operations); this adds the checks
+ * and pcs's message.
  */
 export function resourceCleanup(cib: Cib, id?: string, node?: string): OpResult {
-  let targets: string[] | undefined;
-  if (id !== undefined) targets = primitiveIds(requireResource(cib, id).resource);
+  if (id !== undefined) requireResource(cib, id);
   if (node !== undefined) requireNode(cib, node);
-  const matches = (lrmId: string) =>
-    targets === undefined || targets.some((t) => lrmId === t || lrmId.startsWith(`${t}:`));
-  const attrMatches = (name: string) => {
-    const m = /^(?:fail-count|last-failure)-(.+?)(?:#.*)?$/.exec(name);
-    return !!m && matches(m[1]);
-  };
+  const next = cleanupResource(cib, id, node);
   const cleaned: string[] = [];
-  const status = cib.status.map((ns) => {
-    if (node !== undefined && ns.uname !== node && ns.id !== requireNode(cib, node).id) return ns;
-    const failedRsc = new Set<string>();
-    for (const r of ns.lrmResources) if (matches(r.id) && r.ops.some(isFailedOp)) failedRsc.add(r.id);
+  for (const ns of cib.status) {
+    const after = next.status.find((n) => n.id === ns.id);
+    const kept = new Set(after?.lrmResources.map((r) => r.id) ?? []);
+    const attrsAfter = new Set(after?.transientAttributes.flatMap((s) => s.nvpairs.map((p) => p.name)) ?? []);
+    const gone = new Set(ns.lrmResources.filter((r) => !kept.has(r.id)).map((r) => r.id));
     for (const s of ns.transientAttributes)
       for (const p of s.nvpairs) {
-        const m = /^fail-count-(.+?)(?:#.*)?$/.exec(p.name);
-        if (m && matches(m[1])) failedRsc.add(m[1]);
+        const m = /^fail-count-(.+)#[^#]+$/.exec(p.name);
+        if (m && !attrsAfter.has(p.name)) gone.add(m[1]);
       }
-    if (!failedRsc.size) return ns;
-    for (const r of failedRsc) cleaned.push(`${r} on ${ns.uname ?? ns.id}`);
-    return {
-      ...ns,
-      lrmResources: ns.lrmResources.filter((r) => !failedRsc.has(r.id)),
-      transientAttributes: ns.transientAttributes.map((s) => ({ ...s, nvpairs: s.nvpairs.filter((p) => !attrMatches(p.name)) })),
-    };
-  });
+    for (const r of gone) cleaned.push(`${r} on ${ns.uname ?? ns.id}`);
+  }
   const message = cleaned.length
     ? `Cleaned up ${cleaned.join(", ")}`
-    : `Cleaned up ${id !== undefined ? id : "all resources"}${node ? ` on ${node}` : " on all nodes"} (no failures found)`;
-  return { cib: { ...cib, status }, message, warnings: [] };
+    : `Cleaned up ${id !== undefined ? id : "all resources"}${node ? ` on ${node}` : " on all nodes"} (nothing to clean)`;
+  return { cib: next, message, warnings: [] };
 }
 
 export { primitiveIds, walkResources };
