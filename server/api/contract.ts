@@ -597,6 +597,36 @@ export const ResourceActionRequestSchema = z.object({ node: z.string().optional(
 export const CleanupRequestSchema = z.object({ node: z.string().optional() });
 export const PropertySetRequestSchema = z.object({ value: z.string() });
 export const AgentsResponseSchema = z.object({ agents: z.array(z.string()) });
+/** GET /api/agents/:name — from the agent's meta-data (params/actions absent when it could not be read) */
+export const AgentInfoSchema = z.object({
+  name: str,
+  shortdesc: opt,
+  longdesc: opt,
+  params: z
+    .array(
+      z.object({
+        name: str,
+        required: z.boolean(),
+        unique: z.boolean().optional(),
+        type: opt,
+        default: opt,
+        shortdesc: opt,
+        longdesc: opt,
+        values: z.array(str).optional(),
+      }),
+    )
+    .optional(),
+  actions: z.array(z.object({ name: str, interval: opt, timeout: opt, role: opt, depth: opt })).optional(),
+});
+export const AgentResponseSchema = z.object({ agent: AgentInfoSchema });
+export const TokenSchema = z.object({ name: str, role: UserRoleSchema, createdAt: z.number() });
+export const TokensResponseSchema = z.object({ tokens: z.array(TokenSchema) });
+export const TokenCreateRequestSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "token name: letters, digits, _ . -"),
+  role: UserRoleSchema,
+});
+/** the secret is shown once; only its hash is stored */
+export const TokenCreateResponseSchema = z.object({ name: str, role: UserRoleSchema, token: str });
 
 // ---------------------------------------------------------------------------
 // WebSocket /ws (session cookie or bearer token required).

@@ -6,7 +6,7 @@
 // leaves the CIB untouched when it throws.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { z } from "zod";
+import type { z } from "zod";
 import { CibError } from "../cib/errors";
 import { applyChange, describeChange, type AgentCatalog, type OpResult } from "../cib/ops";
 import { CLUSTER_PROPERTIES } from "../cib/ops/property";
@@ -26,8 +26,8 @@ import {
   PropertySetRequestSchema,
   ResourceActionRequestSchema,
   SESSION_COOKIE,
+  TokenCreateRequestSchema,
   UserCreateRequestSchema,
-  UserRoleSchema,
   type Change,
   type ChangeResponse,
   type PreviewResponse,
@@ -442,7 +442,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
   });
   route("GET", "/api/tokens", "admin", async ({ res }) => send(res, 200, { tokens: auth.listTokens() }));
   route("POST", "/api/tokens", "admin", async ({ req, res, principal, from }) => {
-    const b = parse(z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "token name: letters, digits, _ . -"), role: UserRoleSchema }), await readJson(req));
+    const b = parse(TokenCreateRequestSchema, await readJson(req));
     const token = auth.createToken(b.name, b.role);
     auth.audit({ user: principal.user, role: principal.role, from, action: "token-add", description: `token add ${b.name} role=${b.role}`, ok: true });
     send(res, 200, { name: b.name, role: b.role, token });

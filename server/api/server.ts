@@ -59,7 +59,7 @@ async function loadOrCreateCert(stateDir: string, host: string): Promise<{ key: 
   if (existsSync(keyFile) && existsSync(certFile)) return { key: readFileSync(keyFile, "utf8"), cert: readFileSync(certFile, "utf8") };
   const { generate } = await import("selfsigned");
   const alt: { type: 2 | 7; value?: string; ip?: string }[] = [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }];
-  if (/^[\d.]+$/.test(host) && host !== "0.0.0.0") alt.push({ type: 7, ip: host });
+  if (/^[\d.]+$/.test(host) && host !== "0.0.0.0" && host !== "127.0.0.1") alt.push({ type: 7, ip: host });
   const pems = await generate([{ name: "commonName", value: host === "0.0.0.0" ? "vigil" : host }], {
     keySize: 2048,
     algorithm: "sha256",
