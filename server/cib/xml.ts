@@ -716,7 +716,14 @@ export function parseCibXml(xml: string): Cib {
       code: "bad-xml",
     });
   }
-  const tree = buildTree(parser.parse(xml) as FxpNode[], lineIndex(xml));
+  let parsed: FxpNode[];
+  try {
+    parsed = parser.parse(xml) as FxpNode[];
+  } catch (e) {
+    // the parser's own limits (e.g. nesting deeper than 100 elements)
+    throw new CibError(`unreadable XML: ${(e as Error).message}`, { code: "bad-xml" });
+  }
+  const tree = buildTree(parsed, lineIndex(xml));
   const roots = tree.els;
   if (roots.length !== 1) throw new CibError("XML must have exactly one root element", { code: "bad-xml" });
   const root = roots[0];
