@@ -345,6 +345,37 @@ export class Controller implements ClusterService {
     return this.transports.get(node);
   }
 
+  /**
+   * Manage one more host at runtime (`vigil host add`, server/hosts): from now on its
+   * state changes are membership changes; a host that is up is treated as joining
+   * (probed before anything starts there). The executor is given the transport by the caller.
+   */
+  addTransport(t: Transport): void {
+    if (this.transports.has(t.node)) throw new Error(`controller: node ${t.node} already has a transport`);
+    this.transports.set(t.node, t);
+    if (!this.started || this.stopped) return;
+    this.unsubs.push(
+      t.onStateChange((s, reason) => {
+        if (this.transports.get(t.node) === t) this.onTransportState(t.node, s, reason);
+      }),
+    );
+    if (t.state() === "up") this.onTransportState(t.node, "up", "host added");
+  }
+
+  /** Stop managing a host (`vigil host remove`): its recurring monitors end; the transport is not closed. */
+  removeTransport(node: string): Transport | undefined {
+    const t = this.transports.get(node);
+    if (!t) return undefined;
+    this.cancelRecurringOn(node);
+    this.transports.delete(node);
+    if (this.started && !this.stopped) {
+      this.updateQuorum(false);
+      this.updateDc();
+      this.requestSchedule(`node ${node} removed`);
+    }
+    return t;
+  }
+
   // -------------------------------------------------------------------------
   // CIB changes
 
@@ -448,7 +479,7 @@ export class Controller implements ClusterService {
   // membership and quorum
 
   private onTransportState(node: string, s: TransportState, reason?: string): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.transports.has(node)) return; // removed hosts no longer count
     this.applyMembership(node, s, reason ?? s, false);
     this.updateQuorum(false);
     this.requestSchedule(`node ${node} ${s === "up" ? "joined" : "lost"}`);
