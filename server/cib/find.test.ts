@@ -68,3 +68,31 @@ describe("find", () => {
     expect(isPromotableClone(findResource(cib, "g-clone")!)).toBe(false);
   });
 });
+
+describe("id-ref resolution", () => {
+  it("resolves nvset, rule and resource_set references of the rules fixture", async () => {
+    const { readFileSync } = await import("node:fs");
+    const path = await import("node:path");
+    const { parseCibXml } = await import("./xml");
+    const { findRuleById, findNvSetById, resolveNvSets, resolveRule, resolveResourceSet, allRules } = await import("./find");
+    const cib = parseCibXml(readFileSync(path.resolve(import.meta.dirname, "fixtures/rules.xml"), "utf8"));
+    const helper = findResource(cib, "helper") as Primitive;
+    expect(resolveNvSets(cib, helper.metaAttributes)).toEqual([findNvSetById(cib, "worker-meta-2")]);
+    expect(resolveNvSets(cib, helper.metaAttributes)[0].nvpairs.map((p) => p.name)).toEqual(["migration-threshold", "failure-timeout"]);
+    const loc = cib.configuration.constraints.find((c) => c.id === "helper-rules");
+    const ref = loc?.kind === "location" ? loc.rules[0] : undefined;
+    expect(resolveRule(cib, ref!)).toBe(findRuleById(cib, "worker-prefer-rack"));
+    expect(allRules(cib).map((r) => r.id)).toContain("worker-window-inner");
+    expect(resolveNvSets(cib, [{ id: "", idRef: "ghost", nvpairs: [] }])).toEqual([{ id: "", idRef: "ghost", nvpairs: [] }]);
+    const set = { id: "", idRef: "set-x", resources: [] };
+    expect(resolveResourceSet(cib, set)).toBe(set);
+  });
+
+  it("does not loop on cyclic rule references", async () => {
+    const { resolveRule } = await import("./find");
+    const cib = sample();
+    const a = { kind: "rule" as const, id: "a", expressions: [{ kind: "rule" as const, id: "", idRef: "a", expressions: [] }] };
+    cib.configuration.constraints.push({ kind: "location", id: "l", rsc: "solo", rules: [a], sets: [] });
+    expect(resolveRule(cib, a)).toBe(a);
+  });
+});

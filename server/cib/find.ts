@@ -12,6 +12,7 @@ import type {
   Primitive,
   RawXml,
   Resource,
+  ResourceSet,
   Rule,
 } from "./types";
 
@@ -219,4 +220,75 @@ export function isPromotableClone(r: Resource): boolean {
     if (p) return /^(true|on|yes|y|1)$/i.test(p.value ?? "");
   }
   return false;
+}
+
+// ---------------------------------------------------------------------------
+// id-ref resolution. Pacemaker lets a set, a rule or a resource_set be written once and
+// referenced elsewhere with id-ref; the referenced element takes the reference's place.
+
+/** Every nvset of the configuration (document order; id-ref forms included). */
+export function allNvSets(cib: Cib): NvSet[] {
+  const out: NvSet[] = [];
+  const c = cib.configuration;
+  out.push(...c.crmConfig);
+  for (const n of c.nodes) out.push(...n.instanceAttributes, ...n.utilization);
+  for (const { resource: r } of walkResources(cib)) {
+    if (r.kind === "unsupported") continue;
+    out.push(...r.metaAttributes, ...r.instanceAttributes);
+    if (r.kind === "primitive") {
+      out.push(...r.utilization);
+      for (const o of r.operations) out.push(...o.instanceAttributes, ...o.metaAttributes);
+    }
+  }
+  out.push(...c.rscDefaults, ...c.opDefaults);
+  return out;
+}
+
+/** Every rule of the configuration, nested ones included (document order). */
+export function allRules(cib: Cib): Rule[] {
+  const out: Rule[] = [];
+  const visit = (r: Rule) => {
+    out.push(r);
+    for (const e of r.expressions) if (e.kind === "rule") visit(e);
+  };
+  for (const s of allNvSets(cib)) if (s.rule) visit(s.rule);
+  for (const k of cib.configuration.constraints) if (k.kind === "location") k.rules.forEach(visit);
+  return out;
+}
+
+/** The nvset defined (not referenced) with this id. */
+export function findNvSetById(cib: Cib, id: string): NvSet | undefined {
+  return allNvSets(cib).find((s) => s.id === id && s.idRef === undefined);
+}
+
+/** The rule defined (not referenced) with this id. */
+export function findRuleById(cib: Cib, id: string): Rule | undefined {
+  return allRules(cib).find((r) => r.id === id && r.idRef === undefined);
+}
+
+/** The resource_set defined (not referenced) with this id. */
+export function findResourceSetById(cib: Cib, id: string): ResourceSet | undefined {
+  for (const k of cib.configuration.constraints)
+    if (k.kind !== "unsupported") for (const s of k.sets) if (s.id === id && s.idRef === undefined) return s;
+  return undefined;
+}
+
+/** Sets with every id-ref replaced by the set it names (unresolvable references stay as they are). */
+export function resolveNvSets(cib: Cib, sets: readonly NvSet[]): NvSet[] {
+  return sets.map((s) => (s.idRef !== undefined ? (findNvSetById(cib, s.idRef) ?? s) : s));
+}
+
+/** The rule itself, or the rule its id-ref names (nested references resolved too; cycles left unresolved). */
+export function resolveRule(cib: Cib, rule: Rule, seen: ReadonlySet<string> = new Set()): Rule {
+  const target = rule.idRef !== undefined ? findRuleById(cib, rule.idRef) : rule;
+  if (!target || seen.has(target.id)) return rule;
+  if (!target.expressions.some((e) => e.kind === "rule")) return target;
+  const inner = new Set(seen).add(target.id);
+  const expressions = target.expressions.map((e) => (e.kind === "rule" ? resolveRule(cib, e, inner) : e));
+  return expressions.every((e, i) => e === target.expressions[i]) ? target : { ...target, expressions };
+}
+
+/** The set itself, or the resource_set its id-ref names. */
+export function resolveResourceSet(cib: Cib, set: ResourceSet): ResourceSet {
+  return set.idRef !== undefined ? (findResourceSetById(cib, set.idRef) ?? set) : set;
 }

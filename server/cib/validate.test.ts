@@ -146,3 +146,16 @@ describe("validateCib", () => {
     expect(e.details.elementId).toBe("VIP");
   });
 });
+
+describe("validateCib: id-refs", () => {
+  it("rejects id-refs that name nothing", () => {
+    const cib = load("rules.xml");
+    const helper = cib.configuration.resources.find((r) => r.id === "helper") as Primitive;
+    helper.metaAttributes[0].idRef = "no-such-set";
+    expect(errorOf(cib).message).toBe('id-ref "no-such-set" names no attribute set');
+    const cib2 = load("rules.xml");
+    const loc = cib2.configuration.constraints.find((c) => c.id === "helper-rules");
+    if (loc?.kind === "location") loc.rules[0].idRef = "nope";
+    expect(errorOf(cib2).details).toMatchObject({ code: "unknown-id-ref", elementId: "nope" });
+  });
+});

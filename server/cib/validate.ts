@@ -2,7 +2,7 @@
 // enumerated values, scores and durations. Checks what Pacemaker would refuse or ignore
 // with a configuration error, so a change that passes here is one Pacemaker accepts.
 import { CibError } from "./errors";
-import { configurationIdSites } from "./find";
+import { allNvSets, allRules, configurationIdSites, findNvSetById, findResourceSetById, findRuleById } from "./find";
 import type {
   Cib,
   Constraint,
@@ -70,6 +70,7 @@ export function listCibProblems(cib: Cib): CibProblem[] {
   for (const c of cib.configuration.constraints) checkConstraint(c, resourceIds, tagIds, add);
   cib.configuration.rscDefaults.forEach((s) => checkNvSet(s, "rsc_defaults meta_attributes", add));
   cib.configuration.opDefaults.forEach((s) => checkNvSet(s, "op_defaults meta_attributes", add));
+  checkIdRefs(cib, add);
   return problems;
 }
 
@@ -101,6 +102,22 @@ function checkDuplicateIds(cib: Cib, add: Add): void {
     const prev = seen.get(site.id);
     if (prev !== undefined) add("duplicate-id", `duplicate id "${site.id}": used by ${prev} and by ${where}`, site.id, "id");
     else seen.set(site.id, where);
+  }
+}
+
+// An id-ref must name an element of the same kind that is defined somewhere in the configuration.
+function checkIdRefs(cib: Cib, add: Add): void {
+  for (const s of allNvSets(cib))
+    if (s.idRef !== undefined && !findNvSetById(cib, s.idRef))
+      add("unknown-id-ref", `id-ref "${s.idRef}" names no attribute set`, s.idRef, "id-ref");
+  for (const r of allRules(cib))
+    if (r.idRef !== undefined && !findRuleById(cib, r.idRef))
+      add("unknown-id-ref", `rule id-ref "${r.idRef}" names no rule`, r.idRef, "id-ref");
+  for (const k of cib.configuration.constraints) {
+    if (k.kind === "unsupported") continue;
+    for (const s of k.sets)
+      if (s.idRef !== undefined && !findResourceSetById(cib, s.idRef))
+        add("unknown-id-ref", `resource_set id-ref "${s.idRef}" in "${k.id}" names no resource_set`, k.id, "id-ref");
   }
 }
 
