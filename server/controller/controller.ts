@@ -19,7 +19,7 @@ import { UnsupportedFeatureError } from "../scheduler/types";
 import { GraphRun, type ActionOutcome, type GraphOutcome } from "./graph";
 import { History } from "./history";
 import type { CibPersistence, Fencer, OpExecutor } from "./ports";
-import { hasQuorum } from "./quorum";
+import { computeQuorum, EMPTY_QUORUM_MEMORY, type QuorumMemory } from "../membership/quorum";
 import {
   CRM_FEATURE_SET,
   deleteRecurringOp,
@@ -107,6 +107,7 @@ export class Controller implements ClusterService {
   private readonly callIds = new Map<string, number>();
   private readonly recurring = new Map<string, RecurringEntry>();
   private dcUuid = "";
+  private quorumMemory: QuorumMemory = EMPTY_QUORUM_MEMORY;
   private transitionSeq = 0;
 
   // scheduling state
@@ -540,7 +541,14 @@ export class Controller implements ClusterService {
   private updateQuorum(initial: boolean): void {
     const members = this.cib.configuration.nodes.filter((n) => (n.type ?? "member") === "member");
     const votes = members.filter((n) => this.isNodeUp(n.uname)).length;
-    const q = hasQuorum({ expectedVotes: members.length, votes });
+    const { status, memory } = computeQuorum(
+      members.map((n, i) => ({ id: /^\d+$/.test(n.id) && Number(n.id) > 0 ? Number(n.id) : 1000 + i, name: n.uname, online: this.isNodeUp(n.uname) })),
+      {},
+      this.quorumMemory,
+      this.clock(),
+    );
+    this.quorumMemory = memory;
+    const q = status.quorate;
     const v = q ? "1" : "0";
     if (this.cib.attrs["have-quorum"] === v) return;
     this.commitStatus((c) => ({ ...c, attrs: { ...c.attrs, "have-quorum": v } }));
@@ -704,6 +712,18 @@ export class Controller implements ClusterService {
         return { ok: true };
       case "clear_failcount":
         if (a.node && a.rsc) this.clearFailCounts(a.node, lrmIdFor(a));
+        note(0, OpStatus.DONE, 0);
+        return { ok: true };
+      case "lrm_delete":
+        // forget the resource's history on that node (orphans, cleanup): recurring ops go with it
+        if (a.node && a.rsc) {
+          const node = a.node;
+          const rsc = lrmIdFor(a);
+          const id = this.nodeIdOf(node);
+          for (const [key, e] of [...this.recurring])
+            if (e.node === node && e.lrmId === rsc) this.dropRecurring(key, e, OpStatus.CANCELLED);
+          this.commitStatus((c) => cleanupHistory(c, id, rsc));
+        }
         note(0, OpStatus.DONE, 0);
         return { ok: true };
     }
@@ -988,6 +1008,14 @@ export function lrmIdFor(a: Pick<Action, "rsc" | "configRsc" | "meta">): string 
   if (a.meta["globally_unique"] === "true") return rsc;
   if (a.meta["clone"] !== undefined || /:\d+$/.test(rsc)) return rsc.replace(/:\d+$/, "");
   return rsc;
+}
+
+function cleanupHistory(cib: Cib, nodeId: string, rsc: string): Cib {
+  const i = cib.status.findIndex((n) => n.id === nodeId);
+  if (i < 0 || !cib.status[i].lrmResources.some((r) => r.id === rsc)) return cib;
+  const status = cib.status.slice();
+  status[i] = { ...status[i], lrmResources: status[i].lrmResources.filter((r) => r.id !== rsc) };
+  return { ...cib, status };
 }
 
 function syntheticResult(opStatus: number, reason: string): OpResult {

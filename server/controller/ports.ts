@@ -35,6 +35,6 @@ export interface Fencer {
 
 /** Persistence of the CIB (server/cib/store.ts CibStore does atomic writes and backups). */
 export interface CibPersistence {
-  load(): Promise<Cib | undefined>;
+  load(): Cib | undefined | Promise<Cib | undefined>;
   save(cib: Cib): Promise<void>;
 }

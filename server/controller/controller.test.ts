@@ -1,0 +1,305 @@
+// The controller end to end on the embedded demo cluster: real CIB store,
+// real scheduler, real executor, real agents running as processes on three
+// local hosts. Nothing is mocked.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CibError } from "../cib/errors";
+import { nvSet } from "../cib/nvset";
+import type { Cib } from "../cib/types";
+import { exportCibXml } from "../cib/xml";
+import type { ClusterState, ResourceView } from "../scheduler/types";
+import { LocalTransport } from "../executor/local-transport";
+import { DEMO_NODES } from "../demo/cib";
+import type { Controller } from "./controller";
+import { cleanupResource } from "./record";
+import { startController } from "./start";
+
+const ADMIN = { user: "hacluster", role: "admin" as const };
+const PRIMITIVES = ["dummy1", "dummy2", "demo-vip", "web-server"];
+
+let dir: string;
+let ctl: Controller;
+let portBase: number;
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+  });
+}
+
+/** three consecutive free loopback ports for the demo web servers */
+async function freePortBase(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const base = 20000 + Math.floor(Math.random() * 30000);
+    if ((await canListen(base)) && (await canListen(base + 1)) && (await canListen(base + 2))) return base;
+  }
+  throw new Error("no free ports");
+}
+
+function primitives(state: ClusterState): ResourceView[] {
+  const out: ResourceView[] = [];
+  const walk = (r: ResourceView) => {
+    if (r.kind === "primitive") out.push(r);
+    r.children.forEach(walk);
+  };
+  state.resources.forEach(walk);
+  return out;
+}
+
+/** where each primitive is started, e.g. { dummy1: ["node2"], ... } */
+function placement(c: Controller): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const p of primitives(c.snapshot().state))
+    out[p.id] = p.active.filter((a) => a.role === "Started" && !a.failed).map((a) => a.node);
+  return out;
+}
+
+async function waitFor<T>(what: string, f: () => T | undefined | false, timeoutMs: number): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}; placement ${JSON.stringify(placement(ctl))}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const allStarted = (c: Controller) => {
+  const p = placement(c);
+  return PRIMITIVES.every((r) => p[r]?.length === 1) ? p : undefined;
+};
+
+async function httpGet(port: number): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/`);
+  return res.text();
+}
+
+function setStandby(node: string, value: "on" | "off") {
+  return (cib: Cib): Cib => {
+    const n = cib.configuration.nodes.find((x) => x.uname === node)!;
+    n.instanceAttributes = nvSet(n.instanceAttributes, `nodes-${n.id}`, "instance_attributes", "standby", value);
+    return cib;
+  };
+}
+
+function webServerPid(node: string): number {
+  const f = path.join(dir, "hosts", node, "run", "resource-agents", "WebServer-web-server.pid");
+  return Number(readFileSync(f, "utf8").trim());
+}
+
+/** whatever a failed test left running on the demo hosts is killed (revive() kills every process of the host) */
+async function killHostProcesses(stateDir: string): Promise<void> {
+  for (const node of DEMO_NODES) {
+    const t = new LocalTransport({ node, hostDir: path.join(stateDir, "hosts", node) });
+    await t.revive();
+    await t.close();
+  }
+}
+
+/** a live process (zombies, which nobody reaps in some containers, count as dead) */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^\d+ \(.*\) [ZX]/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** tasks of the actions a controller really ran (planned actions of an aborted transition are not counted) */
+function executedTasks(c: Controller): string[] {
+  return c.transitions().flatMap((t) => t.results.map((r) => t.transition.actions.find((a) => a.id === r.actionId)!.task));
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "vigil-ctl-"));
+  portBase = await freePortBase();
+  ctl = await startController({ stateDir: dir, demo: true, webPortBase: portBase });
+});
+
+afterAll(async () => {
+  await ctl?.stop({ stopResources: true });
+  await killHostProcesses(dir);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("controller on the demo cluster", () => {
+  it("starts every demo resource within a few seconds, placed by the constraints", async () => {
+    const p = await waitFor("all resources started", () => allStarted(ctl), 8000);
+    expect(p["web-server"]).toEqual(["node1"]); // location web prefers node1
+    expect(p["demo-vip"]).toEqual(["node1"]); // group members together
+    expect(p["dummy2"]).toEqual(["node1"]); // colocated with web
+    await ctl.settled(10000);
+    expect(await httpGet(portBase)).toContain("node1");
+    const snap = ctl.snapshot();
+    expect(snap.state.nodes.map((n) => [n.uname, n.online])).toEqual([
+      ["node1", true],
+      ["node2", true],
+      ["node3", true],
+    ]);
+    expect(snap.state.haveQuorum).toBe(true);
+    expect(snap.state.failedActions).toEqual([]);
+    expect(ctl.transitions().some((t) => t.status === "complete")).toBe(true);
+  });
+
+  it("standby node1 moves everything off it within 5 s; unstandby brings web back", async () => {
+    const t0 = Date.now();
+    await ctl.update(setStandby("node1", "on"), ADMIN, "node standby node1");
+    await waitFor(
+      "nothing on node1",
+      () => {
+        const p = allStarted(ctl);
+        return p && Object.values(p).every((nodes) => !nodes.includes("node1"));
+      },
+      5000,
+    );
+    expect(Date.now() - t0).toBeLessThan(5000);
+    const p = placement(ctl);
+    expect(p["web-server"]).toEqual(p["demo-vip"]);
+    expect(p["dummy2"]).toEqual(p["web-server"]);
+    await ctl.settled(10000);
+    const webNode = p["web-server"][0];
+    expect(await httpGet(portBase + Number(webNode.slice(-1)) - 1)).toContain(webNode);
+
+    await ctl.update(setStandby("node1", "off"), ADMIN, "node unstandby node1");
+    await waitFor("web back on node1", () => allStarted(ctl)?.["web-server"]?.[0] === "node1", 5000);
+    await ctl.settled(10000);
+  });
+
+  it("a killed web server is seen by its monitor, recorded as a failure, and recovered; cleanup clears it", async () => {
+    await ctl.settled(10000);
+    const pid = webServerPid("node1");
+    process.kill(pid, "SIGKILL");
+    const failed = await waitFor(
+      "monitor failure recorded",
+      () => ctl.snapshot().state.failedActions.find((f) => f.rsc === "web-server" && f.node === "node1"),
+      10000,
+    );
+    expect(failed.task).toBe("monitor");
+    expect(failed.intervalMs).toBe(5000);
+    expect(failed.rc).toBe(7);
+    await waitFor(
+      "fail-count",
+      () => ctl.snapshot().state.failCounts.find((f) => f.rsc === "web-server" && f.node === "node1" && f.failCount >= 1),
+      2000,
+    );
+    expect(ctl.events().some((e) => e.kind === "monitor-failed" && e.rsc === "web-server")).toBe(true);
+    // recovered in place (fail-count 1 is below migration-threshold)
+    await waitFor("web server restarted", () => {
+      try {
+        return webServerPid("node1") !== pid && allStarted(ctl)?.["web-server"]?.[0] === "node1";
+      } catch {
+        return false;
+      }
+    }, 5000);
+    await ctl.settled(10000);
+    expect(await httpGet(portBase)).toContain("node1");
+
+    // Pacemaker's own tools read the live CIB the same way
+    const f = path.join(dir, "live.xml");
+    writeFileSync(f, exportCibXml(ctl.snapshot().cib));
+    const mon = execFileSync("crm_mon", ["-1", "-f"], { encoding: "utf8", env: { ...process.env, LC_ALL: "C", CIB_file: f } });
+    expect(mon).toMatch(/web-server: migration-threshold=1000000 fail-count=1/);
+    expect(mon).toMatch(/web-server 5s-interval monitor on node1 returned 'not running'/);
+    const sim = execFileSync("crm_simulate", ["-x", f, "-S"], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
+    expect(sim).toMatch(/web-server\t\(ocf:vigil:WebServer\):\t Started node1/);
+    expect(sim).toMatch(/Transition Summary:\n\nExecuting/); // Pacemaker sees nothing left to do either
+
+    await ctl.update((c) => cleanupResource(c, "web-server"), ADMIN, "resource cleanup web-server");
+    await waitFor("failure cleared", () => {
+      const s = ctl.snapshot().state;
+      return s.failedActions.length === 0 && s.failCounts.length === 0;
+    }, 2000);
+    await ctl.settled(10000);
+    // the re-probe found it running: not restarted
+    expect(allStarted(ctl)?.["web-server"]).toEqual(["node1"]);
+  });
+
+  it("rejects a bad change with a CibError and leaves the CIB exactly as it was", async () => {
+    await ctl.settled(10000);
+    const before = ctl.snapshot();
+    const dup = (cib: Cib): Cib => {
+      cib.configuration.resources.push({ ...structuredClone(cib.configuration.resources[0]) });
+      return cib;
+    };
+    await expect(ctl.update(dup, ADMIN, "duplicate")).rejects.toBeInstanceOf(CibError);
+    await expect(ctl.update(dup, ADMIN, "duplicate")).rejects.toThrow(/dummy1/);
+    const after = ctl.snapshot();
+    expect(after.cib).toEqual(before.cib);
+    expect(after.cib.attrs.epoch).toBe(before.cib.attrs.epoch);
+    expect(() => ctl.preview(dup)).toThrow(CibError);
+  });
+
+  it("a restarted controller reloads the CIB, probes, and leaves running resources alone", async () => {
+    await ctl.settled(10000);
+    const epoch = ctl.snapshot().cib.attrs.epoch;
+    const pid = webServerPid("node1");
+    const p0 = allStarted(ctl);
+    await ctl.stop(); // as if the daemon died: resources keep running
+    expect(alive(pid)).toBe(true);
+
+    ctl = await startController({ stateDir: dir, demo: true, webPortBase: portBase });
+    expect(ctl.snapshot().cib.attrs.epoch).toBe(epoch);
+    await ctl.settled(15000);
+    expect(allStarted(ctl)).toEqual(p0);
+    expect(webServerPid("node1")).toBe(pid);
+    const actions = executedTasks(ctl);
+    expect(actions).toContain("monitor"); // probes (and the recurring monitors again)
+    expect(actions).not.toContain("start");
+    expect(actions).not.toContain("stop");
+  });
+
+  it("stop({stopResources}) stops every resource before the controller exits", async () => {
+    await ctl.settled(10000);
+    const pid = webServerPid("node1");
+    await ctl.stop({ stopResources: true });
+    expect(alive(pid)).toBe(false);
+    const p = placement(ctl);
+    expect(Object.values(p).every((nodes) => nodes.length === 0)).toBe(true);
+  });
+});
+
+describe("controller killed with SIGKILL", () => {
+  it("restarts on the same state dir on the last good CIB and adopts what still runs", async () => {
+    const d = mkdtempSync(path.join(tmpdir(), "vigil-ctl-kill-"));
+    const base = await freePortBase();
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/demo/run.ts"), "--state", d, "--web-port-base", String(base)], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (s: string) => (out += s));
+    child.stderr.setEncoding("utf8").on("data", (s: string) => (out += s));
+    let c2: Controller | undefined;
+    try {
+      await waitFor("child settled", () => out.includes("settled"), 20000);
+      const pid = Number(readFileSync(path.join(d, "hosts", "node1", "run", "resource-agents", "WebServer-web-server.pid"), "utf8"));
+      child.kill("SIGKILL");
+      await new Promise((r) => child.once("exit", r));
+      expect(alive(pid)).toBe(true); // the web server outlived its controller
+
+      c2 = await startController({ stateDir: d, demo: true, webPortBase: base });
+      await c2.settled(15000);
+      const p: Record<string, string[]> = {};
+      for (const r of primitives(c2.snapshot().state)) p[r.id] = r.active.filter((a) => a.role === "Started").map((a) => a.node);
+      expect(p["web-server"]).toEqual(["node1"]);
+      expect(PRIMITIVES.every((r) => p[r].length === 1)).toBe(true);
+      expect(Number(readFileSync(path.join(d, "hosts", "node1", "run", "resource-agents", "WebServer-web-server.pid"), "utf8"))).toBe(pid);
+      const tasks = executedTasks(c2);
+      expect(tasks).not.toContain("start");
+    } finally {
+      child.kill("SIGKILL");
+      await c2?.stop({ stopResources: true });
+      await killHostProcesses(d);
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
