@@ -1,0 +1,115 @@
+// A controller that manages the real hosts of hosts.json over SSH.
+//
+//   const c = await startHostCluster({ stateDir, fenceAgentDirs: ["/usr/sbin", FENCE_TESTBED_DIR] });
+//   c.controller   // the ClusterService (update, snapshot, events...)
+//   c.hosts        // HostService: addHost/removeHost/listHosts, quorum, fence history
+//   await c.stop();   // resources keep running on the hosts; the next start probes and adopts them
+//
+// Wiring (the parts are the other modules'):
+//   hosts.json -> SshTransport (host-add.ts transportFor) -> Membership (host-timeout grace)
+//   -> MemberTransport (what the controller and executor see) -> Executor + Controller;
+//   stonith devices from the live CIB -> server/fencing Fencer (agents on the controller when
+//   found in fenceAgentDirs, else through an online host that is not the target).
+
+import path from "node:path";
+import { CibStore } from "../cib/store";
+import type { Cib } from "../cib/types";
+import { nvGet } from "../cib/nvset";
+import { tryParseDuration } from "../cib/values";
+import { emptyCib } from "../cib/empty";
+import { Controller } from "../controller/controller";
+import { adaptFencer, defaultPolicy } from "../controller/start";
+import { Executor } from "../executor/executor";
+import { DEFAULT_HOST_TIMEOUT_MS } from "../executor/ssh-transport";
+import { devicesFromCib, topologyFromCib } from "../fencing/devices";
+import { Fencer } from "../fencing/fencer";
+import { HostStore } from "../membership/hosts";
+import { Membership } from "../membership/membership";
+import type { QuorumOptions } from "../membership/quorum";
+import { HostManager } from "./manager";
+
+export interface HostClusterOptions {
+  stateDir: string;
+  /** host-timeout when the CIB sets none [the CIB's host-timeout, else 1500 ms] */
+  hostTimeoutMs?: number;
+  /** fence agents found here run on the controller's machine [/usr/sbin, plus $VIGIL_FENCE_AGENT_DIRS (colon-separated)] */
+  fenceAgentDirs?: string[];
+  /** the CIB of a new cluster [empty] */
+  initialCib?: () => Cib;
+  /** identity for hosts that name none */
+  defaultIdentity?: string;
+  quorum?: QuorumOptions;
+  nodeLimit?: number;
+  coalesceMs?: number;
+}
+
+export interface HostCluster {
+  controller: Controller;
+  hosts: HostManager;
+  membership: Membership;
+  executor: Executor;
+  fencer: Fencer;
+  stop(opts?: { stopResources?: boolean }): Promise<void>;
+}
+
+export function fenceAgentDirsFromEnv(): string[] {
+  const extra = (process.env.VIGIL_FENCE_AGENT_DIRS ?? "").split(":").filter(Boolean);
+  return ["/usr/sbin", ...extra];
+}
+
+export async function startHostCluster(opts: HostClusterOptions): Promise<HostCluster> {
+  const stateDir = path.resolve(opts.stateDir);
+  const cibStore = new CibStore(path.join(stateDir, "cib"));
+  // keepalives of the first connections already follow the CIB's host-timeout
+  const stored = cibStore.load();
+  const fromCib = tryParseDuration(stored ? nvGet(stored.configuration.crmConfig, "host-timeout") : undefined);
+  const hostTimeoutMs = fromCib ?? opts.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_MS;
+
+  const membership = new Membership({ hostTimeoutMs, quorum: opts.quorum });
+  const executor = new Executor({ nodeLimit: opts.nodeLimit });
+  let controller: Controller | undefined;
+  const hosts: HostManager = new HostManager({
+    store: new HostStore(stateDir),
+    membership,
+    executor,
+    defaultIdentity: opts.defaultIdentity,
+    hostTimeoutMs,
+    get fencer() {
+      return fencer;
+    },
+  });
+  const fencer: Fencer = new Fencer({
+    devices: () => (controller ? devicesFromCib(controller.snapshot().cib) : []),
+    topology: () => (controller ? topologyFromCib(controller.snapshot().cib) : []),
+    hosts: () => hosts.allTransports().filter((t) => t.state() === "up"),
+    agentDirs: opts.fenceAgentDirs ?? fenceAgentDirsFromEnv(),
+    stonithTimeoutMs: tryParseDuration(stored ? nvGet(stored.configuration.crmConfig, "stonith-timeout") : undefined),
+  });
+
+  const transports = hosts.bootTransports();
+  for (const t of transports) executor.addTransport(t);
+  controller = new Controller({
+    stateDir,
+    transports,
+    executor,
+    store: { load: () => stored, save: (cib) => cibStore.save(cib) },
+    policy: defaultPolicy,
+    fencer: adaptFencer(fencer),
+    initialCib: opts.initialCib ?? emptyCib,
+    coalesceMs: opts.coalesceMs,
+  });
+  await controller.start();
+  const ctl = controller;
+  await hosts.attach(ctl);
+  return {
+    controller: ctl,
+    hosts,
+    membership,
+    executor,
+    fencer,
+    async stop(o = {}) {
+      await ctl.stop(o);
+      await hosts.close();
+    },
+  };
+}
