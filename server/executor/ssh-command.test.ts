@@ -29,6 +29,11 @@ describe("remote command wrapper", () => {
     expect(r).toEqual({ code: 3, signal: null, timedOut: false, stdout: "a 'b' \"c\" $d\n;it's;in\n", stderr: "no newline" });
   });
 
+  it("passes variables whose names are no shell names (OCF_RESKEY_a-b) to the program", () => {
+    const r = runWrapped("a0", { argv: ["/usr/bin/env"], env: { "OCF_RESKEY_a-b.c": "dash", OCF_ROOT: "/usr/lib/ocf" }, timeoutMs: 5000 });
+    expect(r?.stdout.split("\n")).toEqual(expect.arrayContaining(["OCF_RESKEY_a-b.c=dash", "OCF_ROOT=/usr/lib/ocf"]));
+  });
+
   it("an output that contains the header or separator text of another run is not confused", () => {
     const r = runWrapped("a2", { argv: ["printf", "VIGILRUN 0 0\n\n--VIGIL-STDERR-other--\nx"], timeoutMs: 5000 });
     expect(r?.stdout).toBe("VIGILRUN 0 0\n\n--VIGIL-STDERR-other--\nx");
@@ -58,7 +63,7 @@ describe("remote command wrapper", () => {
 
   it("refuses bad requests before anything runs", () => {
     expect(() => buildRemoteScript("x", { argv: [], timeoutMs: 1 })).toThrow(/argv must name a program/);
-    expect(() => buildRemoteScript("x", { argv: ["true"], env: { "A-B": "1" }, timeoutMs: 1 })).toThrow(/invalid environment variable name "A-B"/);
+    expect(() => buildRemoteScript("x", { argv: ["true"], env: { "A=B": "1" }, timeoutMs: 1 })).toThrow(/invalid environment variable name "A=B"/);
     expect(() => buildRemoteScript("x", { argv: ["true"], timeoutMs: 0 })).toThrow(/timeoutMs must be > 0/);
   });
 

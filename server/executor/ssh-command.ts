@@ -23,7 +23,8 @@ export function shq(s: string): string {
   return "'" + String(s).replace(/'/g, "'\\''") + "'";
 }
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/; // OCF_RESKEY_<nvpair name>: '.' and '-' occur
+const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RUN_ID = /^[A-Za-z0-9_.-]+$/;
 const SHELL_STEERING = /^(PATH|IFS|ENV|PS[1-4]|OPTIND|OPTARG|HOME|PWD|OLDPWD|SHELL|BASH_ENV|SHELLOPTS|BASHOPTS|CDPATH|LD_[A-Z_]*|f|d|p|w|s|rc|to)$/;
 
@@ -42,10 +43,11 @@ export function buildRemoteScript(id: string, req: RunRequest, dir = DEFAULT_OPS
   validateRunRequest(req);
   const secs = (Math.max(1, Math.round(req.timeoutMs)) / 1000).toFixed(3);
   // plain names are exported by the wrapper (no extra exec); names that steer the wrapper's own
-  // shell (PATH, IFS, ...) are handed to the command through env(1) instead
+  // shell (PATH, IFS, ...) or are no shell names (OCF_RESKEY_a-b) go through env(1) instead
   const entries = Object.entries(req.env ?? {});
-  const steering = entries.filter(([k]) => SHELL_STEERING.test(k));
-  const exports = entries.filter(([k]) => !SHELL_STEERING.test(k)).map(([k, v]) => `export ${k}=${shq(v)}`);
+  const viaEnv = ([k]: [string, string]) => SHELL_STEERING.test(k) || !SHELL_NAME.test(k);
+  const steering = entries.filter(viaEnv);
+  const exports = entries.filter((e) => !viaEnv(e)).map(([k, v]) => `export ${k}=${shq(v)}`);
   const envPrefix = steering.length ? ["env", "--", ...steering.map(([k, v]) => shq(`${k}=${v}`))].join(" ") + " " : "";
   const cmd = envPrefix + req.argv.map(shq).join(" ");
   const stdinFrom = req.stdin !== undefined ? `"$f.in"` : "/dev/null";

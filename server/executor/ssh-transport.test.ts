@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Testbed, pingOnce, type TestbedInfo } from "../../e2e/testbed/testbed";
 import { SshTransport, HostDownError, HostKeyMismatchError, fingerprint, probeHostKey } from "./ssh-transport";
 import { installVigilAgents } from "./ssh-agents";
-import type { TransportState } from "./types";
+import { OcfRc, type AgentOp, type TransportState } from "./types";
 
 const bed = new Testbed(); // the default bed: vg-br0, 10.215.0.0/24
 let info: TestbedInfo;
@@ -195,6 +195,30 @@ describe("SshTransport on the test bed", () => {
     expect(stop.code, stop.stderr).toBe(0);
     expect((await t1.run({ argv: [agent, "monitor"], env, timeoutMs: 20000 })).code).toBe(7);
     expect(await pingOnce(vip, 1)).toBe(false);
+  });
+
+  it("the executor's runAgentOp drives agents over SSH: Vigil's own Dummy (installed from the repo) and IPaddr2", async () => {
+    const { runAgentOp } = await import("./agents");
+    const t = transport("node1");
+    await t.connect();
+    const inst = await installVigilAgents(t);
+    expect([...inst.copied, ...inst.unchanged]).toContain("resource.d/vigil/Dummy");
+    const op = (over: Partial<AgentOp>): AgentOp => ({ rsc: "d1", standard: "ocf", provider: "vigil", type: "Dummy", action: "monitor", intervalMs: 0, timeoutMs: 20000, params: {}, meta: {}, ...over });
+    expect((await runAgentOp(t, op({ action: "monitor" }))).rc).toBe(OcfRc.NOT_RUNNING);
+    expect((await runAgentOp(t, op({ action: "start" }))).rc).toBe(OcfRc.SUCCESS);
+    expect((await runAgentOp(t, op({ action: "monitor", intervalMs: 10000 }))).rc).toBe(OcfRc.SUCCESS);
+    const md = await runAgentOp(t, op({ action: "meta-data" }));
+    expect(md.output).toMatch(/<resource-agent[^>]*name="Dummy"/);
+    expect((await runAgentOp(t, op({ action: "stop" }))).rc).toBe(OcfRc.SUCCESS);
+    const vip = bed.addr(101);
+    const ip = (action: string) => op({ rsc: "VIP2", provider: "heartbeat", type: "IPaddr2", action, params: { ip: vip, cidr_netmask: "24" } });
+    const started = await runAgentOp(t, ip("start"));
+    expect(started.rc, started.stderr).toBe(OcfRc.SUCCESS);
+    expect(await pingOnce(vip)).toBe(true);
+    expect((await runAgentOp(t, ip("stop"))).rc).toBe(OcfRc.SUCCESS);
+    // a missing agent on the host is "not installed", not a transport failure
+    const missing = await runAgentOp(t, op({ provider: "heartbeat", type: "NoSuchAgent", action: "start" }));
+    expect(missing.rc).toBe(OcfRc.ERR_INSTALLED);
   });
 
   it("detects a crashed host within host-timeout, fails its pending run, and reconnects after it boots", async () => {

@@ -211,10 +211,12 @@ export class SshTransport implements Transport {
       this.reconnectTimer = null;
     }
     this.setState("connecting");
-    this.connecting = this.attempt().finally(() => {
-      this.connecting = null;
+    const p = this.attempt();
+    this.connecting = p;
+    p.catch(() => {}).finally(() => {
+      if (this.connecting === p) this.connecting = null;
     });
-    return this.connecting;
+    return p;
   }
 
   private async loadKey(): Promise<string> {
@@ -323,12 +325,13 @@ export class SshTransport implements Transport {
       this.reconnectTimer = null;
       if (this.closed || this.st === "up" || this.connecting) return;
       this.s.reconnectAttempts++;
-      // background attempt: state stays "down" until it succeeds
-      this.connecting = this.attempt()
-        .catch(() => {})
-        .finally(() => {
-          this.connecting = null;
-        });
+      // background attempt: state stays "down" until it succeeds; a connect() meanwhile
+      // shares it and sees its failure
+      const p = this.attempt();
+      this.connecting = p;
+      p.catch(() => {}).finally(() => {
+        if (this.connecting === p) this.connecting = null;
+      });
     }, delay);
     this.reconnectTimer.unref?.();
   }
