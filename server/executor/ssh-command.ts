@@ -60,11 +60,12 @@ export function buildRemoteScript(id: string, req: RunRequest, dir = DEFAULT_OPS
     `printf '\\n${separator(id)}\\n' >"$f.sep"`,
     req.cwd ? `cd -- ${shq(req.cwd)} 2>"$f.err" || { printf 'VIGILRUN 1 0\\n'; : >"$f.out"; cat "$f.out" "$f.sep" "$f.err"; rm -f "$f".*; exit 0; }` : ":",
     ...exports,
-    // setsid: new session + process group; the inner sh records its pid (= pgid) before exec
-    `setsid sh -c 'echo $$ >"$0.pgid"; exec "$@"' "$f" ${cmd} <${stdinFrom} >"$f.out" 2>"$f.err" &`,
-    `p=$!`,
+    // setsid: new session + process group. A background job of a non-interactive shell is no
+    // group leader, so setsid(1) calls setsid() without forking: the job's pid is the pgid.
+    `setsid ${cmd} <${stdinFrom} >"$f.out" 2>"$f.err" &`,
+    `p=$!; echo $p >"$f.pgid"`,
     `( trap 'kill $s 2>/dev/null; exit 0' TERM; sleep ${secs} & s=$!; wait $s; ` +
-      `[ -s "$f.pgid" ] && echo 1 >"$f.to" && kill -s KILL -- "-$(cat "$f.pgid")" ) </dev/null >/dev/null 2>&1 &`,
+      `echo 1 >"$f.to"; kill -s KILL -- "-$p" || kill -s KILL "$p" ) </dev/null >/dev/null 2>&1 &`,
     `w=$!`,
     `wait $p; rc=$?`,
     `kill $w 2>/dev/null; wait $w 2>/dev/null`,
