@@ -204,6 +204,57 @@ describe("WebSocket", () => {
   });
 });
 
+describe("REST changes with a bearer token", () => {
+  const token = () => readFileSync(path.join(dir, "cli-token"), "utf8").trim();
+  const call = (method: string, p: string, body?: unknown, type = "application/json") =>
+    fetch(`${base}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${token()}`, "content-type": type },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+
+  it("preview shows what a standby would do and applies nothing", async () => {
+    await until("settled", () => primitives(state().resources).every((r) => r.active.length === 1), 10_000);
+    const busy = state().nodes.map((n) => n.uname).find((n) => onNode(n).length > 0)!;
+    const before = epoch();
+    const r = await call("POST", "/api/preview", { op: "node-standby", nodes: [busy], on: true });
+    expect(r.status).toBe(200);
+    const p = (await r.json()) as { summary: string[]; actions: { task: string; node?: string }[] };
+    expect(p.summary.join("\n")).toMatch(/Move|Stop/);
+    expect(p.actions.some((a) => a.task === "stop" && a.node === busy)).toBe(true);
+    expect(epoch()).toBe(before);
+    expect(state().nodes.find((n) => n.uname === busy)!.standby).toBe(false);
+  });
+
+  it("PUT /api/cib replaces the configuration; an older or malformed one is refused", async () => {
+    const xml = await (await call("GET", "/api/cib")).text();
+    expect(xml).toMatch(/^<cib /);
+    const e0 = Number(epoch());
+    const ok = await call("PUT", "/api/cib", xml.replace('name="cluster-name" value="vigil-demo"', 'name="cluster-name" value="renamed"'), "application/xml");
+    expect(ok.status).toBe(200);
+    expect(Number(epoch())).toBe(e0 + 1);
+    const older = await call("PUT", "/api/cib", xml, "application/xml");
+    expect(older.status).toBe(409);
+    expect((await older.json()).error).toMatch(/older than existing one/);
+    const bad = await call("PUT", "/api/cib", "<cib><configuration>", "application/xml");
+    expect(bad.status).toBe(400);
+    expect(Number(epoch())).toBe(e0 + 1);
+  });
+
+  it("errors name the field and use the right status", async () => {
+    const dup = await call("POST", "/api/resources", { id: "dummy1", agent: "ocf:vigil:Dummy" });
+    expect(dup.status).toBe(409);
+    expect(await dup.json()).toMatchObject({ error: "'dummy1' already exists", field: "id" });
+    const missing = await call("DELETE", "/api/resources/ghost");
+    expect(missing.status).toBe(404);
+    const badOp = await call("POST", "/api/changes", { op: "teleport" });
+    expect(badOp.status).toBe(400);
+    expect((await badOp.json()).field).toBe("op");
+    const badVal = await call("PUT", "/api/properties/stonith-enabled", { value: "perhaps" });
+    expect(await badVal.json()).toMatchObject({ field: "stonith-enabled" });
+  });
+});
+
 describe("the CLI against the running controller", () => {
   it("vigil node standby node1: within 5 s nothing runs on node1; unstandby brings it back", async () => {
     expect(onNode("node1").length).toBeGreaterThan(0);
