@@ -230,6 +230,13 @@ describe("parseCibXml: clones, rules and raw sections", () => {
     expect(parseCibXml(out)).toStrictEqual(cib);
   });
 
+  it("normalises literal line ends and tabs in attribute values as XML does, and accepts a BOM", () => {
+    const cib = parseCibXml(
+      "\uFEFF" + wrap(`<primitive id="p" class="ocf" provider="x" type="y" description="two\r\nlines\tand&#10;one"/>`),
+    );
+    expect((cib.configuration.resources[0] as Primitive).description).toBe("two lines and\none");
+  });
+
   it("decodes numeric character references and keeps attribute spaces", () => {
     const cib = parseCibXml(
       wrap(`<primitive id="p" class="ocf" provider="x" type="y"><instance_attributes id="ia"><nvpair id="n" name="list" value=" a&#9;b&#x41; "/></instance_attributes></primitive>`),

@@ -75,19 +75,25 @@ function decodeEntities(s: string): string {
   });
 }
 
+// XML attribute-value normalisation (as libxml2, hence Pacemaker, reads it): literal line
+// ends and tabs become spaces; only character references (&#10;) give real newlines.
+function normalizeAttr(v: string): string {
+  return v.replace(/\r\n?|[\n\t]/g, " ");
+}
+
 function buildTree(nodes: FxpNode[], lineOf: (o: number) => number): { els: El[]; text: string } {
   const els: El[] = [];
   let text = "";
   for (const n of nodes) {
     if ("#text" in n) {
-      text += decodeEntities(String(n["#text"]));
+      text += decodeEntities(String(n["#text"]).replace(/\r\n?/g, "\n"));
       continue;
     }
     const tag = Object.keys(n).find((k) => k !== ":@");
     if (!tag) continue;
     const attrsIn = n[":@"] ?? {};
     const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(attrsIn)) attrs[k] = decodeEntities(String(v));
+    for (const [k, v] of Object.entries(attrsIn)) attrs[k] = decodeEntities(normalizeAttr(String(v)));
     const meta = (n as Record<symbol, { startIndex?: number } | undefined>)[META];
     const inner = buildTree((n[tag] as FxpNode[]) ?? [], lineOf);
     const el: El = { tag, attrs, children: inner.els, line: lineOf(meta?.startIndex ?? 0) };
@@ -709,6 +715,7 @@ function parseNodeState(el: El): NodeState {
  */
 export function parseCibXml(xml: string): Cib {
   if (typeof xml !== "string" || xml.trim() === "") throw new CibError("empty CIB XML", { code: "bad-xml" });
+  if (xml.charCodeAt(0) === 0xfeff) xml = xml.slice(1); // byte order mark
   const v = XMLValidator.validate(xml, { allowBooleanAttributes: false });
   if (v !== true) {
     throw new CibError(`malformed XML at line ${v.err.line}, column ${v.err.col}: ${v.err.msg}`, {
