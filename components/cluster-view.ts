@@ -49,6 +49,8 @@ export function placementsByNode(state: ClusterState): Map<string, Placement[]> 
       list.push({ id: p.id, role: a.role, failed: a.failed || p.failed });
     }
   }
+  // failed instances first so a capped list never hides them
+  for (const list of out.values()) if (list.some((x) => x.failed)) list.sort((a, b) => Number(b.failed) - Number(a.failed));
   return out;
 }
 

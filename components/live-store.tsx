@@ -6,7 +6,8 @@
 
 import { createContext, useContext, useEffect, useState, useSyncExternalStore } from "react";
 import { initialView, receive, type LiveView } from "./live-core";
-import { CHANGE_ROLE, SessionResponseSchema, WsServerMessageSchema, type ChangeOp } from "../server/api/contract";
+import { CHANGE_ROLE, SessionResponseSchema, type ChangeOp } from "../server/api/contract";
+import { parseServerMessage } from "./live-messages";
 import { setCsrfToken } from "./api";
 
 const CLOSE_UNAUTHORIZED = 4401;
@@ -19,6 +20,7 @@ export class LiveClient {
   private retryMs = 250;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  private lastBadResync = 0;
 
   constructor(
     private readonly url: string,
@@ -75,15 +77,18 @@ export class LiveClient {
       } catch {
         return;
       }
-      const parsed = WsServerMessageSchema.safeParse(raw);
-      if (!parsed.success) {
+      const parsed = parseServerMessage(raw);
+      if (!parsed.ok) {
         // Never render a document we could not check; get a fresh one instead.
-        const issue = parsed.error.issues[0];
-        this.set({ ...this.view, problem: `The controller sent an update this console cannot read (${issue?.path.join(".") || "message"}: ${issue?.message}). Reload the page; if it persists, the console and controller versions differ.` });
-        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "resync" }));
+        this.set({ ...this.view, problem: `The controller sent an update this console cannot read (${parsed.problem}). Reload the page; if it persists, the console and controller versions differ.` });
+        // at most one resync per 5 s, so a persistent mismatch cannot become a request loop
+        if (ws.readyState === WebSocket.OPEN && Date.now() - this.lastBadResync > 5000) {
+          this.lastBadResync = Date.now();
+          ws.send(JSON.stringify({ type: "resync" }));
+        }
         return;
       }
-      const step = receive(this.view, parsed.data);
+      const step = receive(this.view, parsed.msg);
       this.set(step.view);
       if (step.resync && ws.readyState === WebSocket.OPEN) {
         ws.send(JSON.stringify({ type: "resync" }));

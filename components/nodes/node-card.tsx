@@ -6,6 +6,9 @@ import { Badge } from "../ui/badge";
 import { toneBorder } from "../ui/tone";
 import { MaintenanceButton, StandbyButton } from "./node-actions";
 
+/** Failed instances first, then as many chips as stay readable on a card. */
+const MAX_CHIPS = 24;
+
 function PlacementChip({ node, p }: { node: string; p: Placement }) {
   const tone = p.failed ? "border-red-200 bg-red-50 text-red-800" : "border-slate-200 bg-slate-50 text-slate-700";
   return (
@@ -46,9 +49,12 @@ export const NodeCard = memo(function NodeCard({
       <div className="flex-1 px-4 py-3">
         {placements.length ? (
           <ul data-testid={`node-resources-${node.uname}`} className="flex flex-wrap gap-1.5">
-            {placements.map((p) => (
+            {(placements.length > MAX_CHIPS ? placements.slice(0, MAX_CHIPS) : placements).map((p) => (
               <PlacementChip key={p.id} node={node.uname} p={p} />
             ))}
+            {placements.length > MAX_CHIPS && (
+              <li className="px-1.5 py-0.5 text-xs text-slate-500">+{placements.length - MAX_CHIPS} more</li>
+            )}
           </ul>
         ) : (
           <p data-testid={`node-resources-${node.uname}`} className="text-xs text-slate-400">
