@@ -1,0 +1,569 @@
+// Action creation: for every resource the actions that take it from its
+// current role to its next role (stop, start, promote, demote), recurring
+// monitors after start/promote, probes where its state is unknown, the
+// pseudo actions of groups and clones, and fencing for unclean nodes.
+import { ROLE_RANK, type OpConfig, type SAction, type SNode, type SRsc, type WorkingSet } from "./model";
+import type { Role } from "./types";
+import { canRun, currentNode, runningNodes } from "./assign";
+import { cloneOf, opDefaultsFor, primitivesOf, topOf } from "./unpack-config";
+import { fenceNode } from "./unpack-status";
+import { tryParseDuration } from "../cib/values";
+
+export function actionKey(rsc: SRsc | undefined, task: string, intervalMs: number): string {
+  return `${rsc ? rsc.id : ""}_${task}_${intervalMs}`;
+}
+
+function mapKey(key: string, node: SNode | undefined): string {
+  return `${key}\u0000${node ? node.uname : ""}`;
+}
+
+export function findAction(ws: WorkingSet, key: string, node: SNode | undefined): SAction | undefined {
+  return ws.actionByKey.get(mapKey(key, node));
+}
+
+/** All actions of rsc for a task (interval 0) on any node. */
+export function actionsOf(rsc: SRsc, task: string, node?: SNode): SAction[] {
+  const key = actionKey(rsc, task, 0);
+  return rsc.actions.filter((a) => a.key === key && (node === undefined || a.node === node));
+}
+
+export function firstAction(rsc: SRsc, task: string, node?: SNode): SAction | undefined {
+  const key = actionKey(rsc, task, 0);
+  return rsc.actions.find((a) => a.key === key && (node === undefined || a.node === node));
+}
+
+function isActive(r: SRsc): boolean {
+  return runningNodes(r).length > 0;
+}
+
+/** Create (or find) an action, re-evaluating whether it can run as Pacemaker does on every request. */
+export function customAction(
+  ws: WorkingSet,
+  rsc: SRsc | undefined,
+  task: string,
+  node: SNode | undefined,
+  optional: boolean,
+  opts: { intervalMs?: number; key?: string; pseudo?: boolean } = {},
+): SAction {
+  const intervalMs = opts.intervalMs ?? 0;
+  const key = opts.key ?? actionKey(rsc, task, intervalMs);
+  let a = ws.actionByKey.get(mapKey(key, node));
+  if (!a) {
+    a = {
+      seq: ws.seq++,
+      key,
+      task,
+      rsc,
+      node,
+      intervalMs,
+      optional,
+      runnable: true,
+      pseudo: opts.pseudo ?? false,
+      printAlways: false,
+      meta: {},
+      params: {},
+      timeoutMs: 20000,
+      needs: "nothing",
+      before: [],
+      after: [],
+    };
+    if (rsc && rsc.variant === "primitive") {
+      a.needs = task === "start" || task === "promote" ? rsc.requires : "nothing";
+      fillExecution(ws, a, rsc);
+    } else if (rsc) {
+      a.pseudo = true;
+    }
+    ws.actions.push(a);
+    ws.actionByKey.set(mapKey(key, node), a);
+    if (rsc) rsc.actions.push(a);
+  }
+  if (!optional) a.optional = false;
+  if (rsc) {
+    if (a.pseudo) {
+      /* untouched */
+    } else if (!a.node) {
+      a.runnable = false;
+    } else if (!rsc.managed && intervalMs === 0) {
+      a.optional = true;
+    } else if (!a.node.online) {
+      a.runnable = false;
+      if (rsc.managed && task === "stop" && !a.node.unclean) {
+        fenceNode(ws, a.node, "resource actions are unrunnable");
+      }
+    } else if (a.node.pending) {
+      a.runnable = false;
+    } else if (a.needs === "nothing") {
+      a.runnable = true;
+    } else if (!ws.haveQuorum && ws.noQuorumPolicy === "stop") {
+      a.reason ??= "no quorum";
+      a.runnable = false;
+    } else if (!ws.haveQuorum && ws.noQuorumPolicy === "freeze") {
+      if (!isActive(rsc) || ROLE_RANK[rsc.nextRole] > ROLE_RANK[rsc.role]) {
+        a.reason ??= "quorum freeze";
+        a.runnable = false;
+      }
+    } else {
+      a.runnable = true;
+    }
+  }
+  return a;
+}
+
+/** Parameters, meta and timeout an executor needs to run the action. */
+function fillExecution(ws: WorkingSet, a: SAction, rsc: SRsc): void {
+  a.params = { ...rsc.params };
+  const name = a.task === "cancel" ? "monitor" : a.task;
+  const op: OpConfig | undefined =
+    rsc.ops.find((o) => o.name === name && o.intervalMs === a.intervalMs) ??
+    (name === "monitor" && a.intervalMs === 0 ? rsc.ops.filter((o) => o.name === "monitor").sort((x, y) => x.intervalMs - y.intervalMs)[0] : undefined);
+  const defaults = opDefaultsFor(ws, rsc, name, a.intervalMs);
+  let timeoutMs = op?.timeoutMs;
+  if (timeoutMs === undefined && defaults["timeout"] !== undefined) timeoutMs = tryParseDuration(defaults["timeout"]);
+  a.timeoutMs = timeoutMs ?? 20000;
+  a.meta = { timeout: String(a.timeoutMs), interval: String(a.intervalMs) };
+  if (a.intervalMs === 0 && name === "monitor") a.meta["op_target_rc"] = "7";
+  const clone = cloneOf(rsc);
+  if (clone) {
+    a.meta["clone_max"] = String(clone.cloneMax);
+    a.meta["clone_node_max"] = String(clone.cloneNodeMax);
+    if (rsc.instanceNo !== undefined) a.meta["clone"] = String(rsc.instanceNo);
+    a.meta["globally_unique"] = clone.uniqueClone ? "true" : "false";
+    a.meta["notify"] = clone.notify ? "true" : "false";
+    if (clone.promotable) {
+      a.meta["promoted_max"] = String(clone.promotedMax);
+      a.meta["promoted_node_max"] = String(clone.promotedNodeMax);
+      a.meta["master_max"] = String(clone.promotedMax);
+      a.meta["master_node_max"] = String(clone.promotedNodeMax);
+      a.meta["promotable"] = "true";
+    }
+  }
+  if (a.node) a.meta["on_node"] = a.node.uname;
+  if (a.node) a.meta["on_node_uuid"] = a.node.id;
+  for (const [k, v] of Object.entries(rsc.meta)) {
+    const mk = k.replace(/-/g, "_");
+    if (!(mk in a.meta)) a.meta[mk] = v;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Primitive actions
+
+function stopResource(ws: WorkingSet, r: SRsc, optional: boolean): void {
+  for (const n of r.runningOn) {
+    if (r.stopUnexpected && r.expectedNode === n) continue;
+    const stop = customAction(ws, r, "stop", n, optional);
+    if (!r.allocatedTo) {
+      stop.reason = "node availability";
+    } else if (r.restarting && r.stopUnexpected) {
+      stop.reason = "being multiply active";
+    }
+    if (!r.managed) stop.runnable = false;
+  }
+}
+
+function startResource(ws: WorkingSet, r: SRsc, node: SNode | undefined, optional: boolean): void {
+  if (!node) return;
+  const start = customAction(ws, r, "start", node, true);
+  if (start.runnable && !optional) start.optional = false;
+  if (r.stopUnexpected && r.expectedNode === node) start.pseudo = true;
+}
+
+function promoteResource(ws: WorkingSet, r: SRsc, node: SNode | undefined, optional: boolean): void {
+  if (!node) return;
+  let runnable = true;
+  for (const s of actionsOf(r, "start", node)) if (!s.runnable) runnable = false;
+  if (runnable) {
+    customAction(ws, r, "promote", node, optional);
+    return;
+  }
+  for (const p of actionsOf(r, "promote", node)) p.runnable = false;
+}
+
+function demoteResource(ws: WorkingSet, r: SRsc, optional: boolean): void {
+  for (const n of r.runningOn) customAction(ws, r, "demote", n, optional);
+}
+
+/** The next step from role `from` towards `to` (Pacemaker's role state matrix). */
+function nextStep(from: Role, to: Role): Role {
+  const f = from === "Unknown" ? "Stopped" : from;
+  if (to === "Unknown") return "Stopped";
+  switch (f) {
+    case "Stopped":
+      return to === "Stopped" ? "Stopped" : to === "Started" ? "Started" : "Unpromoted";
+    case "Started":
+      return to === "Stopped" ? "Stopped" : to;
+    case "Unpromoted":
+      return to === "Stopped" || to === "Started" ? "Stopped" : to;
+    case "Promoted":
+      return to === "Promoted" ? "Promoted" : "Unpromoted";
+  }
+  return "Stopped";
+}
+
+/** Run the action for one role step; false when the step is invalid. */
+function roleStep(ws: WorkingSet, r: SRsc, from: Role, to: Role, node: SNode | undefined, optional: boolean): boolean {
+  const f = from === "Unknown" ? "Unknown" : from;
+  if (f === to) return true;
+  if (to === "Stopped") {
+    if (f === "Promoted") {
+      demoteResource(ws, r, optional);
+      return true;
+    }
+    stopResource(ws, r, optional);
+    return true;
+  }
+  if (f === "Unknown") return false;
+  if (f === "Stopped") {
+    if (to === "Started" || to === "Unpromoted") {
+      startResource(ws, r, node, optional);
+      return true;
+    }
+    return false;
+  }
+  if (f === "Started") {
+    if (to === "Unpromoted") return true;
+    if (to === "Promoted") {
+      promoteResource(ws, r, node, optional);
+      return true;
+    }
+    return false;
+  }
+  if (f === "Unpromoted") {
+    if (to === "Started") {
+      stopResource(ws, r, optional);
+      return true;
+    }
+    if (to === "Promoted") {
+      promoteResource(ws, r, node, optional);
+      return true;
+    }
+    return false;
+  }
+  // Promoted
+  demoteResource(ws, r, optional);
+  return true;
+}
+
+function primitiveCreateActions(ws: WorkingSet, r: SRsc): void {
+  const chosen = r.allocatedTo;
+  if (r.nextRole === "Unknown") r.nextRole = chosen ? (cloneOf(r)?.promotable ? "Unpromoted" : "Started") : "Stopped";
+  const current = currentNode(r);
+  const all = r.runningOn.length;
+  const clean = r.runningOn.filter((n) => !n.unclean && n.online).length;
+  const multiple = r.requires !== "fencing" ? clean > 1 : all > 1;
+  let needStop = false;
+  let needPromote = false;
+  let isMoving = false;
+  if (multiple) {
+    const cls = r.agent?.standard ?? "Untyped";
+    ws.messages.push(
+      `error: ${cls} resource ${r.id} might be active on ${all} nodes (${recoveryText(r.recovery)})`,
+      "notice: See https://wiki.clusterlabs.org/wiki/FAQ#Resource_is_Too_Active for more information",
+    );
+    if (r.recovery === "stop_start") needStop = true;
+    else if (r.recovery === "stop_unexpected") {
+      needStop = true;
+      r.stopUnexpected = true;
+      r.expectedNode = chosen;
+    } else if (r.recovery === "block") {
+      r.blocked = true;
+      r.managed = false;
+    }
+  } else r.stopUnexpected = false;
+  if (r.startPending && chosen) {
+    const s = customAction(ws, r, "start", chosen, true);
+    s.printAlways = true;
+  }
+  if (current && chosen && current !== chosen) {
+    isMoving = true;
+    needStop = true;
+  } else if (r.failed) {
+    if (r.stopOnFail) needStop = true;
+    else if (r.nextRole === "Promoted") needPromote = true;
+  } else if (r.blocked) {
+    needStop = true;
+  } else if (ROLE_RANK[r.role] > ROLE_RANK.Started && current && chosen) {
+    const s = customAction(ws, r, "start", chosen, true);
+    if (!s.optional) needStop = true;
+  }
+  void isMoving;
+  r.restarting = true;
+  // down to stopped (optional unless a stop is needed)
+  let role: Role = r.role;
+  while (role !== "Stopped") {
+    const next = nextStep(role, "Stopped");
+    if (!roleStep(ws, r, role, next, current, !needStop)) break;
+    role = next;
+  }
+  // back up to the current role
+  while (ROLE_RANK[r.role] <= ROLE_RANK[r.nextRole] && role !== r.role && !r.blocked) {
+    const next = nextStep(role, r.role);
+    let required = needStop;
+    if (next === "Promoted" && needPromote) required = true;
+    if (!roleStep(ws, r, role, next, chosen, !required)) break;
+    role = next;
+  }
+  r.restarting = false;
+  role = r.role;
+  while (role !== r.nextRole) {
+    const next = nextStep(role, r.nextRole);
+    if (!roleStep(ws, r, role, next, chosen, false)) break;
+    role = next;
+  }
+  if (r.blocked) {
+    /* no recurring monitors for a blocked resource */
+  } else if (r.nextRole !== "Stopped" || !r.managed) {
+    const start = chosen ? customAction(ws, r, "start", chosen, true) : undefined;
+    recurring(ws, r, start, chosen);
+  }
+}
+
+function recoveryText(t: string): string {
+  switch (t) {
+    case "stop_only":
+      return "stop_only";
+    case "block":
+      return "block";
+    case "stop_unexpected":
+      return "stop_unexpected";
+    default:
+      return "stop_start";
+  }
+}
+
+function recurring(ws: WorkingSet, r: SRsc, start: SAction | undefined, node: SNode | undefined): void {
+  if (node?.maintenance || !r.managed && !node) return;
+  if (node?.maintenance) return;
+  const seen = new Set<string>();
+  for (const op of r.ops) {
+    if (op.intervalMs === 0) continue;
+    if (op.role === "Stopped") continue;
+    const dup = `${op.name}_${op.intervalMs}`;
+    if (seen.has(dup)) continue;
+    seen.add(dup);
+    if (["start", "stop", "promote", "demote"].includes(op.name)) continue;
+    if (!op.enabled) continue;
+    const key = actionKey(r, op.name, op.intervalMs);
+    let optional = start ? start.optional : true;
+    const active = r.activeMonitors.some((m) => m.key === key && m.node === node);
+    if (!active) optional = false;
+    const role = op.role;
+    if ((r.nextRole === "Promoted" && role === undefined) || (role !== undefined && role !== r.nextRole)) {
+      if (optional && node && active) {
+        const cancel = customAction(ws, r, "cancel", node, false, { intervalMs: op.intervalMs, key: actionKey(r, `${op.name}`, op.intervalMs) + "_cancel" });
+        cancel.cancel = true;
+        cancel.meta["cancel_interval"] = String(op.intervalMs);
+        const after = r.role === "Promoted" ? "demote" : r.nextRole === "Promoted" ? "promote" : r.nextRole === "Stopped" ? "stop" : undefined;
+        if (after) ws.orders.push({ id: "cancel", firstAction: cancel, firstTask: "cancel", thenRsc: r, thenTask: after, flags: 8 });
+      }
+      continue;
+    }
+    const mon = customAction(ws, r, op.name, node, optional, { intervalMs: op.intervalMs });
+    if (!start || !start.runnable) mon.runnable = false;
+    else if (!node || !node.online || node.unclean) mon.runnable = false;
+    if (r.nextRole === "Promoted") mon.targetRc = 8;
+    if (!node || r.managed) {
+      ws.orders.push({ id: "start-monitor", firstRsc: r, firstTask: "start", thenAction: mon, thenTask: op.name, flags: 2 | 8 });
+      if (r.nextRole === "Promoted") ws.orders.push({ id: "promote-monitor", firstRsc: r, firstTask: "promote", thenAction: mon, thenTask: op.name, flags: 1 | 8 });
+      else if (r.role === "Promoted") ws.orders.push({ id: "demote-monitor", firstRsc: r, firstTask: "demote", thenAction: mon, thenTask: op.name, flags: 1 | 8 });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Groups and clones
+
+function groupCreateActions(ws: WorkingSet, g: SRsc): void {
+  for (const c of g.children) createActions(ws, c);
+  const start = customAction(ws, g, "start", undefined, true, { pseudo: true });
+  start.runnable = true;
+  const running = customAction(ws, g, "running", undefined, true, { pseudo: true });
+  running.runnable = true;
+  const stop = customAction(ws, g, "stop", undefined, true, { pseudo: true });
+  stop.runnable = true;
+  const stopped = customAction(ws, g, "stopped", undefined, true, { pseudo: true });
+  stopped.runnable = true;
+  if (cloneOf(g)?.promotable) {
+    for (const t of ["demote", "demoted", "promote", "promoted"]) customAction(ws, g, t, undefined, true, { pseudo: true }).runnable = true;
+  }
+}
+
+function childStatus(r: SRsc, st: { stopping: boolean; starting: boolean; active: boolean; promoting: boolean; demoting: boolean }): void {
+  if (r.children.length) {
+    r.children.forEach((c) => childStatus(c, st));
+    return;
+  }
+  if (r.runningOn.length) st.active = true;
+  for (const a of r.actions) {
+    if (a.optional) continue;
+    if (!a.runnable && !a.pseudo) continue;
+    if (a.task === "stop") st.stopping = true;
+    else if (a.task === "start" && a.runnable) st.starting = true;
+    else if (a.task === "promote" && a.runnable) st.promoting = true;
+    else if (a.task === "demote") st.demoting = true;
+  }
+}
+
+function cloneCreateActions(ws: WorkingSet, c: SRsc): void {
+  const st = { stopping: false, starting: false, active: false, promoting: false, demoting: false };
+  for (const ch of c.children) {
+    createActions(ws, ch);
+    childStatus(ch, st);
+  }
+  const start = customAction(ws, c, "start", undefined, !st.starting, { pseudo: true });
+  start.runnable = true;
+  const running = customAction(ws, c, "running", undefined, !st.starting, { pseudo: true });
+  running.runnable = st.starting || st.active || true;
+  const stop = customAction(ws, c, "stop", undefined, !st.stopping, { pseudo: true });
+  stop.runnable = true;
+  const stopped = customAction(ws, c, "stopped", undefined, !st.stopping, { pseudo: true });
+  stopped.runnable = true;
+  if (c.promotable) {
+    customAction(ws, c, "promote", undefined, !st.promoting, { pseudo: true }).runnable = true;
+    customAction(ws, c, "promoted", undefined, !st.promoting, { pseudo: true }).runnable = true;
+    customAction(ws, c, "demote", undefined, !st.demoting, { pseudo: true }).runnable = true;
+    customAction(ws, c, "demoted", undefined, !st.demoting, { pseudo: true }).runnable = true;
+  }
+}
+
+export function createActions(ws: WorkingSet, r: SRsc): void {
+  if (r.variant === "primitive") primitiveCreateActions(ws, r);
+  else if (r.variant === "group") groupCreateActions(ws, r);
+  else cloneCreateActions(ws, r);
+}
+
+// ---------------------------------------------------------------------------
+// Probes
+
+function knownOn(r: SRsc, n: SNode): boolean {
+  if (r.knownOn.has(n)) return true;
+  const c = cloneOf(r);
+  if (c && !c.uniqueClone) {
+    // an anonymous clone's state on a node is known when any instance has history there
+    return primitivesOf(c).some((p) => p.cfgId === r.cfgId && p.knownOn.has(n));
+  }
+  return false;
+}
+
+function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
+  if (r.variant === "group") {
+    let any = false;
+    for (const c of r.children) any = probeResource(ws, c, n) || any;
+    return any;
+  }
+  if (r.variant === "clone") {
+    if (r.uniqueClone) {
+      let any = false;
+      for (const c of r.children) any = probeResource(ws, c, n) || any;
+      return any;
+    }
+    const sorted = [...r.children].sort((a, b) => (a.instanceNo ?? 0) - (b.instanceNo ?? 0));
+    let inst = sorted.find((c) => currentNode(c) === n);
+    if (!inst) inst = sorted.find((c) => !c.orphan) ?? sorted[0];
+    return inst ? probeResource(ws, inst, n) : false;
+  }
+  if (r.orphan) return false;
+  if (knownOn(r, n)) return false;
+  const allowed = r.allowed.get(n);
+  void allowed;
+  const probe = customAction(ws, r, "monitor", n, false, { intervalMs: 0 });
+  probe.optional = false;
+  probe.targetRc = 7;
+  const top = topOf(r);
+  ws.orders.push({ id: "probe", firstAction: probe, firstTask: "monitor", thenRsc: top, thenTask: "start", flags: 1 });
+  if (top !== r) ws.orders.push({ id: "probe", firstAction: probe, firstTask: "monitor", thenRsc: r, thenTask: "start", flags: 1 });
+  return true;
+}
+
+export function scheduleProbes(ws: WorkingSet): void {
+  for (const n of ws.nodes) {
+    if (!n.online || n.unclean || n.pending) continue;
+    if (n.attrs["probe_complete"] !== undefined && n.attrs["probe_complete"] !== "true") continue;
+    for (const r of ws.resources) probeResource(ws, r, n);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Fencing
+
+export function canFence(ws: WorkingSet, n: SNode): boolean {
+  if (!ws.stonithEnabled || !ws.hasStonithResource) return false;
+  if (ws.haveQuorum || ws.noQuorumPolicy === "ignore") return true;
+  return n.online;
+}
+
+export function fenceOp(ws: WorkingSet, n: SNode, optional: boolean, reason: string): SAction {
+  const key = `stonith-${n.uname}-${ws.stonithAction}`;
+  let a = findAction(ws, key, n);
+  if (!a) {
+    a = customAction(ws, undefined, "stonith", n, true, { key });
+    a.fenceAction = ws.stonithAction;
+    a.meta = { stonith_action: ws.stonithAction, on_node: n.uname, on_node_uuid: n.id };
+    a.timeoutMs = 60000;
+  }
+  if (!optional && canFence(ws, n)) {
+    a.optional = false;
+    a.reason ??= reason;
+  } else a.reason ??= reason;
+  return a;
+}
+
+function anyManaged(ws: WorkingSet): boolean {
+  return ws.primitives.some((p) => p.managed);
+}
+
+export function scheduleFencing(ws: WorkingSet): void {
+  const haveManaged = anyManaged(ws);
+  const fencings: SAction[] = [];
+  for (const n of ws.nodes) {
+    if (haveManaged && n.unclean && canFence(ws, n)) {
+      const op = fenceOp(ws, n, false, n.fenceReason ?? "node is unclean");
+      orderVsFence(ws, op, n);
+      fencings.push(op);
+    } else if (n.online && n.shutdown) {
+      const down = customAction(ws, undefined, "do_shutdown", n, false, { key: `do_shutdown-${n.uname}` });
+      down.meta = { on_node: n.uname, on_node_uuid: n.id };
+      for (const r of n.running) for (const s of actionsOf(r, "stop", n)) ws.orders.push({ id: "shutdown", firstAction: s, firstTask: "stop", thenAction: down, thenTask: "do_shutdown", flags: 1 });
+    }
+  }
+  // Without concurrent fencing, fencing actions run one after another (DC last)
+  if (!/^(true|yes|on|1)$/i.test(ws.props["concurrent-fencing"] ?? "false")) {
+    for (let i = 1; i < fencings.length; i++) {
+      ws.orders.push({ id: "fence-chain", firstAction: fencings[i - 1], firstTask: "stonith", thenAction: fencings[i], thenTask: "stonith", flags: 1 });
+    }
+  }
+}
+
+function orderVsFence(ws: WorkingSet, op: SAction, target: SNode): void {
+  for (const r of ws.primitives) {
+    if (!r.managed) continue;
+    for (const a of r.actions) {
+      if (a.needs === "fencing") ws.orders.push({ id: "fence-start", firstAction: op, firstTask: "stonith", thenAction: a, thenTask: a.task, flags: 1 });
+      else if (a.needs === "quorum" && a.task === "start" && r.allowed.has(target) && !knownOn(r, target)) {
+        ws.orders.push({ id: "fence-start", firstAction: op, firstTask: "stonith", thenAction: a, thenTask: a.task, flags: 1 | 8 });
+      }
+    }
+    const implicit = r.requires === "fencing";
+    for (const stop of actionsOf(r, "stop", target)) {
+      stop.pseudo = true;
+      stop.runnable = true;
+      if (implicit) {
+        ws.orders.push({ id: "fence-stop", firstAction: op, firstTask: "stonith", thenAction: stop, thenTask: "stop", flags: 1 << 14 });
+        const top = topOf(r);
+        if (top !== r) {
+          const ps = firstAction(top, "stop");
+          if (ps) ws.orders.push({ id: "fence-stop", firstAction: op, firstTask: "stonith", thenAction: ps, thenTask: "stop", flags: 1 << 14 });
+        }
+      }
+    }
+    for (const d of actionsOf(r, "demote", target)) {
+      if (!d.node!.online || d.node!.unclean) {
+        d.pseudo = true;
+        d.runnable = true;
+        if (implicit) ws.orders.push({ id: "fence-demote", firstAction: op, firstTask: "stonith", thenAction: d, thenTask: "demote", flags: 1 | (1 << 14) });
+      }
+    }
+  }
+}
+
+export { canRun };

@@ -1,0 +1,394 @@
+// Ordering: the implicit orderings of primitives, groups and clones, user
+// order constraints resolved to actions, and the propagation of "required"
+// and "runnable" along ordering edges until nothing changes (Pacemaker's
+// ordering flags: implies-then, implies-first, runnable-left, restart, ...).
+import { O, type ROrder, type SAction, type SOrder, type SRsc, type WorkingSet } from "./model";
+import { actionKey, actionsOf, customAction } from "./actions";
+import { cloneOf, topOf } from "./unpack-config";
+import { findCompatibleInstance, runningNodes } from "./assign";
+
+/** The action `task` of the instance of `clone` placed beside `inst`; null when there is no such instance. */
+function findCompatibleInstanceAction(inst: SRsc, clone: SRsc, task: string, current: boolean): SAction | null | undefined {
+  const other = findCompatibleInstance(inst, clone, "Unknown", current);
+  if (!other) return null;
+  return other.actions.find((x) => x.key === actionKey(other, task, 0));
+}
+
+function order(ws: WorkingSet, first: SRsc, ft: string, then: SRsc, tt: string, flags: number, id = "internal"): void {
+  ws.orders.push({ id, firstRsc: first, firstTask: ft, thenRsc: then, thenTask: tt, flags });
+}
+
+export function internalConstraints(ws: WorkingSet, r: SRsc): void {
+  if (r.variant === "primitive") {
+    order(ws, r, "stop", r, "start", O.optional | O.impliesThen | O.restart);
+    const top = topOf(r);
+    if ((top.variant === "clone" && top.promotable) || r.role === "Promoted") {
+      order(ws, r, "demote", r, "stop", O.impliesFirstPromoted);
+      order(ws, r, "start", r, "promote", O.runnableLeft);
+    }
+    return;
+  }
+  if (r.variant === "group") return groupInternal(ws, r);
+  return cloneInternal(ws, r);
+}
+
+function groupInternal(ws: WorkingSet, g: SRsc): void {
+  const promotable = !!cloneOf(g)?.promotable;
+  order(ws, g, "stopped", g, "start", O.optional);
+  order(ws, g, "start", g, "running", O.runnableLeft);
+  order(ws, g, "stop", g, "stopped", O.runnableLeft);
+  let last: SRsc | undefined;
+  let lastActive: SRsc | undefined;
+  for (const c of g.children) {
+    internalConstraints(ws, c);
+    let stop: number = O.none;
+    let stopped: number = O.none;
+    const start = O.impliesThen | O.runnableLeft;
+    const started = O.runnableLeft | O.impliesThen;
+    if (!last) {
+      if (g.orderedGroup) {
+        stop |= O.optional;
+        stopped = O.impliesThen;
+      }
+    }
+    if (promotable) {
+      order(ws, g, "demote", c, "demote", stop);
+      order(ws, c, "demote", g, "demoted", stopped);
+      order(ws, c, "promote", g, "promoted", started);
+      order(ws, g, "promote", c, "promote", O.none);
+    }
+    order(ws, g, "start", c, "start", O.none);
+    order(ws, g, "stop", c, "stop", stop);
+    order(ws, c, "stop", g, "stopped", stopped);
+    order(ws, c, "start", g, "running", started);
+    if (!g.orderedGroup) {
+      order(ws, g, "start", c, "start", start);
+      if (promotable) order(ws, g, "promote", c, "promote", start);
+    } else if (last) {
+      order(ws, last, "start", c, "start", start);
+      order(ws, c, "stop", last, "stop", O.optional | O.restart);
+      if (promotable) {
+        order(ws, last, "promote", c, "promote", start);
+        order(ws, c, "demote", last, "demote", O.optional);
+      }
+    }
+    if (runningNodes(c).length > 0) {
+      if (g.orderedGroup && last && runningNodes(last).length === 0 && lastActive) order(ws, c, "stop", lastActive, "stop", O.optional);
+      lastActive = c;
+    }
+    last = c;
+  }
+  if (g.orderedGroup && last) {
+    order(ws, g, "stop", last, "stop", O.impliesThen);
+    order(ws, last, "stop", g, "stopped", O.optional);
+    if (promotable) {
+      order(ws, g, "demote", last, "demote", O.impliesThen);
+      order(ws, last, "demote", g, "demoted", O.optional);
+    }
+  }
+}
+
+function cloneInternal(ws: WorkingSet, c: SRsc): void {
+  order(ws, c, "stopped", c, "start", O.optional);
+  order(ws, c, "start", c, "running", O.runnableLeft);
+  order(ws, c, "stop", c, "stopped", O.runnableLeft);
+  if (c.promotable) {
+    order(ws, c, "demoted", c, "stop", O.optional);
+    order(ws, c, "running", c, "promote", O.runnableLeft);
+  }
+  const children = c.ordered ? [...c.children].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : c.children;
+  let last: SRsc | undefined;
+  for (const ch of children) {
+    internalConstraints(ws, ch);
+    order(ws, c, "start", ch, "start", O.runnableLeft);
+    order(ws, ch, "start", c, "running", O.none);
+    if (c.ordered && last) order(ws, last, "start", ch, "start", O.optional);
+    order(ws, c, "stop", ch, "stop", O.none);
+    order(ws, ch, "stop", c, "stopped", O.none);
+    if (c.ordered && last) order(ws, ch, "stop", last, "stop", O.optional);
+    last = ch;
+  }
+  if (c.promotable) {
+    order(ws, c, "stopped", c, "start", O.optional);
+    order(ws, c, "stopped", c, "promote", O.optional);
+    order(ws, c, "demoted", c, "start", O.optional);
+    order(ws, c, "running", c, "promote", O.optional);
+    order(ws, c, "demoted", c, "stop", O.optional);
+    order(ws, c, "demote", c, "demoted", O.optional);
+    order(ws, c, "demoted", c, "promote", O.optional);
+    let lastP: SRsc | undefined;
+    for (const ch of c.children) {
+      order(ws, ch, "demote", ch, "promote", O.optional);
+      order(ws, c, "promote", ch, "promote", O.none);
+      order(ws, ch, "promote", c, "promoted", O.none);
+      order(ws, c, "demote", ch, "demote", O.none);
+      order(ws, ch, "demote", c, "demoted", O.none);
+      if (c.ordered && lastP) {
+        order(ws, lastP, "promote", ch, "promote", O.optional);
+        order(ws, ch, "demote", lastP, "demote", O.optional);
+      }
+      lastP = ch;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Resolving resource orderings to action edges
+
+function addEdge(first: SAction, then: SAction, flags: number, id?: string): void {
+  if (first === then) return;
+  for (const e of first.after) {
+    if (e.then === then) {
+      e.flags |= flags;
+      return;
+    }
+  }
+  const o: SOrder = { first, then, flags, id };
+  first.after.push(o);
+  then.before.push(o);
+}
+
+function stateOf(r: SRsc): string {
+  if (r.variant === "primitive") return r.role;
+  let best = "Stopped";
+  const rank: Record<string, number> = { Unknown: 0, Stopped: 1, Started: 2, Unpromoted: 3, Promoted: 4 };
+  for (const c of r.children) {
+    const s = stateOf(c);
+    if (rank[s] > rank[best]) best = s;
+  }
+  return best;
+}
+
+export function applyOrderings(ws: WorkingSet): void {
+  for (const o of ws.orders) resolveOrder(ws, o);
+}
+
+function resolveOrder(ws: WorkingSet, o: ROrder): void {
+  let firsts: SAction[];
+  if (o.firstAction) firsts = [o.firstAction];
+  else if (o.firstRsc) {
+    firsts = actionsOf(o.firstRsc, o.firstTask);
+    if (firsts.length === 0) {
+      if (o.firstRsc === o.thenRsc) return;
+      const st = stateOf(o.firstRsc);
+      if (st === "Stopped" && o.firstTask === "stop") return;
+      if (st === "Unpromoted" && o.firstTask === "demote") return;
+      // an action that will not happen: represented by an unrunnable placeholder
+      firsts = [customAction(ws, o.firstRsc, o.firstTask, undefined, true)];
+    }
+  } else return;
+  for (const f of firsts) {
+    if (o.thenAction) {
+      addEdge(f, o.thenAction, o.flags, o.id);
+      continue;
+    }
+    if (!o.thenRsc) continue;
+    const thens = actionsOf(o.thenRsc, o.thenTask);
+    if (thens.length === 0) continue;
+    for (const t of thens) addEdge(f, t, o.flags, o.id);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Propagation
+
+interface Flags {
+  optional: boolean;
+  runnable: boolean;
+}
+
+function childTask(task: string): string {
+  switch (task) {
+    case "running":
+      return "start";
+    case "stopped":
+      return "stop";
+    case "promoted":
+      return "promote";
+    case "demoted":
+      return "demote";
+    default:
+      return task;
+  }
+}
+
+/** Flags of an action as seen by orderings; group/clone pseudo actions summarise their members. */
+export function flagsOf(a: SAction): Flags {
+  const r = a.rsc;
+  if (!r || r.variant === "primitive" || !a.pseudo || a.node) return { optional: a.optional, runnable: a.runnable };
+  if (r.variant === "group") {
+    let optional = true;
+    let runnable = true;
+    const task = childTask(a.task);
+    for (const c of r.children) {
+      const ca = c.actions.find((x) => x.key === actionKey(c, task, 0));
+      if (ca) {
+        const cf = flagsOf(ca);
+        if (optional && !cf.optional) {
+          optional = false;
+          a.optional = false;
+        }
+        if (task !== a.task && runnable && !cf.runnable) {
+          runnable = false;
+          a.runnable = false;
+        }
+      } else if (task !== "stop" && task !== "demote") runnable = false;
+    }
+    return { optional: optional && a.optional, runnable: runnable && a.runnable };
+  }
+  // clone
+  let optional = true;
+  let any = false;
+  const task = childTask(a.task);
+  for (const c of r.children) {
+    const ca = c.actions.find((x) => x.key === actionKey(c, task, 0));
+    if (!ca) continue;
+    const cf = flagsOf(ca);
+    if (optional && !cf.optional) {
+      optional = false;
+      a.optional = false;
+    }
+    if (cf.runnable) any = true;
+  }
+  if (!any) a.runnable = false;
+  return { optional: optional && a.optional, runnable: any && a.runnable };
+}
+
+function implies(target: SAction, reason: SAction, flag: "optional" | "runnable", changed: Set<SAction>): void {
+  if (!target[flag]) return;
+  target[flag] = false;
+  changed.add(target);
+  if (target.rsc !== reason.rsc) {
+    const change = flag === "runnable" ? "unrunnable" : "required";
+    target.reason ??= reason.rsc ? `${change} ${reason.rsc.id} ${reason.task}` : `${change} ${reason.task}`;
+  }
+}
+
+function nativeUpdate(first: SAction, then: SAction, ff: Flags, type: number, changed: Set<SAction>): void {
+  if (type & O.asymmetrical) {
+    const tr = then.rsc;
+    if (tr) {
+      const role = stateOf(tr);
+      if (role === "Stopped" && then.task === "stop") {
+        /* nothing to do */
+      } else if (
+        role !== "Stopped" &&
+        then.task === "start" &&
+        then.optional &&
+        then.node &&
+        runningNodes(tr).length === 1 &&
+        runningNodes(tr)[0] === then.node
+      ) {
+        /* already started where it should be */
+      } else if (!ff.runnable) {
+        implies(then, first, "optional", changed);
+        implies(then, first, "runnable", changed);
+      }
+    }
+  }
+  if (type & O.impliesFirst) {
+    if (!then.optional) implies(first, then, "optional", changed);
+  }
+  if (type & O.impliesFirstPromoted) {
+    if (!then.optional && then.rsc && then.rsc.role === "Promoted") implies(first, then, "optional", changed);
+  }
+  if (type & O.runnableLeft && then.runnable && !ff.runnable) {
+    implies(then, first, "runnable", changed);
+  }
+  if (type & O.impliesThen && then.optional && !ff.optional) {
+    implies(then, first, "optional", changed);
+  }
+  if (type & O.restart) {
+    let why = false;
+    if (!then.optional) why = true;
+    if (!then.runnable && then.rsc && then.rsc.managed && first.rsc === then.rsc) why = true;
+    if (why) {
+      if (first.runnable) implies(first, then, "optional", changed);
+      if (!then.optional) implies(first, then, "optional", changed);
+      if (!first.optional && !first.runnable) implies(then, first, "runnable", changed);
+    }
+  }
+}
+
+function canInterleave(first: SAction, then: SAction): SRsc | undefined {
+  const fr = first.rsc;
+  const tr = then.rsc;
+  if (!fr || !tr || fr === tr) return undefined;
+  if (fr.variant !== "clone" || tr.variant !== "clone") return undefined;
+  const r = then.task === "stop" || then.task === "demote" ? fr : tr;
+  return r.interleave ? r : undefined;
+}
+
+function updatePair(ws: WorkingSet, first: SAction, then: SAction, type: number, changed: Set<SAction>): void {
+  const tr = then.rsc;
+  if (tr && tr.variant !== "primitive" && then.pseudo && !then.node) {
+    if (tr.variant === "clone" && canInterleave(first, then)) {
+      interleave(ws, first, then, type, changed);
+      return;
+    }
+    nativeUpdate(first, then, flagsOf(first), type, changed);
+    for (const c of tr.children) {
+      const ca = c.actions.find((x) => x.key === actionKey(c, then.task, 0));
+      if (!ca) continue;
+      if (tr.variant === "clone" && !flagsOf(ca).runnable) continue;
+      updatePair(ws, first, ca, type, changed);
+    }
+    return;
+  }
+  nativeUpdate(first, then, flagsOf(first), type, changed);
+}
+
+function interleave(ws: WorkingSet, first: SAction, then: SAction, type: number, changed: Set<SAction>): void {
+  const current = first.task === "stopped" || first.task === "demoted";
+  const task = childTask(first.task);
+  for (const tc of then.rsc!.children) {
+    const fa = findCompatibleInstanceAction(tc, first.rsc!, task, current);
+    if (fa === null) {
+      if (!current && type & (O.runnableLeft | O.impliesThen)) {
+        // nothing compatible will be active beside it: it cannot run either
+        for (const a of tc.actions) if (a.task === then.task) implies(a, first, "runnable", changed);
+        for (const p of tc.children) for (const a of p.actions) if (a.task === then.task) implies(a, first, "runnable", changed);
+      }
+      continue;
+    }
+    if (!fa) continue;
+    const ta = tc.actions.find((x) => x.key === actionKey(tc, then.task, 0));
+    if (!ta) continue;
+    addEdge(fa, ta, type);
+    updatePair(ws, fa, ta, type, changed);
+  }
+}
+
+/** Propagate required/runnable along all edges until stable. */
+export function propagate(ws: WorkingSet): void {
+  const queue: SAction[] = [...ws.actions];
+  const queued = new Set<SAction>(queue);
+  let guard = 0;
+  const limit = ws.actions.length * 50 + 10000;
+  while (queue.length && guard++ < limit) {
+    const a = queue.shift()!;
+    queued.delete(a);
+    const changed = new Set<SAction>();
+    const ones = a.before.filter((e) => e.flags & O.oneOrMore);
+    for (const e of a.before) {
+      if (e.flags & O.oneOrMore) continue;
+      updatePair(ws, e.first, a, e.flags, changed);
+    }
+    if (ones.length && a.runnable) {
+      if (!ones.some((e) => flagsOf(e.first).runnable)) implies(a, ones[0].first, "runnable", changed);
+    }
+    for (const c of changed) {
+      const targets = [c, ...c.after.map((e) => e.then)];
+      // a member's change can change its group's or clone's summary
+      for (let p = c.rsc?.parent; p; p = p.parent) for (const pa of p.actions) targets.push(pa, ...pa.after.map((e) => e.then));
+      for (const t of targets) {
+        if (!queued.has(t)) {
+          queued.add(t);
+          queue.push(t);
+        }
+      }
+    }
+  }
+  // final summary of pseudo actions
+  for (const a of ws.actions) if (a.rsc && a.rsc.variant !== "primitive" && a.pseudo && !a.node) flagsOf(a);
+}

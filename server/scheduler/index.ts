@@ -1,0 +1,256 @@
+// Vigil's policy engine: a pure function of (CIB, now).
+//
+// Phases, after Pacemaker's scheduler:
+//   1. unpack: properties, nodes, resources (unpack-config), status (unpack-status)
+//   2. constraints and node criteria: locations, stickiness, failure thresholds
+//   3. assign: every resource gets a node (and role) in priority order (assign)
+//   4. create actions: probes, role changes, recurring monitors, fencing (actions)
+//   5. order: implicit and configured orderings, propagation of required/runnable (graph)
+//   6. output: Transition Summary lines (summary), transition graph, scores
+import type { Cib } from "../cib/types";
+import type { Action, ClusterState, Edge, ScheduleOptions, ScheduleResult, Transition } from "./types";
+import { UnsupportedFeatureError } from "./types";
+import type { SAction, SNode, SRsc, WorkingSet } from "./model";
+import { collectRules, unpackNodes, unpackProperties, unpackResources } from "./unpack-config";
+import { addAllowed, applyTargetRoles, failCount, unpackHistories, unpackNodeStates, type StatusExtras } from "./unpack-status";
+import { newColocation, unpackConstraints } from "./constraints";
+import { assign, sortResourcesForAssignment } from "./assign";
+import { createActions, scheduleFencing, scheduleProbes } from "./actions";
+import { applyOrderings, internalConstraints, propagate } from "./graph";
+import { transitionSummary } from "./summary";
+import { buildView } from "./view";
+import { INFINITY } from "./score";
+import { cloneOf } from "./unpack-config";
+
+export { UnsupportedFeatureError };
+export type { ScheduleOptions, ScheduleResult, ClusterState };
+
+function newWorkingSet(cib: Cib, opts: ScheduleOptions): WorkingSet {
+  const exec = cib.attrs["execution-date"];
+  const now = exec !== undefined && /^\d+$/.test(exec) ? Number(exec) : opts.now;
+  return {
+    cib,
+    now,
+    props: {},
+    nodes: [],
+    nodeById: new Map(),
+    nodeByUname: new Map(),
+    resources: [],
+    rscById: new Map(),
+    primitives: [],
+    colocations: [],
+    locations: [],
+    orders: [],
+    actions: [],
+    actionByKey: new Map(),
+    haveQuorum: false,
+    noQuorumPolicy: "stop",
+    stonithEnabled: true,
+    symmetric: true,
+    maintenanceMode: false,
+    stopAll: false,
+    startFailureIsFatal: true,
+    stonithAction: "reboot",
+    hasStonithResource: false,
+    defaultStickiness: 0,
+    messages: [],
+    scores: [],
+    seq: 0,
+    failedIgnored: new Set(),
+    opDefaults: {},
+  };
+}
+
+interface Unpacked {
+  ws: WorkingSet;
+  extras: StatusExtras;
+}
+
+function unpackAll(cib: Cib, opts: ScheduleOptions): Unpacked {
+  const ws = newWorkingSet(cib, opts);
+  const ruleById = collectRules(cib);
+  unpackProperties(ws, ruleById);
+  unpackNodes(ws, ruleById);
+  unpackResources(ws, ruleById);
+  if (ws.symmetric) for (const r of ws.resources) for (const n of ws.nodes) addAllowed(r, n, 0);
+  const extras: StatusExtras = { failedActions: [], clearFailcounts: [], ruleById };
+  unpackNodeStates(ws);
+  unpackHistories(ws, extras);
+  applyTargetRoles(ws);
+  return { ws, extras };
+}
+
+/** The current status of the cluster as crm_mon shows it. */
+export function unpack(cib: Cib, opts: ScheduleOptions): ClusterState {
+  const { ws, extras } = unpackAll(cib, opts);
+  return buildView(ws, extras);
+}
+
+// ---------------------------------------------------------------------------
+
+function applyLocation(ws: WorkingSet, r: SRsc, loc: import("./model").SLocation, zero = false): void {
+  const role = loc.role === "Started" ? "Unknown" : loc.role;
+  if (r.variant === "group") {
+    applyNative(r, loc, role, zero);
+    let z = zero;
+    for (const c of r.children) {
+      applyLocation(ws, c, loc, z);
+      if (r.colocatedGroup) z = true;
+    }
+    return;
+  }
+  if (r.variant === "clone") {
+    applyNative(r, loc, role, zero);
+    for (const c of r.children) applyLocation(ws, c, loc, zero);
+    return;
+  }
+  applyNative(r, loc, role, zero);
+}
+
+function applyNative(r: SRsc, loc: import("./model").SLocation, role: string, zero: boolean): void {
+  if (role !== "Unknown" && role !== r.nextRole) return;
+  for (const { node, score } of loc.nodes) {
+    const cur = r.allowed.get(node);
+    const s = zero ? 0 : score;
+    if (cur === undefined) r.allowed.set(node, s);
+    else r.allowed.set(node, addScoresLocal(cur, s));
+  }
+}
+
+function addScoresLocal(a: number, b: number): number {
+  if (a <= -INFINITY || b <= -INFINITY) return -INFINITY;
+  if (a >= INFINITY || b >= INFINITY) return INFINITY;
+  return Math.max(-INFINITY, Math.min(INFINITY, a + b));
+}
+
+function applyStickiness(ws: WorkingSet, r: SRsc): void {
+  if (r.children.length) {
+    r.children.forEach((c) => applyStickiness(ws, c));
+    return;
+  }
+  if (!r.managed || r.stickiness < 1 || r.runningOn.length !== 1) return;
+  const node = r.runningOn[0];
+  if (!ws.symmetric && !r.allowed.has(node)) return;
+  const cur = r.allowed.get(node);
+  r.allowed.set(node, cur === undefined ? r.stickiness : addScoresLocal(cur, r.stickiness));
+}
+
+function checkFailureThreshold(ws: WorkingSet, extras: StatusExtras, r: SRsc, node: SNode): void {
+  if (r.children.length) {
+    r.children.forEach((c) => checkFailureThreshold(ws, extras, c, node));
+    return;
+  }
+  if (extras.clearFailcounts.some((c) => c.rsc === r && c.node === node)) return;
+  if (r.migrationThreshold === 0) return;
+  if (ws.failedIgnored.has(r) && r.failedOn.size === 0) return;
+  const fc = failCount(ws, r, node, true).count;
+  if (fc <= 0) return;
+  if (r.migrationThreshold - fc > 0) return;
+  const c = cloneOf(r);
+  let target = r;
+  if (c && !c.uniqueClone) {
+    target = c;
+    while (target.parent) target = target.parent;
+  }
+  ws.messages.push(`warning: ${target.id} cannot run on ${node.uname} due to reaching migration threshold (clean up resource to allow again)`);
+  addAllowed(target, node, -INFINITY);
+}
+
+function groupColocations(ws: WorkingSet, r: SRsc): void {
+  if (r.variant === "group" && r.colocatedGroup) {
+    for (let i = 1; i < r.children.length; i++) {
+      const c = r.children[i];
+      newColocation(ws, "group:internal_colocation", c, r.children[i - 1], INFINITY, "Unknown", "Unknown", undefined, c.critical);
+    }
+  }
+  r.children.forEach((c) => groupColocations(ws, c));
+}
+
+function transitionOf(ws: WorkingSet, extras: StatusExtras): Transition {
+  const included = ws.actions.filter((a) => (a.runnable && (!a.optional || a.printAlways)) && (a.pseudo || a.node));
+  const ids = new Map<SAction, number>();
+  included.forEach((a, i) => ids.set(a, i));
+  const actions: Action[] = included.map((a, i) => toAction(ws, a, i));
+  const edges: Edge[] = [];
+  for (const a of included) {
+    for (const e of a.before) {
+      const f = ids.get(e.first);
+      if (f !== undefined) edges.push({ first: f, then: ids.get(a)! });
+    }
+  }
+  let next = actions.length;
+  for (const c of extras.clearFailcounts) {
+    actions.push({
+      id: next++,
+      key: `${c.rsc.id}_clear_failcount_0`,
+      task: "clear_failcount",
+      rsc: c.rsc.id,
+      configRsc: c.rsc.cfgId,
+      node: c.node.uname,
+      intervalMs: 0,
+      pseudo: false,
+      params: {},
+      meta: { on_node: c.node.uname, on_node_uuid: c.node.id },
+      timeoutMs: 20000,
+      reason: c.reason,
+    });
+  }
+  return { actions, edges };
+}
+
+function toAction(ws: WorkingSet, a: SAction, id: number): Action {
+  const r = a.rsc;
+  const out: Action = {
+    id,
+    key: a.cancel ? a.key.replace(/_cancel$/, "") : a.key,
+    task: a.cancel ? "cancel" : a.task,
+    rsc: r?.id,
+    configRsc: r?.cfgId,
+    node: a.pseudo ? undefined : a.node?.uname,
+    intervalMs: a.intervalMs,
+    pseudo: a.pseudo,
+    params: a.params,
+    meta: { ...a.meta },
+    timeoutMs: a.timeoutMs,
+    reason: a.reason,
+  };
+  if (a.targetRc !== undefined) out.meta["op_target_rc"] = String(a.targetRc);
+  if (a.fenceAction) out.fenceAction = a.fenceAction;
+  if (r?.agent && r.variant === "primitive") {
+    out.standard = r.agent.standard;
+    out.provider = r.agent.provider;
+    out.agentType = r.agent.type;
+  }
+  return out;
+}
+
+/** Compute the transition that moves the cluster from its status to the ideal placement. */
+export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
+  const { ws, extras } = unpackAll(cib, opts);
+  const before = buildView(ws, extras);
+
+  // node criteria: constraints, stickiness, failure thresholds
+  unpackConstraints(ws, extras.ruleById);
+  for (const loc of ws.locations) applyLocation(ws, loc.rsc, loc);
+  for (const r of ws.resources) applyStickiness(ws, r);
+  for (const n of ws.nodes) for (const r of ws.resources) checkFailureThreshold(ws, extras, r, n);
+  for (const r of ws.resources) groupColocations(ws, r);
+
+  // assignment
+  const order = sortResourcesForAssignment(ws);
+  ws.resources = order;
+  for (const r of order) assign(ws, r, undefined);
+
+  // actions
+  scheduleProbes(ws);
+  for (const r of ws.resources) createActions(ws, r);
+  for (const r of ws.resources) internalConstraints(ws, r);
+  scheduleFencing(ws);
+  applyOrderings(ws);
+  propagate(ws);
+
+  const summary = transitionSummary(ws);
+  const transition = transitionOf(ws, extras);
+  return { transition, summary, scores: ws.scores, before, messages: ws.messages };
+}
+

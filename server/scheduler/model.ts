@@ -1,0 +1,265 @@
+// The scheduler's internal working set: a richer, mutable model than the
+// ClusterState contract. One WorkingSet is built per schedule() call, filled
+// by the unpack phases, changed by assignment and action creation, and thrown
+// away afterwards. Nothing here is shared between calls.
+import type { Cib, Primitive, Group, Clone, Operation } from "../cib/types";
+import type { Role } from "./types";
+
+/** Role order as Pacemaker compares them: Unknown < Stopped < Started < Unpromoted < Promoted. */
+export const ROLE_RANK: Record<Role, number> = { Unknown: 0, Stopped: 1, Started: 2, Unpromoted: 3, Promoted: 4 };
+
+export interface SNode {
+  id: string;
+  uname: string;
+  /** position in the configuration's node list */
+  index: number;
+  type: "member" | "remote" | "ping";
+  online: boolean;
+  unclean: boolean;
+  pending: boolean;
+  standby: boolean;
+  standbyOnFail: boolean;
+  maintenance: boolean;
+  shutdown: boolean;
+  expectedUp: boolean;
+  /** node_state present in status */
+  hasState: boolean;
+  /** configuration instance attributes merged with transient attributes; includes #uname, #id, #kind */
+  attrs: Record<string, string>;
+  /** resources assigned to it during this run (tie-break: fewest first) */
+  numResources: number;
+  /** primitives active on it */
+  running: SRsc[];
+  /** the reason the node must be fenced (first one found) */
+  fenceReason?: string;
+  /** unclean and fencing is requested */
+  wantFence: boolean;
+  /** remove from placement (offline, unclean, shutting down) */
+  fixed: boolean;
+}
+
+/** A node with a score in a resource's allowed-node table. */
+export type Weights = Map<SNode, number>;
+
+export type RecoveryType = "stop_start" | "stop_only" | "block" | "stop_unexpected";
+
+export interface OpConfig {
+  name: string;
+  intervalMs: number;
+  timeoutMs?: number;
+  role?: Role;
+  onFail?: string;
+  enabled: boolean;
+  op: Operation;
+}
+
+export interface SColocation {
+  id: string;
+  dependent: SRsc;
+  primary: SRsc;
+  score: number;
+  dependentRole: Role; // Unknown = any
+  primaryRole: Role;
+  nodeAttribute: string;
+  influence: boolean;
+}
+
+export interface SLocation {
+  id: string;
+  rsc: SRsc;
+  role: Role; // Unknown = any
+  /** node -> score for the nodes the constraint names */
+  nodes: { node: SNode; score: number }[];
+  discovery: string;
+}
+
+export interface SRsc {
+  /** instance id: "rsc", "clone-child:0" */
+  id: string;
+  /** configured id (without instance suffix) */
+  cfgId: string;
+  variant: "primitive" | "group" | "clone";
+  parent?: SRsc;
+  children: SRsc[];
+  xml?: Primitive | Group | Clone;
+  meta: Record<string, string>;
+  /** resolved instance attributes (primitives) */
+  params: Record<string, string>;
+  ops: OpConfig[];
+  agent?: { standard: string; provider?: string; type: string };
+  priority: number;
+  stickiness: number;
+  migrationThreshold: number;
+  failureTimeoutMs: number;
+  recovery: RecoveryType;
+  /** target-role resolved through the ancestors (Unknown = none set = Started) */
+  targetRole: Role;
+  managed: boolean;
+  /** configured is-managed=false or maintenance (for display: "unmanaged") */
+  orphan: boolean;
+  failed: boolean;
+  blocked: boolean;
+  /** the failure requires a stop (on-fail restart/stop/...) */
+  stopOnFail: boolean;
+  startPending: boolean;
+  critical: boolean;
+  requires: "nothing" | "quorum" | "fencing";
+  // clone settings (variant clone)
+  promotable: boolean;
+  uniqueClone: boolean;
+  cloneMax: number;
+  cloneNodeMax: number;
+  promotedMax: number;
+  promotedNodeMax: number;
+  interleave: boolean;
+  ordered: boolean;
+  notify: boolean;
+  /** group settings */
+  colocatedGroup: boolean;
+  orderedGroup: boolean;
+
+  // status
+  role: Role;
+  nextRole: Role;
+  /** where it is active, in the order found */
+  runningOn: SNode[];
+  /** nodes where its state is known from history (probes not needed) */
+  knownOn: Set<SNode>;
+  /** nodes where it failed (for display) */
+  failedOn: Set<SNode>;
+  /** role per node as found in history */
+  roleOn: Map<SNode, Role>;
+  /** pending operation per node (record-pending) */
+  pendingOn: Map<SNode, string>;
+  /** recurring monitors found active in history: key -> node */
+  activeMonitors: { key: string; node: SNode; intervalMs: number; name: string }[];
+
+  // assignment
+  allowed: Weights;
+  provisional: boolean;
+  allocating: boolean;
+  merging: boolean;
+  allocatedTo?: SNode;
+  /** colocations where this is the dependent */
+  consAsDependent: SColocation[];
+  /** colocations where this is the primary */
+  consAsPrimary: SColocation[];
+  locations: SLocation[];
+  /** promotion score (promotable instances) */
+  promotionScore: number;
+  /** for display only */
+  pendingTask?: string;
+  /** the instance number (clone children) */
+  instanceNo?: number;
+  /** anonymous clone instance that was found active only under the base name */
+  actions: SAction[];
+  /** first node the history recorded the resource on (for failure-related bookkeeping) */
+  restarting: boolean;
+  stopUnexpected: boolean;
+  expectedNode?: SNode;
+  /** was stopped because its role is forced by failure handling */
+  unpackedRole?: Role;
+}
+
+export interface SAction {
+  seq: number;
+  key: string;
+  task: string;
+  rsc?: SRsc;
+  node?: SNode;
+  intervalMs: number;
+  optional: boolean;
+  runnable: boolean;
+  pseudo: boolean;
+  /** printed in the graph even when optional (pending start) */
+  printAlways: boolean;
+  reason?: string;
+  meta: Record<string, string>;
+  params: Record<string, string>;
+  timeoutMs: number;
+  fenceAction?: string;
+  /** needs quorum/fencing to run */
+  needs: "nothing" | "quorum" | "fencing";
+  before: SOrder[];
+  after: SOrder[];
+  /** for recurring monitors: the expected rc (7 for role=Stopped monitors) */
+  targetRc?: number;
+  cancel?: boolean;
+}
+
+/** Ordering flags, after Pacemaker Explained's ordering semantics. */
+export const O = {
+  none: 0,
+  optional: 1 << 0,
+  impliesThen: 1 << 1,
+  impliesFirst: 1 << 2,
+  runnableLeft: 1 << 3,
+  restart: 1 << 4,
+  asymmetrical: 1 << 5,
+  serialize: 1 << 6,
+  oneOrMore: 1 << 7,
+  impliesFirstPromoted: 1 << 8,
+  sameNode: 1 << 9,
+  thenCancelsFirst: 1 << 10,
+  probe: 1 << 11,
+  impliesThenOnNode: 1 << 12,
+  antiColocation: 1 << 13,
+  preserve: 1 << 14,
+} as const;
+
+export interface SOrder {
+  first: SAction;
+  then: SAction;
+  flags: number;
+  id?: string;
+}
+
+/** An ordering between resources' actions, resolved to actions after action creation. */
+export interface ROrder {
+  id: string;
+  firstRsc?: SRsc;
+  firstTask: string; // "start" "stop" "promote" "demote" "running" ...
+  firstAction?: SAction;
+  thenRsc?: SRsc;
+  thenTask: string;
+  thenAction?: SAction;
+  flags: number;
+}
+
+export interface WorkingSet {
+  cib: Cib;
+  now: number;
+  props: Record<string, string>;
+  nodes: SNode[];
+  nodeById: Map<string, SNode>;
+  nodeByUname: Map<string, SNode>;
+  /** top-level resources in configuration order, followed by orphans */
+  resources: SRsc[];
+  /** every resource at any depth, by instance id */
+  rscById: Map<string, SRsc>;
+  /** configured id -> resource (for clone children: the clone's first instance's template) */
+  primitives: SRsc[];
+  colocations: SColocation[];
+  locations: SLocation[];
+  orders: ROrder[];
+  actions: SAction[];
+  actionByKey: Map<string, SAction>;
+  haveQuorum: boolean;
+  noQuorumPolicy: "stop" | "freeze" | "ignore" | "demote" | "suicide";
+  stonithEnabled: boolean;
+  symmetric: boolean;
+  maintenanceMode: boolean;
+  stopAll: boolean;
+  startFailureIsFatal: boolean;
+  stonithAction: string;
+  dcUuid?: string;
+  hasStonithResource: boolean;
+  defaultStickiness: number;
+  messages: string[];
+  scores: { scope: string; rsc: string; node: string; score: number }[];
+  seq: number;
+  /** resources with a failure that on-fail=ignore ignored */
+  failedIgnored: Set<SRsc>;
+  /** options for rule evaluation */
+  opDefaults: Record<string, string>;
+}

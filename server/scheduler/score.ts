@@ -1,0 +1,24 @@
+// Score helpers on top of cib/values: lenient parsing (Pacemaker treats a bad
+// score as 0 with a warning instead of refusing the whole CIB).
+import { INFINITY, addScores, parseScore, scoreToString } from "../cib/values";
+
+export { INFINITY, addScores, scoreToString };
+
+export function score(s: string | undefined, dflt = 0): number {
+  if (s === undefined) return dflt;
+  try {
+    return parseScore(s);
+  } catch {
+    // Pacemaker's char2score: leading integer part, or 0
+    const m = /^\s*([+-]?\d+)/.exec(s);
+    return m ? Math.max(-INFINITY, Math.min(INFINITY, Number(m[1]))) : dflt;
+  }
+}
+
+export function isTrue(s: string | undefined, dflt = false): boolean {
+  if (s === undefined) return dflt;
+  const t = s.trim().toLowerCase();
+  if (["true", "on", "yes", "y", "1"].includes(t)) return true;
+  if (["false", "off", "no", "n", "0"].includes(t)) return false;
+  return dflt;
+}

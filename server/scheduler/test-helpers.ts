@@ -1,0 +1,86 @@
+// Small CIB builders for the scheduler's unit tests (our own fixtures).
+import { parseCibXml } from "../cib/xml";
+import type { Cib } from "../cib/types";
+
+export interface NodeSpec {
+  name: string;
+  online?: boolean;
+  standby?: boolean;
+  attrs?: Record<string, string>;
+  /** lrm_resource entries: id -> ops [task, interval ms, rc, call-id, op-status?] */
+  history?: Record<string, [string, number, number, number, number?][]>;
+  transient?: Record<string, string>;
+  /** node_state without in_ccm etc. (lost) */
+  lost?: boolean;
+}
+
+export function cibXml(opts: {
+  props?: Record<string, string>;
+  nodes: NodeSpec[];
+  resources: string;
+  constraints?: string;
+  rscDefaults?: Record<string, string>;
+  quorum?: boolean;
+  extraAttrs?: string;
+}): string {
+  const props = { "stonith-enabled": "false", "no-quorum-policy": "ignore", ...opts.props };
+  const nv = (id: string, rec: Record<string, string>) =>
+    Object.entries(rec).map(([k, v]) => `<nvpair id="${id}-${k}" name="${k}" value="${v}"/>`).join("");
+  const nodes = opts.nodes
+    .map((n, i) => {
+      const attrs = { ...(n.standby ? { standby: "on" } : {}), ...n.attrs };
+      return `<node id="${i + 1}" uname="${n.name}">${Object.keys(attrs).length ? `<instance_attributes id="na-${i + 1}">${nv(`na-${i + 1}`, attrs)}</instance_attributes>` : ""}</node>`;
+    })
+    .join("");
+  const states = opts.nodes
+    .map((n, i) => {
+      const online = n.online !== false;
+      const st = n.lost
+        ? `in_ccm="false" crmd="offline" join="down" expected="member"`
+        : online
+          ? `in_ccm="true" crmd="online" join="member" expected="member"`
+          : `in_ccm="false" crmd="offline" join="down" expected="down"`;
+      const lrm = Object.entries(n.history ?? {})
+        .map(
+          ([rid, ops]) =>
+            `<lrm_resource id="${rid}" class="ocf" provider="heartbeat" type="Dummy">${ops
+              .map(
+                ([task, interval, rc, call, status], k) =>
+                  `<lrm_rsc_op id="${rid}_${task}_${interval}_${k}" operation_key="${rid}_${task}_${interval}" operation="${task}" crm-debug-origin="test" crm_feature_set="3.16.1" transition-key="1:1:${task === "monitor" && interval === 0 ? 7 : 0}:00000000-0000-0000-0000-000000000000" transition-magic="0:${rc};1:1:0:00000000-0000-0000-0000-000000000000" call-id="${call}" rc-code="${rc}" op-status="${status ?? 0}" interval="${interval}" last-rc-change="1600000000" exec-time="10" queue-time="0" op-digest="x"/>`,
+              )
+              .join("")}</lrm_resource>`,
+        )
+        .join("");
+      const tr = n.transient
+        ? `<transient_attributes id="${i + 1}"><instance_attributes id="status-${i + 1}">${nv(`status-${i + 1}`, n.transient)}</instance_attributes></transient_attributes>`
+        : "";
+      return `<node_state id="${i + 1}" uname="${n.name}" ${st}>${tr}<lrm id="${i + 1}"><lrm_resources>${lrm}</lrm_resources></lrm></node_state>`;
+    })
+    .join("");
+  const defaults = opts.rscDefaults ? `<rsc_defaults><meta_attributes id="rsc-options">${nv("rsc-options", opts.rscDefaults)}</meta_attributes></rsc_defaults>` : "";
+  return `<cib admin_epoch="0" epoch="1" num_updates="1" validate-with="pacemaker-3.7" have-quorum="${opts.quorum === false ? "0" : "1"}" dc-uuid="1" ${opts.extraAttrs ?? ""}><configuration><crm_config><cluster_property_set id="cib-bootstrap-options">${nv("opt", props)}</cluster_property_set></crm_config><nodes>${nodes}</nodes><resources>${opts.resources}</resources><constraints>${opts.constraints ?? ""}</constraints>${defaults}</configuration><status>${states}</status></cib>`;
+}
+
+export function cib(opts: Parameters<typeof cibXml>[0]): Cib {
+  return parseCibXml(cibXml(opts));
+}
+
+export function dummy(id: string, extra = "", monitor = true): string {
+  return `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy">${extra}${monitor ? `<operations><op id="${id}-monitor-10s" name="monitor" interval="10s" timeout="15s"/></operations>` : ""}</primitive>`;
+}
+
+export function meta(id: string, rec: Record<string, string>): string {
+  return `<meta_attributes id="${id}-meta">${Object.entries(rec).map(([k, v]) => `<nvpair id="${id}-meta-${k}" name="${k}" value="${v}"/>`).join("")}</meta_attributes>`;
+}
+
+/** History of a resource started and monitored on a node. */
+export function running(call = 10): [string, number, number, number][] {
+  return [
+    ["start", 0, 0, call],
+    ["monitor", 10000, 0, call + 1],
+  ];
+}
+
+export function probedStopped(call = 1): [string, number, number, number][] {
+  return [["monitor", 0, 7, call]];
+}

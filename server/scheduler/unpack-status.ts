@@ -1,0 +1,706 @@
+// Unpack phase 2: the status section. Node membership (online, unclean,
+// pending, standby, maintenance, shutdown) from node_state and attributes,
+// then each resource's operation history: last result by call-id, rc-code
+// and op-status remapping, failures with their on-fail handling, clone
+// instance mapping, orphans, fail-counts and failed actions.
+import type { LrmResource, LrmRscOp, NodeState, Rule } from "../cib/types";
+import { tryParseDuration } from "../cib/values";
+import type { FailedAction, Role } from "./types";
+import { ROLE_RANK, type SNode, type SRsc, type WorkingSet } from "./model";
+import { builderFor, buildInstance, cloneOf, emptyRsc, mergeNvSets, opDefaultsFor, parseRole, topOf } from "./unpack-config";
+import { INFINITY, addScores, isTrue, score } from "./score";
+
+// Pacemaker's executor status codes (op-status)
+export const EXEC = { pending: -1, done: 0, cancelled: 1, timeout: 2, notSupported: 3, error: 4, errorHard: 5, errorFatal: 6, notInstalled: 7 } as const;
+
+/** on-fail responses, in escalation order */
+const FAIL_RANK = ["ignore", "demote", "restart", "migrate", "block", "stop", "standby", "fence"] as const;
+type OnFail = (typeof FAIL_RANK)[number];
+
+export interface StatusExtras {
+  failedActions: FailedAction[];
+  /** clear_failcount actions to schedule: rsc + node + reason */
+  clearFailcounts: { rsc: SRsc; node: SNode; reason: string }[];
+  /** fail-count attributes found, per (primitive cfg id or instance id, node) */
+  ruleById: Map<string, Rule>;
+  /** per-node transient attributes */
+}
+
+export function unpackNodeStates(ws: WorkingSet): void {
+  const startupFencing = isTrue(ws.props["startup-fencing"], true);
+  const seen = new Set<SNode>();
+  for (const st of ws.cib.status) {
+    const node = (st.id ? ws.nodeById.get(st.id) : undefined) ?? (st.uname ? ws.nodeByUname.get(st.uname) : undefined);
+    if (!node) continue;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    node.hasState = true;
+    // transient attributes override the configured ones
+    const transient = mergeNvSets({}, st.transientAttributes, { now: ws.now });
+    for (const [k, v] of Object.entries(transient)) node.attrs[k] = v;
+    node.standby = isTrue(node.attrs["standby"], false);
+    node.maintenance = isTrue(node.attrs["maintenance"], false);
+    const shutdown = node.attrs["shutdown"];
+    node.shutdown = shutdown !== undefined && shutdown !== "0" && shutdown !== "";
+    node.expectedUp = (st.expected ?? "") === "member";
+    node.online = ws.stonithEnabled ? onlineWithFencing(ws, node, st) : onlineWithoutFencing(ws, node, st);
+    if (!node.online || node.shutdown) node.fixed = true;
+  }
+  for (const node of ws.nodes) {
+    if (node.hasState) continue;
+    // never seen: unclean until fenced when start-up fencing applies
+    node.online = false;
+    node.fixed = true;
+    if (startupFencing && ws.stonithEnabled) node.unclean = true;
+  }
+}
+
+function inCluster(v: string | undefined): boolean {
+  if (v === undefined) return false;
+  if (isTrue(v, false)) return true;
+  return /^\d+$/.test(v) && Number(v) > 0;
+}
+
+function peerOnline(v: string | undefined): boolean {
+  if (v === undefined) return false;
+  if (v.toLowerCase() === "online") return true;
+  return /^\d+$/.test(v) && Number(v) > 0;
+}
+
+export function fenceNode(ws: WorkingSet, node: SNode, reason: string): void {
+  if (node.unclean) return;
+  node.unclean = true;
+  node.fenceReason ??= reason;
+}
+
+function onlineWithFencing(ws: WorkingSet, node: SNode, st: NodeState): boolean {
+  const join = (st.join ?? "").toLowerCase();
+  const expected = (st.expected ?? "down").toLowerCase();
+  const ccm = inCluster(st.inCcm);
+  const crmd = peerOnline(st.crmd);
+  const terminate = isTrue(node.attrs["terminate"], false);
+  if (node.shutdown) return ccm;
+  if (st.inCcm === undefined) {
+    fenceNode(ws, node, "peer has not been seen by the cluster");
+    return false;
+  }
+  if (join === "nack" || join === "banned") {
+    fenceNode(ws, node, "peer failed Pacemaker membership criteria");
+    return false;
+  }
+  if (!terminate && expected === "down") {
+    if (ccm || crmd) {
+      node.standby = true;
+      node.pending = true;
+    }
+    return false;
+  }
+  if (terminate && join === "down" && !ccm && !crmd) return false;
+  if (!ccm) {
+    fenceNode(ws, node, "peer is no longer part of the cluster");
+    return false;
+  }
+  if (!crmd) {
+    fenceNode(ws, node, "peer process is no longer available");
+    return false;
+  }
+  if (terminate) {
+    fenceNode(ws, node, "termination was requested");
+    return false;
+  }
+  if (join === "member") return true;
+  if (join === "pending" || join === "down") {
+    node.standby = true;
+    node.pending = true;
+    return false;
+  }
+  fenceNode(ws, node, "peer was in an unknown state");
+  return false;
+}
+
+function onlineWithoutFencing(ws: WorkingSet, node: SNode, st: NodeState): boolean {
+  const join = (st.join ?? "").toLowerCase();
+  if (!inCluster(st.inCcm)) return false;
+  if (peerOnline(st.crmd)) {
+    if (join === "member") return true;
+    node.pending = true;
+    node.standby = true;
+    return false;
+  }
+  if (!node.expectedUp) return false;
+  if (join === "member") {
+    fenceNode(ws, node, "peer is unexpectedly down");
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Operation history
+
+interface OpView {
+  op: LrmRscOp;
+  task: string;
+  intervalMs: number;
+  callId: number;
+  rc: number;
+  status: number;
+  targetRc: number;
+  lastRcChange: number;
+}
+
+function opView(op: LrmRscOp): OpView {
+  const callId = Number.parseInt(op.callId, 10);
+  let targetRc = -1;
+  const key = op.transitionKey ?? (op.transitionMagic ? op.transitionMagic.split(";")[1] : undefined);
+  if (key) {
+    const parts = key.split(":");
+    if (parts.length >= 4) targetRc = Number.parseInt(parts[2], 10);
+  }
+  return {
+    op,
+    task: op.operation,
+    intervalMs: Number.parseInt(op.interval ?? "0", 10) || 0,
+    callId: Number.isNaN(callId) ? -1 : callId,
+    rc: Number.parseInt(op.rcCode, 10),
+    status: Number.parseInt(op.opStatus, 10),
+    targetRc: Number.isNaN(targetRc) ? -1 : targetRc,
+    lastRcChange: Number(op.lastRcChange ?? op.lastRun ?? 0) || 0,
+  };
+}
+
+function sortOps(ops: OpView[]): OpView[] {
+  return ops
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => {
+      const x = a.o.callId;
+      const y = b.o.callId;
+      if (x === y) return a.i - b.i;
+      if (x < 0) return 1; // pending ops (call-id -1) last
+      if (y < 0) return -1;
+      return x - y;
+    })
+    .map((x) => x.o);
+}
+
+export function unpackHistories(ws: WorkingSet, extras: StatusExtras): void {
+  const done = new Set<NodeState>();
+  const states = ws.cib.status.filter((s) => {
+    const node = nodeOf(ws, s);
+    return node !== undefined;
+  });
+  // online nodes first (their results decide instance numbers), then the rest
+  for (const pass of [0, 1]) {
+    for (const st of states) {
+      if (done.has(st)) continue;
+      const node = nodeOf(ws, st)!;
+      if (pass === 0 && ws.stonithEnabled && !node.online) continue;
+      done.add(st);
+      for (const lr of st.lrmResources) unpackLrmResource(ws, extras, node, lr);
+    }
+  }
+}
+
+function nodeOf(ws: WorkingSet, st: NodeState): SNode | undefined {
+  return (st.id ? ws.nodeById.get(st.id) : undefined) ?? (st.uname ? ws.nodeByUname.get(st.uname) : undefined);
+}
+
+function stripInstance(id: string): string {
+  const i = id.lastIndexOf(":");
+  return i > 0 && /^\d+$/.test(id.slice(i + 1)) ? id.slice(0, i) : id;
+}
+
+function isAnonClone(c: SRsc | undefined): boolean {
+  return c !== undefined && c.variant === "clone" && !c.uniqueClone;
+}
+
+/** Which resource (instance) a history entry belongs to, creating orphans as needed. */
+function findHistoryResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource, ops: OpView[]): SRsc | undefined {
+  let rsc = ws.rscById.get(lr.id);
+  if (rsc && rsc.variant !== "primitive") return undefined; // no longer primitive: orphaned history
+  if (!rsc) {
+    const base = stripInstance(lr.id);
+    const zero = ws.rscById.get(`${base}:0`);
+    if (zero && zero.variant === "primitive" && isAnonClone(cloneOf(zero))) rsc = zero;
+  }
+  if (rsc) {
+    const clone = cloneOf(rsc);
+    if (isAnonClone(clone)) rsc = findAnonymousInstance(ws, extras, node, clone!, rsc.cfgId, lr, ops);
+    return rsc;
+  }
+  // orphan primitive (history of a resource no longer configured)
+  const orphan = emptyRsc(lr.id, lr.id, "primitive");
+  orphan.orphan = true;
+  orphan.agent = { standard: lr.class ?? "ocf", provider: lr.provider, type: lr.type ?? "" };
+  orphan.meta = mergeNvSets({}, ws.cib.configuration.rscDefaults, { now: ws.now });
+  orphan.managed = isTrue(ws.props["stop-orphan-resources"], true) && !ws.maintenanceMode;
+  orphan.stickiness = 0;
+  orphan.requires = "quorum";
+  ws.rscById.set(orphan.id, orphan);
+  ws.primitives.push(orphan);
+  ws.resources.push(orphan);
+  return orphan;
+}
+
+function memberOf(instance: SRsc, cfgId: string): SRsc | undefined {
+  if (instance.variant === "primitive") return instance.cfgId === cfgId ? instance : undefined;
+  return instance.children.find((c) => c.cfgId === cfgId);
+}
+
+function instanceLocation(inst: SRsc): SNode[] {
+  const out = new Set<SNode>();
+  const walk = (r: SRsc) => {
+    for (const n of r.runningOn) out.add(n);
+    for (const n of r.pendingOn.keys()) out.add(n);
+    r.children.forEach(walk);
+  };
+  walk(inst);
+  return [...out];
+}
+
+function findAnonymousInstance(
+  ws: WorkingSet,
+  extras: StatusExtras,
+  node: SNode,
+  clone: SRsc,
+  cfgId: string,
+  lr: LrmResource,
+  ops: OpView[],
+): SRsc {
+  let found: SRsc | undefined;
+  let inactive: SRsc | undefined;
+  let skipInactive = false;
+  for (const inst of clone.children) {
+    if (found) break;
+    const locs = instanceLocation(inst);
+    if (locs.length > 0) {
+      if (locs[0] === node) {
+        const m = memberOf(inst, cfgId);
+        if (m) {
+          if (m.runningOn.length > 0) {
+            skipInactive = true;
+          } else found = m;
+        }
+      }
+    } else if (!skipInactive && !inactive && !inst.blocked) {
+      const m = memberOf(inst, cfgId);
+      // an instance already used for history on this node (stopped there) stays with it
+      if (m && !m.knownOn.has(node)) inactive = m;
+    }
+  }
+  if (!found && !skipInactive && inactive) found = inactive;
+  if (found && found.requires !== "fencing" && (!node.online || node.unclean)) found = undefined;
+  if (!found) {
+    // anonymous orphan instance: a new instance number beyond the configured ones
+    const n = clone.children.length;
+    const child = (clone.xml as import("../cib/types").Clone).child;
+    const inst = buildInstance(builderFor(ws, extras.ruleById), child, clone, n);
+    for (const d of [inst, ...inst.children]) d.orphan = true;
+    clone.children.push(inst);
+    found = memberOf(inst, cfgId)!;
+  }
+  return found;
+}
+
+function failRank(f: OnFail): number {
+  return FAIL_RANK.indexOf(f);
+}
+
+/** The configured (or default) on-fail for an operation. */
+function onFailFor(ws: WorkingSet, rsc: SRsc, task: string, intervalMs: number): OnFail {
+  const op = rsc.ops.find((o) => o.name === task && o.intervalMs === intervalMs) ?? (intervalMs === 0 ? undefined : undefined);
+  let v = op?.onFail;
+  if (v === undefined) {
+    const d = opDefaultsFor(ws, rsc, task, intervalMs)["on-fail"];
+    if (d) v = d.toLowerCase();
+  }
+  if (v === undefined && (task === "demote" || (task === "monitor" && intervalMs === 0))) v = undefined;
+  switch (v) {
+    case "ignore":
+    case "block":
+    case "stop":
+    case "standby":
+    case "demote":
+      return v;
+    case "fence":
+      return ws.stonithEnabled ? "fence" : "stop";
+    case "restart":
+      return "restart";
+    case undefined:
+    default:
+      if (task === "stop") return ws.stonithEnabled ? "fence" : "block";
+      return "restart";
+  }
+}
+
+function setActive(rsc: SRsc): Role {
+  const c = cloneOf(rsc);
+  return c?.promotable ? "Unpromoted" : "Started";
+}
+
+function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource): void {
+  if (lr.ops.length === 0) return;
+  const ops = sortOps(lr.ops.map(opView));
+  const rsc = findHistoryResource(ws, extras, node, lr, ops);
+  if (!rsc) return;
+
+  let role = "Unknown" as Role;
+  let onFail = "ignore" as OnFail;
+  let nextRoleOverride: Role | undefined;
+  let pending: string | undefined;
+  let known = false;
+  let failedHere = false;
+  let lastStartIdx = -1;
+  let lastStopIdx = -1;
+
+  ops.forEach((o, idx) => {
+    const isProbe = o.task === "monitor" && o.intervalMs === 0;
+    if (o.task === "notify" || o.task === "meta-data") return;
+    if (o.status === EXEC.pending || o.callId < 0) {
+      // a pending action: the resource is (becoming) active
+      if (o.task === "start" || o.task === "migrate_from") {
+        role = setActive(rsc);
+        rsc.startPending = true;
+      } else if (o.task === "promote") role = "Promoted";
+      else if (o.task === "monitor" && o.intervalMs === 0) {
+        /* probe in flight: state unknown */
+      } else if (role === "Unknown" || role === "Stopped") {
+        if (o.task !== "stop") role = setActive(rsc);
+      }
+      pending = o.task;
+      return;
+    }
+    if (o.status === EXEC.cancelled) return;
+    known = true;
+    if (o.task === "start" || o.task === "migrate_from") lastStartIdx = idx;
+    if (o.task === "stop") lastStopIdx = idx;
+    let status = o.status;
+    let rc = o.rc;
+    // failure-timeout expiry
+    let expired = false;
+    if (rsc.failureTimeoutMs > 0 && o.lastRcChange > 0 && rc !== o.targetRc && !(status === EXEC.done && rc === 0 && o.targetRc < 0)) {
+      if (ws.now >= o.lastRcChange + rsc.failureTimeoutMs / 1000) {
+        const fc = failCount(ws, rsc, node, false);
+        const fcEff = failCount(ws, rsc, node, true);
+        if (fc.count > 0) {
+          if (fcEff.count === 0) {
+            expired = true;
+            if (!extras.clearFailcounts.some((c) => c.rsc === rsc && c.node === node))
+              extras.clearFailcounts.push({ rsc, node, reason: "it expired" });
+          }
+        } else expired = true;
+      }
+      if (expired && isProbe && [0, 7, 8, 190, 191].includes(rc)) expired = false;
+    }
+    // remap rc + status into a result
+    if (status === EXEC.done || status === EXEC.error) {
+      if (o.targetRc >= 0 && rc === o.targetRc) status = EXEC.done;
+      else {
+        switch (rc) {
+          case 0:
+          case 190:
+            status = EXEC.done;
+            break;
+          case 7:
+            if (isProbe || o.targetRc === 7 || !rsc.managed) {
+              status = EXEC.done;
+            } else status = EXEC.error;
+            break;
+          case 8:
+          case 191:
+            status = isProbe || o.targetRc === 8 || o.targetRc < 0 ? EXEC.done : EXEC.error;
+            if (isProbe || o.task === "monitor") role = "Promoted";
+            break;
+          case 9:
+            role = "Promoted";
+            status = EXEC.error;
+            break;
+          case 3:
+            status = o.intervalMs > 0 ? EXEC.notSupported : EXEC.errorHard;
+            break;
+          case 5:
+            status = isProbe ? EXEC.notInstalled : EXEC.errorHard;
+            break;
+          case 2:
+          case 4:
+            status = EXEC.errorHard;
+            break;
+          case 6:
+            status = EXEC.errorFatal;
+            break;
+          default:
+            status = EXEC.error;
+        }
+      }
+    }
+    if (expired && status !== EXEC.done && status !== EXEC.notInstalled) {
+      return; // an expired failure is ignored
+    }
+    if (status === EXEC.done) {
+      let clearPast = false;
+      if (rc === 7 && o.task !== "stop") {
+        role = "Stopped";
+        onFail = "ignore";
+        nextRoleOverride = undefined;
+      } else if (o.task === "start" || o.task === "migrate_from") {
+        role = setActive(rsc);
+        clearPast = true;
+      } else if (o.task === "stop") {
+        role = "Stopped";
+        clearPast = true;
+      } else if (o.task === "promote") {
+        role = "Promoted";
+        clearPast = true;
+      } else if (o.task === "demote") {
+        if (onFail === "demote") clearPast = true;
+        role = "Unpromoted";
+      } else if (o.task === "migrate_to") {
+        role = setActive(rsc);
+      } else if (rc === 8 || rc === 191) {
+        role = "Promoted";
+      } else if (ROLE_RANK[role] < ROLE_RANK.Started) {
+        role = setActive(rsc);
+      }
+      if (clearPast && ["block", "ignore", "demote", "restart"].includes(onFail)) {
+        onFail = "ignore";
+        nextRoleOverride = undefined;
+      }
+      return;
+    }
+    // failures
+    const configured = onFailFor(ws, rsc, o.task, o.intervalMs);
+    recordFailure(ws, extras, rsc, node, o, status, configured === "ignore");
+    failedHere = configured !== "ignore";
+    const banTarget = banTargetOf(rsc);
+    if (status === EXEC.errorHard || status === EXEC.notInstalled) {
+      addAllowed(banTarget, node, -INFINITY);
+    } else if (status === EXEC.errorFatal) {
+      for (const n of ws.nodes) addAllowed(banTarget, n, -INFINITY);
+    }
+    if (failRank(configured) > failRank(onFail)) onFail = configured;
+    if (o.task === "stop") {
+      addAllowed(rsc, node, -INFINITY);
+    } else if (o.task === "promote") {
+      role = "Promoted";
+    } else if (o.task === "demote") {
+      if (configured === "block") {
+        role = "Promoted";
+        nextRoleOverride = "Stopped";
+      } else if (rc === 7) role = "Stopped";
+      else role = "Unpromoted";
+    }
+    if (isProbe && rc === 5) {
+      role = "Stopped";
+    } else if (ROLE_RANK[role] < ROLE_RANK.Started) {
+      role = setActive(rsc);
+    }
+  });
+
+  if (known) rsc.knownOn.add(node);
+  if (pending) {
+    rsc.pendingOn.set(node, pending);
+    rsc.pendingTask ??= pending;
+  }
+  if (role === "Unknown") return;
+
+  // recurring monitors that are active (after the last start, not stopped since)
+  if (ROLE_RANK[role] > ROLE_RANK.Stopped && lastStopIdx <= lastStartIdx || (lastStartIdx < 0 && lastStopIdx < 0)) {
+    const seenKeys = new Set<string>();
+    ops.forEach((o, idx) => {
+      if (o.intervalMs <= 0 || o.task !== "monitor") return;
+      if (idx < lastStartIdx) return;
+      if (o.status === EXEC.cancelled) return;
+      const key = `${rsc.id}_${o.task}_${o.intervalMs}`;
+      if (seenKeys.has(key)) return;
+      seenKeys.add(key);
+      rsc.activeMonitors.push({ key, node, intervalMs: o.intervalMs, name: o.task });
+    });
+  }
+
+  // process the resulting state (Pacemaker's process_rsc_state)
+  if (ROLE_RANK[role] > ROLE_RANK.Stopped && !node.online && !node.maintenance && rsc.managed) {
+    if (ws.stonithEnabled) fenceNode(ws, node, `${rsc.id} is thought to be active there`);
+  }
+  let effOnFail = onFail;
+  if (node.unclean) effOnFail = "ignore";
+  switch (effOnFail) {
+    case "ignore":
+      break;
+    case "demote":
+      rsc.failed = true;
+      break;
+    case "fence":
+      fenceNode(ws, node, `${rsc.id} failed there`);
+      break;
+    case "standby":
+      node.standby = true;
+      node.standbyOnFail = true;
+      break;
+    case "block":
+      rsc.managed = false;
+      rsc.blocked = true;
+      break;
+    case "migrate":
+      addAllowed(rsc, node, -INFINITY);
+      break;
+    case "stop":
+      rsc.nextRole = "Stopped";
+      break;
+    case "restart":
+      if (ROLE_RANK[role] > ROLE_RANK.Stopped) {
+        rsc.failed = true;
+        rsc.stopOnFail = true;
+      }
+      break;
+  }
+  if (nextRoleOverride) rsc.nextRole = nextRoleOverride;
+  if (failedHere && effOnFail !== "ignore") rsc.failedOn.add(node);
+  if (ROLE_RANK[role] > ROLE_RANK.Stopped) {
+    addRunning(ws, rsc, node, role);
+    switch (onFail) {
+      case "ignore":
+        break;
+      case "demote":
+      case "block":
+        rsc.failed = true;
+        break;
+      default:
+        rsc.failed = true;
+        rsc.stopOnFail = true;
+    }
+  }
+}
+
+function addRunning(ws: WorkingSet, rsc: SRsc, node: SNode, role: Role): void {
+  if (!rsc.runningOn.includes(node)) {
+    rsc.runningOn.push(node);
+    node.running.push(rsc);
+  }
+  rsc.roleOn.set(node, role);
+  if (ROLE_RANK[role] > ROLE_RANK[rsc.role]) rsc.role = role;
+  if (node.maintenance) rsc.managed = false;
+}
+
+function banTargetOf(rsc: SRsc): SRsc {
+  const c = cloneOf(rsc);
+  if (c && !c.uniqueClone) return topOf(rsc);
+  return rsc;
+}
+
+/** resource_location: add a score for a node to a resource and all its descendants. */
+export function addAllowed(rsc: SRsc, node: SNode, s: number): void {
+  for (const c of rsc.children) addAllowed(c, node, s);
+  const cur = rsc.allowed.get(node);
+  rsc.allowed.set(node, cur === undefined ? s : addScores(cur, s));
+}
+
+// ---------------------------------------------------------------------------
+// Fail-counts
+
+/** Sum of fail-count-RSC#OP_INTERVAL (and legacy fail-count-RSC) attributes for a primitive on a node. */
+export function failCount(ws: WorkingSet, rsc: SRsc, node: SNode, effective: boolean): { count: number; lastFailure: number } {
+  const c = cloneOf(rsc);
+  const names = new Set<string>([rsc.id]);
+  if (c && !c.uniqueClone) names.add(rsc.cfgId);
+  let count = 0;
+  let last = 0;
+  for (const [k, v] of Object.entries(node.attrs)) {
+    if (k.startsWith("fail-count-")) {
+      const rest = k.slice("fail-count-".length);
+      const hash = rest.lastIndexOf("#");
+      const rid = hash >= 0 ? rest.slice(0, hash) : rest;
+      if (names.has(rid)) count = addScores(count, score(v, 0));
+    } else if (k.startsWith("last-failure-")) {
+      const rest = k.slice("last-failure-".length);
+      const hash = rest.lastIndexOf("#");
+      const rid = hash >= 0 ? rest.slice(0, hash) : rest;
+      if (names.has(rid)) last = Math.max(last, Number(v) || 0);
+    }
+  }
+  if (effective && count > 0 && last > 0 && rsc.failureTimeoutMs > 0) {
+    if (ws.now > last + rsc.failureTimeoutMs / 1000) count = 0;
+  }
+  return { count, lastFailure: last };
+}
+
+// ---------------------------------------------------------------------------
+// Failed actions (crm_mon's "Failed Resource Actions")
+
+const RC_TEXT: Record<number, string> = {
+  0: "ok",
+  1: "error",
+  2: "invalid parameter",
+  3: "unimplemented feature",
+  4: "insufficient privileges",
+  5: "not installed",
+  6: "not configured",
+  7: "not running",
+  8: "promoted",
+  9: "promoted (failed)",
+  190: "OK (degraded)",
+  191: "promoted (degraded)",
+};
+
+const STATUS_TEXT: Record<number, string> = {
+  [-1]: "pending",
+  0: "complete",
+  1: "Cancelled",
+  2: "Timed Out",
+  3: "NOT SUPPORTED",
+  4: "Error",
+  5: "Hard error",
+  6: "Fatal error",
+  7: "Not installed",
+  8: "No executor connection",
+  9: "Cannot execute now",
+};
+
+export function rcText(rc: number): string {
+  return RC_TEXT[rc] ?? "unknown";
+}
+
+function recordFailure(ws: WorkingSet, extras: StatusExtras, rsc: SRsc, node: SNode, o: OpView, status: number, ignored: boolean): void {
+  const key = o.op.operationKey ?? `${rsc.id}_${o.task}_${o.intervalMs}`;
+  const opId = o.op.id;
+  if (extras.failedActions.some((f) => f.node === node.uname && (f.opId === opId || opKeyOf(f) === key))) return;
+  const reported = o.status === EXEC.error ? (o.rc === 0 ? EXEC.error : EXEC.error) : o.status;
+  extras.failedActions.push({
+    rsc: rsc.id,
+    node: node.uname,
+    task: o.task,
+    intervalMs: o.intervalMs,
+    rc: o.rc,
+    rcText: rcText(o.rc),
+    opStatus: reported,
+    opStatusText: STATUS_TEXT[reported] ?? "unknown",
+    exitReason: o.op.exitReason || undefined,
+    callId: o.callId,
+    lastRcChange: o.lastRcChange || undefined,
+    execMs: Number(o.op.execTime ?? 0) || 0,
+    queueMs: Number(o.op.queueTime ?? 0) || 0,
+    opId,
+  });
+  failedKeys.set(extras.failedActions[extras.failedActions.length - 1], key);
+  if (ignored) ws.failedIgnored.add(rsc);
+  void status;
+}
+
+const failedKeys = new WeakMap<FailedAction, string>();
+function opKeyOf(f: FailedAction): string | undefined {
+  return failedKeys.get(f);
+}
+
+/** Apply target-role and other configuration limits on the next role after status is known. */
+export function applyTargetRoles(ws: WorkingSet): void {
+  for (const r of ws.rscById.values()) {
+    let t = r.targetRole;
+    if (t === "Started") t = "Unknown";
+    if (t === "Unknown") continue;
+    if (r.nextRole === "Unknown" || ROLE_RANK[t] < ROLE_RANK[r.nextRole]) r.nextRole = t;
+  }
+}
+
+export function parseIntervalMs(s: string | undefined): number {
+  return tryParseDuration(s) ?? 0;
+}
+
+export { parseRole };
