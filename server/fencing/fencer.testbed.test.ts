@@ -124,6 +124,23 @@ describe("fencing test-bed hosts", () => {
     expect(rec.attempts.every((a) => a.via !== "node1")).toBe(true);
   });
 
+  it("the executor's stonith class runs fence_testbed on the controller's machine (ControllerTransport)", async () => {
+    const { runAgentOp } = await import("../executor/agents");
+    const { ControllerTransport } = await import("./controller-transport");
+    const t = new ControllerTransport({ fenceDir: path.dirname(FENCE_TESTBED) });
+    const op = (action: string, params: Record<string, string> = {}) => ({
+      rsc: "fence-bed", standard: "stonith", type: "fence_testbed", action, intervalMs: 0, timeoutMs: 20000, params: { testbed_dir: bed.dir, ...params }, meta: {},
+    });
+    const md = await runAgentOp(t, op("meta-data"));
+    expect(md.output).toMatch(/<resource-agent name="fence_testbed"/);
+    expect((await runAgentOp(t, op("monitor"))).rc).toBe(7); // not started yet
+    expect((await runAgentOp(t, op("start"))).rc).toBe(0);
+    expect((await runAgentOp(t, op("monitor"))).rc).toBe(0);
+    expect((await runAgentOp(t, op("stop"))).rc).toBe(0);
+    const broken = await runAgentOp(t, op("start", { testbed_dir: "/nonexistent-bed" }));
+    expect(broken.rc).not.toBe(0);
+  });
+
   it("losing two of three hosts loses quorum", async () => {
     const before = quorumLog.length;
     await Promise.all([bed.crash("node2"), bed.crash("node3")]);

@@ -3,3 +3,4 @@ export * from "./devices";
 export * from "./fencer";
 export * from "./history";
 export { runLocal } from "./local-runner";
+export { ControllerTransport } from "./controller-transport";
