@@ -222,6 +222,49 @@ describe("controller on the demo cluster", () => {
     expect(allStarted(ctl)?.["web-server"]).toEqual(["node1"]);
   });
 
+  it("a crashed host's resources are recovered elsewhere (stonith disabled); when it comes back it is probed", async () => {
+    await ctl.settled(10000);
+    const node1 = ctl.transport("node1") as LocalTransport;
+    const t0 = Date.now();
+    node1.crash();
+    await waitFor("web recovered off node1", () => {
+      const p = allStarted(ctl);
+      return p && !p["web-server"].includes("node1") && !p["dummy2"].includes("node1");
+    }, 5000);
+    const failover = Date.now() - t0;
+    expect(failover).toBeLessThan(5000);
+    const view = ctl.snapshot().state.nodes.find((n) => n.uname === "node1")!;
+    expect(view.online).toBe(false);
+    expect(ctl.events().some((e) => e.kind === "node-lost" && e.node === "node1")).toBe(true);
+    await ctl.settled(10000);
+
+    await node1.revive();
+    await waitFor("node1 online and web back on it", () => {
+      const n1 = ctl.snapshot().state.nodes.find((n) => n.uname === "node1")!;
+      return n1.online && allStarted(ctl)?.["web-server"]?.[0] === "node1";
+    }, 8000);
+    await ctl.settled(10000);
+    // node1 was probed for every resource after it came back
+    const n1 = ctl.snapshot().cib.status.find((s) => s.uname === "node1")!;
+    expect(n1.lrmResources.map((r) => r.id).sort()).toEqual([...PRIMITIVES].sort());
+    expect(await httpGet(portBase)).toContain("node1");
+  });
+
+  it("without quorum (no-quorum-policy=stop) the last host stops its resources; quorum back, they start", async () => {
+    await ctl.settled(10000);
+    (ctl.transport("node2") as LocalTransport).crash();
+    (ctl.transport("node3") as LocalTransport).crash();
+    await waitFor("quorum lost", () => !ctl.snapshot().state.haveQuorum, 3000);
+    await waitFor("everything stopped", () => Object.values(placement(ctl)).every((n) => n.length === 0), 8000);
+    expect(ctl.events().some((e) => e.kind === "quorum" && /lost/.test(e.message))).toBe(true);
+    await (ctl.transport("node2") as LocalTransport).revive();
+    await waitFor("all started again", () => allStarted(ctl), 8000);
+    expect(ctl.snapshot().state.haveQuorum).toBe(true);
+    await (ctl.transport("node3") as LocalTransport).revive();
+    await ctl.settled(10000);
+    expect(allStarted(ctl)?.["web-server"]).toEqual(["node1"]);
+  });
+
   it("rejects a bad change with a CibError and leaves the CIB exactly as it was", async () => {
     await ctl.settled(10000);
     const before = ctl.snapshot();

@@ -224,7 +224,7 @@ export class Controller implements ClusterService {
         this.history.event({ kind: "transition-end", message: `shutdown: scheduler failed: ${errText(e)}` });
         return;
       }
-      if (result.transition.actions.length === 0) return;
+      if (!result.transition.actions.some((a) => !a.pseudo)) return;
       const outcome = await this.runTransition(result, "cluster shutdown");
       if (outcome === "complete") {
         // one more round: the plan may have depended on results
@@ -511,8 +511,16 @@ export class Controller implements ClusterService {
     } else {
       if (!wasOnline && !initial) return;
       this.cancelRecurringOn(node);
-      // attrd forgets a lost node's transient attributes; the history stays until fenced (UNCLEAN with stonith)
-      this.commitStatus((c) => setNodeMembership(eraseNodeAttributes(c, id), id, node, "lost", "peer_update_callback"));
+      // attrd forgets a lost node's transient attributes. With stonith enabled the
+      // history stays until the node is fenced (it is UNCLEAN and the scheduler
+      // needs to know what ran there); without stonith Pacemaker's scheduler
+      // ignores an offline node's history, so it is dropped at once (same result,
+      // and nothing stale is left to misread).
+      const keepHistory = parseBoolean(nvGet(this.cib.configuration.crmConfig, "stonith-enabled"), true);
+      this.commitStatus((c) => {
+        const out = setNodeMembership(eraseNodeAttributes(c, id), id, node, "lost", "peer_update_callback");
+        return keepHistory ? out : eraseNodeHistory(out, id);
+      });
       if (!initial || wasOnline)
         this.history.event({ kind: "node-lost", node, message: `node ${node} is lost (${reason})` });
     }
@@ -605,7 +613,8 @@ export class Controller implements ClusterService {
         this.history.event({ kind: "transition-end", message: `scheduler failed (${trigger}): ${errText(e)}` });
         return;
       }
-      if (result.transition.actions.length === 0) return; // idle
+      // idle: nothing to do (a graph of pseudo actions only changes nothing either)
+      if (!result.transition.actions.some((a) => !a.pseudo)) return;
       const keys = result.transition.actions.map((a) => `${a.key}@${a.node ?? ""}`).join(",");
       if (keys === this.lastGoodKeys) {
         // the previous, fully successful transition was identical: the plan
