@@ -474,6 +474,13 @@ export const ChangeSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("resource-move"), id, node: z.string().optional(), lifetime: z.string().optional() }),
   z.object({ op: z.literal("resource-ban"), id, node: z.string().optional(), lifetime: z.string().optional() }),
   z.object({ op: z.literal("resource-clear"), id, node: z.string().optional() }),
+  z.object({ op: z.literal("group-add"), group: id, ids: z.array(id).min(1), before: z.string().optional(), after: z.string().optional() }),
+  /** without ids the group is dissolved (ungroup) */
+  z.object({ op: z.literal("group-remove"), group: id, ids: z.array(id).optional() }),
+  z.object({ op: z.literal("resource-clone"), id, cloneId: z.string().optional(), meta: nvMap.default({}), promotable: z.boolean().optional() }),
+  z.object({ op: z.literal("resource-unclone"), id }),
+  /** forgets all operation history so it is probed again */
+  z.object({ op: z.literal("resource-refresh"), id: z.string().optional(), node: z.string().optional() }),
   /** clears failed operations and fail-counts (status section) */
   z.object({ op: z.literal("resource-cleanup"), id: z.string().optional(), node: z.string().optional() }),
   z.object({ op: z.literal("property-set"), name: z.string().min(1), value: z.string() }),
@@ -533,6 +540,11 @@ export const CHANGE_ROLE: Record<ChangeOp, "operator" | "admin"> = {
   "resource-ban": "operator",
   "resource-clear": "operator",
   "resource-cleanup": "operator",
+  "resource-refresh": "operator",
+  "group-add": "admin",
+  "group-remove": "admin",
+  "resource-clone": "admin",
+  "resource-unclone": "admin",
   "property-set": "admin",
   "property-unset": "admin",
   "rsc-defaults": "admin",

@@ -217,6 +217,10 @@ export function propertyConfigText(cib: Cib): string[] {
   return ["Cluster Properties:", ...sorted.map((p) => ` ${p.name}: ${p.value ?? ""}`)];
 }
 
+function primitivesOf(list: ClusterState["resources"]): ClusterState["resources"] {
+  return list.flatMap((r) => (r.kind === "primitive" ? [r] : primitivesOf(r.children)));
+}
+
 function findResourceAnywhere(cib: Cib, id: string): Resource | undefined {
   const walk = (list: Resource[]): Resource | undefined => {
     for (const r of list) {
@@ -578,6 +582,67 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       await change({ op: "rsc-defaults", meta: parseNv(kv.map(restore)) });
     });
+  const group = resource.command("group").description("groups: add, remove, list");
+  group
+    .command("add")
+    .argument("<group>")
+    .argument("<ids...>")
+    .option("--before <rsc>", "place them before this member")
+    .option("--after <rsc>", "place them after this member")
+    .action(async (g: string, ids: string[], o: { before?: string; after?: string }) =>
+      change({ op: "group-add", group: g, ids, ...(o.before ? { before: o.before } : {}), ...(o.after ? { after: o.after } : {}) }),
+    );
+  group
+    .command("remove")
+    .alias("delete")
+    .argument("<group>")
+    .argument("[ids...]")
+    .action(async (g: string, ids: string[]) => change({ op: "group-remove", group: g, ...(ids.length ? { ids } : {}) }));
+  group.command("list").action(async () => {
+    const cib = await readCib();
+    for (const r of cib.configuration.resources.flatMap((x) => (x.kind === "clone" ? [x.child] : [x])))
+      if (r.kind === "group") out(`${r.id}: ${r.children.map((c) => c.id).join(" ")}`);
+  });
+  resource
+    .command("ungroup")
+    .argument("<group>")
+    .argument("[ids...]")
+    .description("take resources out of a group (all: the group goes)")
+    .action(async (g: string, ids: string[]) => change({ op: "group-remove", group: g, ...(ids.length ? { ids } : {}) }));
+  for (const kind of ["clone", "promotable"] as const) {
+    resource
+      .command(kind)
+      .argument("<id>")
+      .argument("[args...]", "[CLONE-ID] [meta] k=v...")
+      .description(kind === "clone" ? "run a primitive or group on several nodes" : "a clone with promoted/unpromoted roles")
+      .action(async (id: string, args: string[]) => {
+        const rest = args.map(restore).filter((x) => x !== "meta");
+        const cloneId = rest[0] && !rest[0].includes("=") ? rest.shift() : undefined;
+        await change({ op: "resource-clone", id, ...(cloneId ? { cloneId } : {}), meta: parseNv(rest, "clone option"), ...(kind === "promotable" ? { promotable: true } : {}) });
+      });
+  }
+  resource
+    .command("unclone")
+    .argument("<id>")
+    .description("remove the clone around a resource")
+    .action(async (id: string) => change({ op: "resource-unclone", id }));
+  resource
+    .command("refresh")
+    .argument("[id]")
+    .argument("[opts...]", "node=NODE")
+    .description("forget all operation history so the resource is probed again")
+    .action(async (id: string | undefined, opts: string[]) => {
+      let rid = id;
+      let extra = opts;
+      if (rid?.includes("=")) {
+        extra = [rid, ...opts];
+        rid = undefined;
+      }
+      const kv = parseNv(extra);
+      for (const k of Object.keys(kv)) if (k !== "node") throw new CliError(`unknown refresh option '${k}' (use node=NODE)`);
+      await change({ op: "resource-refresh", ...(rid ? { id: rid } : {}), ...(kv.node ? { node: kv.node } : {}) });
+    });
+
   resource
     .command("config")
     .argument("[ids...]")
@@ -750,6 +815,45 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       });
   }
   constraint.action(showConstraints);
+
+  // stonith (devices are primitives of class stonith)
+  const stonith = program.command("stonith").description("fencing devices");
+  stonith
+    .command("create")
+    .argument("<id>")
+    .argument("<agent>", "fence agent, e.g. fence_ipmilan")
+    .argument("[args...]", "k=v... [op ACTION k=v...]... [meta k=v...]")
+    .option("--disabled", "create it stopped")
+    .action(async (id: string, agent: string, args: string[], o: { disabled?: boolean }) => {
+      const parsed = parseCreateArgs(args.map(restore));
+      await change({ op: "resource-create", id, agent: agent.startsWith("stonith:") ? agent : `stonith:${agent}`, ...parsed, ...(o.disabled ? { disabled: true } : {}), ...(globals().force ? { force: true } : {}) });
+    });
+  stonith
+    .command("list")
+    .argument("[filter]")
+    .action(async (filter?: string) => {
+      const cat = await agentsCatalog();
+      const names = cat.list().filter((n) => n.startsWith("stonith:") && (!filter || n.includes(filter))).map((n) => n.slice(8));
+      out(names.join("\n") || "No stonith agents available");
+    });
+  stonith
+    .command("config")
+    .argument("[ids...]")
+    .action(async (ids: string[]) => {
+      const cib = await readCib();
+      const devs = cib.configuration.resources.filter((r): r is Primitive => r.kind === "primitive" && r.class === "stonith" && (!ids.length || ids.includes(r.id)));
+      out(devs.length ? devs.flatMap((r) => resourceConfigText(r)).join("\n") : "NO stonith devices configured");
+    });
+  stonith.command("status").action(async () => {
+    const { state } = await readState();
+    const devs = primitivesOf(state.resources).filter((r) => r.agent?.startsWith("stonith:"));
+    out(devs.length ? devs.map((r) => `  * ${r.id}\t(${r.agent}):\t ${r.active.length ? `Started ${r.active.map((x) => x.node).join(" ")}` : "Stopped"}`).join("\n") : "NO stonith devices configured");
+  });
+  stonith
+    .command("delete")
+    .alias("remove")
+    .argument("<id>")
+    .action(async (id: string) => change({ op: "resource-delete", id }));
 
   // property
   const property = program.command("property").description("cluster properties (crm_config)");

@@ -5,6 +5,7 @@ import type { Cib } from "../types";
 import type { Change } from "../../api/contract";
 import type { OpsContext, OpResult } from "./context";
 import { constraintColocation, constraintDelete, constraintLocation, constraintOrder, resourceBan, resourceClear, resourceMove } from "./constraint";
+import { groupAdd, groupRemove, resourceClone, resourceRefresh, resourceUnclone } from "./group";
 import { nodeAttribute, nodeMaintenance, nodeStandby } from "./node";
 import { opDefaults, propertySet, propertyUnset, rscDefaults } from "./property";
 import {
@@ -76,6 +77,16 @@ export function applyChange(cib: Cib, change: Change, ctx: OpsContext = {}): OpR
       return resourceClear(cib, change);
     case "resource-cleanup":
       return resourceCleanup(cib, change.id, change.node);
+    case "group-add":
+      return groupAdd(cib, change);
+    case "group-remove":
+      return groupRemove(cib, change);
+    case "resource-clone":
+      return resourceClone(cib, change);
+    case "resource-unclone":
+      return resourceUnclone(cib, change.id);
+    case "resource-refresh":
+      return resourceRefresh(cib, change.id, change.node);
     case "property-set":
       return propertySet(cib, change.name, change.value, ctx);
     case "property-unset":
@@ -132,6 +143,16 @@ export function describeChange(c: Change): string {
       return `resource clear ${c.id}${c.node ? ` ${c.node}` : ""}`;
     case "resource-cleanup":
       return `resource cleanup${c.id ? ` ${c.id}` : ""}${c.node ? ` node=${c.node}` : ""}`;
+    case "group-add":
+      return `resource group add ${c.group} ${c.ids.join(" ")}`;
+    case "group-remove":
+      return `resource group remove ${c.group}${c.ids?.length ? ` ${c.ids.join(" ")}` : ""}`;
+    case "resource-clone":
+      return `resource ${c.promotable ? "promotable" : "clone"} ${c.id}${c.cloneId ? ` ${c.cloneId}` : ""}`;
+    case "resource-unclone":
+      return `resource unclone ${c.id}`;
+    case "resource-refresh":
+      return `resource refresh${c.id ? ` ${c.id}` : ""}${c.node ? ` node=${c.node}` : ""}`;
     case "property-set":
       return `property set ${c.name}=${c.value}`;
     case "property-unset":

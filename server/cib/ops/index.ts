@@ -5,3 +5,4 @@ export * from "./resource";
 export * from "./node";
 export * from "./property";
 export * from "./constraint";
+export * from "./group";

@@ -145,3 +145,38 @@ describe("cleanup", () => {
     expect(err(() => applyChange(cib, { op: "resource-cleanup", node: "node9" })).details.field).toBe("node");
   });
 });
+
+describe("groups and clones", () => {
+  it("group add moves primitives into a new group at the first member's place; emptied groups go", () => {
+    let { cib } = applyChange(demoCib(), { op: "group-add", group: "pair", ids: ["dummy1", "dummy2"] });
+    expect(cib.configuration.resources.map((r) => r.id)).toEqual(["pair", "web"]);
+    expect((findResource(cib, "pair") as Group).children.map((c) => c.id)).toEqual(["dummy1", "dummy2"]);
+    const r = applyChange(cib, { op: "group-add", group: "pair", ids: ["demo-vip", "web-server"], before: "dummy2" });
+    cib = r.cib;
+    expect((findResource(cib, "pair") as Group).children.map((c) => c.id)).toEqual(["dummy1", "demo-vip", "web-server", "dummy2"]);
+    expect(findResource(cib, "web")).toBeUndefined();
+    expect(r.message).toContain("Removing group: web");
+    expect(cib.configuration.constraints.map((c) => c.id)).toEqual([]);
+  });
+  it("group remove takes members out; without members the group is dissolved", () => {
+    let { cib } = applyChange(demoCib(), { op: "group-remove", group: "web", ids: ["web-server"] });
+    expect(cib.configuration.resources.map((r) => r.id)).toEqual(["dummy1", "dummy2", "web", "web-server"]);
+    ({ cib } = applyChange(cib, { op: "group-remove", group: "web" }));
+    expect(findResource(cib, "web")).toBeUndefined();
+    expect(findResource(cib, "demo-vip")).toBeDefined();
+    expect(err(() => applyChange(demoCib(), { op: "group-add", group: "web", ids: ["web"] })).message).toContain("into itself");
+  });
+  it("clone / promotable / unclone re-point constraints", () => {
+    let { cib } = applyChange(demoCib(), { op: "resource-clone", id: "web", meta: { "clone-max": "2" } });
+    const c = findResource(cib, "web-clone");
+    expect(c?.kind).toBe("clone");
+    expect(nvGet(c!.metaAttributes, "clone-max")).toBe("2");
+    expect(findConstraint(cib, "location-web-node1-100")).toMatchObject({ rsc: "web-clone" });
+    expect(err(() => applyChange(cib, { op: "resource-clone", id: "web", meta: {} })).message).toContain("already cloned");
+    ({ cib } = applyChange(cib, { op: "resource-unclone", id: "web-clone" }));
+    expect(findResource(cib, "web")?.kind).toBe("group");
+    expect(findConstraint(cib, "location-web-node1-100")).toMatchObject({ rsc: "web" });
+    const p = applyChange(demoCib(), { op: "resource-clone", id: "dummy1", meta: {}, promotable: true }).cib;
+    expect(nvGet(findResource(p, "dummy1-clone")!.metaAttributes, "promotable")).toBe("true");
+  });
+});
