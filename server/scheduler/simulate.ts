@@ -124,6 +124,7 @@ export function applyTransition(cib: Cib, transition: Transition, opts: ApplyOpt
     const info = prims.get(configId);
     // Like crm_simulate: an existing history entry under the action's name is
     // reused; a new one for an anonymous clone instance gets the bare id.
+    // (then, for anonymous clone instances, an entry under the bare id)
     let r = ns.lrmResources.find((x) => x.id === a.rsc);
     const lrmId = r ? a.rsc! : info?.anonymous ? configId : a.rsc!;
     r ??= ns.lrmResources.find((x) => x.id === lrmId);
