@@ -280,6 +280,60 @@ describe("controller on the demo cluster", () => {
     expect(() => ctl.preview(dup)).toThrow(CibError);
   });
 
+  it("a CIB change aborts the running transition: running actions finish, nothing new is dispatched", async () => {
+    await ctl.settled(10000);
+    const before = ctl.transitions().length;
+    const slow = (cib: Cib): Cib => {
+      cib.configuration.resources.push({
+        kind: "primitive",
+        id: "slow",
+        class: "ocf",
+        provider: "vigil",
+        type: "Dummy",
+        instanceAttributes: [{ id: "slow-instance_attributes", nvpairs: [{ id: "slow-instance_attributes-op_sleep", name: "op_sleep", value: "1" }] }],
+        metaAttributes: [],
+        utilization: [],
+        operations: [{ id: "slow-monitor-interval-10s", name: "monitor", interval: "10s", timeout: "20s", instanceAttributes: [], metaAttributes: [] }],
+      });
+      return cib;
+    };
+    await ctl.update(slow, ADMIN, "resource create slow");
+    // the transition probing (1 s each) and starting slow is running
+    const first = await waitFor("transition for slow running", () => {
+      const t = ctl.transitions().slice(before).find((x) => x.transition.actions.some((a) => a.rsc === "slow"));
+      return t && t.status === "running" && t.results.length === 0 ? t : undefined;
+    }, 3000);
+    const abortAt = Date.now();
+    await ctl.update(
+      (cib) => {
+        const r = cib.configuration.resources.find((x) => x.id === "slow")!;
+        r.metaAttributes = [{ id: "slow-meta_attributes", nvpairs: [{ id: "slow-meta_attributes-target-role", name: "target-role", value: "Stopped" }] }];
+        return cib;
+      },
+      ADMIN,
+      "resource disable slow",
+    );
+    await ctl.settled(15000);
+    expect(first.status).toBe("aborted");
+    // only what was already running finished: nothing was dispatched after the abort
+    expect(first.results.length).toBeGreaterThan(0);
+    for (const r of first.results) expect(r.startedAt).toBeLessThanOrEqual(abortAt + 50);
+    const end = ctl.events().find((e) => e.kind === "transition-end" && e.detail?.transition === first.id)!;
+    expect(end.message).toMatch(/aborted: configuration changed by hacluster: resource disable slow/);
+    expect(placement(ctl)["slow"]).toEqual([]);
+
+    await ctl.update((cib) => {
+      cib.configuration.resources = cib.configuration.resources.filter((x) => x.id !== "slow");
+      return cleanupResource(cib, "slow");
+    }, ADMIN, "resource delete slow");
+    await ctl.settled(15000);
+    expect(allStarted(ctl)).toBeTruthy();
+    // events and transitions are in the state dir's history
+    const lines = readFileSync(path.join(dir, "history.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.some((l) => l.type === "transition" && l.id === first.id && l.status === "aborted")).toBe(true);
+    expect(lines.some((l) => l.type === "event" && l.kind === "cib-change" && l.message === "resource disable slow")).toBe(true);
+  });
+
   it("a restarted controller reloads the CIB, probes, and leaves running resources alone", async () => {
     await ctl.settled(10000);
     const epoch = ctl.snapshot().cib.attrs.epoch;

@@ -273,7 +273,11 @@ export class Controller implements ClusterService {
     committed = this.withCibMeta(committed, actor.user);
     this.cib = committed;
     this.reconcileRecurring();
-    if (configChanged) this.updateQuorum(false);
+    if (configChanged) {
+      this.updateQuorum(false);
+      if (nvGet(before.configuration.crmConfig, "cluster-recheck-interval") !== nvGet(this.cib.configuration.crmConfig, "cluster-recheck-interval"))
+        this.armRecheck();
+    }
     this.history.event({
       kind: "cib-change",
       actor: actor.user,
