@@ -943,6 +943,38 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await new Promise(() => {}); // start.mjs exits with the controller
     });
 
+  program
+    .command("cert")
+    .description("the controller's HTTPS certificate")
+    .command("install")
+    .argument("<cert>", "PEM certificate (chain)")
+    .argument("<key>", "PEM private key")
+    .description("replace the self-signed certificate (takes effect at the next controller start)")
+    .action(async (certFile: string, keyFile: string) => {
+      const { X509Certificate, createPrivateKey } = await import("node:crypto");
+      const { copyFile, chmod } = await import("node:fs/promises");
+      const { stateDirFromEnv } = await import("./client");
+      let cert: InstanceType<typeof X509Certificate>;
+      try {
+        cert = new X509Certificate(await readFile(certFile));
+      } catch (e) {
+        throw new CliError(`'${certFile}' is not a PEM certificate (${(e as Error).message})`);
+      }
+      let key: ReturnType<typeof createPrivateKey>;
+      try {
+        key = createPrivateKey(await readFile(keyFile));
+      } catch (e) {
+        throw new CliError(`'${keyFile}' is not a PEM private key (${(e as Error).message})`);
+      }
+      if (!cert.checkPrivateKey(key)) throw new CliError(`the key in '${keyFile}' does not belong to the certificate in '${certFile}'`);
+      const dir = stateDirFromEnv(env);
+      const path = await import("node:path");
+      await copyFile(keyFile, path.join(dir, "key.pem"));
+      await chmod(path.join(dir, "key.pem"), 0o600);
+      await copyFile(certFile, path.join(dir, "cert.pem"));
+      out(`Certificate for ${cert.subject.replace(/\n/g, ", ")} installed in ${dir}; restart the controller to use it`);
+    });
+
   // users (issue 5)
   const user = program.command("user").description("console users (admin, operator, read-only)");
   user.command("list").action(async () => {
