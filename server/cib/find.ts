@@ -112,6 +112,9 @@ function* rawDescendants(x: RawXml): Generator<RawXml> {
   }
 }
 
+/** Elements whose id attribute refers to another element instead of defining one. */
+const REFERENCE_TAGS = new Set(["resource_ref", "role", "role_ref", "obj_ref"]);
+
 export interface IdSite {
   id: string;
   /** element tag where the id is defined, e.g. "primitive", "nvpair" */
@@ -154,7 +157,7 @@ export function configurationIdSites(cib: Cib): IdSite[] {
   };
   const raw = (x: RawXml, parentId?: string) => {
     const isRef = x.attrs["id-ref"] !== undefined;
-    if (x.attrs.id !== undefined && !isRef && x.tag !== "resource_ref" && x.tag !== "role" && x.tag !== "obj_ref")
+    if (x.attrs.id !== undefined && !isRef && !REFERENCE_TAGS.has(x.tag))
       add(x.attrs.id, x.tag, parentId);
     for (const c of x.children) raw(c, x.attrs.id ?? parentId);
   };

@@ -286,6 +286,15 @@ describe("parseCibXml: errors", () => {
     expect(e.message).toContain('<lrm_rsc_op id="r_last_0">');
     expect(e.details).toMatchObject({ elementId: "r_last_0", field: "operation", line: 12 });
   });
+  it("refuses attributes on resource_ref it could not keep", () => {
+    const xml = wrap(`<primitive id="p" class="ocf" provider="x" type="y"/>`).replace(
+      "<constraints/>",
+      `<constraints><rsc_order id="o"><resource_set id="s"><resource_ref id="p" weight="2"/></resource_set></rsc_order></constraints>`,
+    );
+    const e = errorOf(() => parseCibXml(xml));
+    expect(e.message).toContain('<resource_ref id="p">');
+    expect(e.details).toMatchObject({ field: "weight" });
+  });
   it("rejects groups holding non-primitives and clones without exactly one child", () => {
     const g = errorOf(() =>
       parseCibXml(wrap(`<group id="g"><clone id="c"><primitive id="p" class="ocf" provider="x" type="y"/></clone></group>`)),

@@ -450,9 +450,11 @@ function parseResourceSet(el: El): ResourceSet {
   for (const c of el.children) {
     if (c.tag === "resource_ref") {
       if (c.attrs.id === undefined) fail(c, 'missing required attribute "id"', "id", "missing-attribute");
-      if (Object.keys(c.attrs).length !== 1 || c.children.length) unknown.push(c);
-      // a resource_ref with more than an id is kept raw so nothing is lost, and still counted
-      else resources.push(c.attrs.id);
+      // the model keeps only the id; refuse (rather than drop) anything else, as Pacemaker's schema does
+      const other = Object.keys(c.attrs).find((k) => k !== "id");
+      if (other !== undefined) fail(c, `unexpected attribute "${other}"`, other, "bad-element");
+      noChildren(c);
+      resources.push(c.attrs.id);
     } else unknown.push(c);
   }
   return def<ResourceSet>(
