@@ -91,7 +91,7 @@ start_pid1() {
   local node=$1 d ns parent p1=""; d=$(ndir "$node"); ns=$(ns_of "$node")
   : >"$d/boot.log"
   ip netns exec "$ns" unshare --uts --pid --fork --mount-proc --propagation private \
-    bash "$d/boot.sh" </dev/null >>"$d/boot.log" 2>&1 &
+    bash "$d/boot.sh" </dev/null >>"$d/boot.log" 2>&1 9>&- &
   parent=$!
   echo "$parent" >"$d/unshare.pid"
   for _ in $(seq 1 200); do
@@ -319,6 +319,15 @@ cmd_down() {
 }
 
 cmd=${1:-}; shift || true
+# one changing command at a time per bed (parallel test files, fence_testbed during a heal ...);
+# the lock file sits next to TB_DIR so that `down` can remove the folder itself
+case $cmd in
+  up|down|crash|partition|heal|boot|poweron)
+    mkdir -p "$(dirname "$TB_DIR")"
+    exec 9>"$TB_DIR.lock"
+    flock -w 120 9 || die "another testbed.sh holds $TB_DIR.lock"
+    ;;
+esac
 case $cmd in
   up) cmd_up "$@" ;;
   down) cmd_down ;;
