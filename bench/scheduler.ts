@@ -112,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
       sched.push(performance.now() - t);
       actions = r.transition.actions.length;
       t = performance.now();
-      core.unpack(cib, now);
+      core.unpack(cib, { now });
       unpackT.push(performance.now() - t);
     }
     process.stdout.write(

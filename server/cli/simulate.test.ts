@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { lineOfId, parseDateTime, parseSimulateArgs, runSimulate, describeInputError } from "./simulate";
@@ -79,5 +79,61 @@ describe("vigil simulate input errors", () => {
     expect(describeInputError(new UnsupportedFeatureError("bundle", "httpd-bundle"), "f.xml", xml)).toBe(
       'f.xml: unsupported feature: bundle (element id "httpd-bundle") at line 4',
     );
+  });
+});
+
+describe("vigil simulate output", () => {
+  const shared = path.resolve(__dirname, "../../../shared/pacemaker-scheduler");
+  const run = async (argv: string[]) => {
+    const { o, io: sio } = io();
+    const code = await runSimulate(argv, sio);
+    return { code, ...o };
+  };
+
+  it.each(["simple1", "asymmetrical-order-move"])("prints %s exactly as crm_simulate 2.1.5 did", async (name) => {
+    const r = await run(["-x", path.join(shared, "xml", `${name}.xml`), "-S"]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe("");
+    expect(r.out).toBe(readFileSync(path.join(shared, "summary", `${name}.summary`), "utf8"));
+  });
+
+  it("without -S/-R prints only the current status; -R adds the Transition Summary", async () => {
+    const f = path.join(shared, "xml", "group1.xml");
+    const plain = await run(["-x", f]);
+    expect(plain.out.startsWith("Current cluster status:\n")).toBe(true);
+    expect(plain.out).not.toContain("Transition Summary:");
+    const r = await run(["-x", f, "-R"]);
+    expect(r.out).toContain("Transition Summary:\n  * Start      child_rsc1     ( node1 )\n");
+    expect(r.out).not.toContain("Executing Cluster Transition:");
+  });
+
+  it("-sQ prints only the allocation scores", async () => {
+    const r = await run(["-x", path.join(shared, "xml", "group1.xml"), "-sQ"]);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split("\n");
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(l).toMatch(/^(pcmk__\w+: \S+ allocation score on \S+|\S+ promotion score on \S+): -?(\d+|INFINITY)$/);
+  });
+
+  it("-O writes the simulated CIB, which reads back with everything started", async () => {
+    const out = path.join(tmp, "after.xml");
+    const r = await run(["-x", path.join(shared, "xml", "group1.xml"), "-S", "-O", out]);
+    expect(r.code).toBe(0);
+    const again = await run(["-x", out]);
+    expect(again.out).toContain("      * child_rsc1\t(ocf:heartbeat:apache):\t Started node1\n");
+  });
+
+  it("refuses an unsupported feature with its element id and line", async () => {
+    const f = path.join(tmp, "bundle.xml");
+    writeFileSync(
+      f,
+      `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.7">\n  <configuration>\n    <crm_config/>\n` +
+        `    <nodes><node id="1" uname="node1"/></nodes>\n    <resources>\n      <bundle id="httpd-bundle">\n        <docker image="pcmk:httpd"/>\n` +
+        `      </bundle>\n    </resources>\n    <constraints/>\n  </configuration>\n  <status/>\n</cib>\n`,
+    );
+    const r = await run(["-x", f, "-S"]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("");
+    expect(r.err).toBe(`vigil simulate: ${f}: unsupported feature: bundle (element id "httpd-bundle") at line 6\n`);
   });
 });

@@ -16,7 +16,7 @@ export interface SimulateIo {
 
 /** The scheduler entry points `vigil simulate` needs (server/scheduler/index.ts). */
 export interface SchedulerCore {
-  unpack(cib: Cib, now: number): ClusterState;
+  unpack(cib: Cib, opts: ScheduleOptions): ClusterState;
   schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult;
 }
 
@@ -36,6 +36,8 @@ export interface SimulateOptions {
   run: boolean;
   showScores: boolean;
   quiet: boolean;
+  /** -V: also print the scheduler's configuration warnings/errors on stderr (crm_simulate logs them only then) */
+  verbose: boolean;
   date?: string;
   saveGraph?: string;
   saveOutput?: string;
@@ -55,6 +57,7 @@ layout of Pacemaker's crm_simulate.
   -S, --simulate           also pretend every action succeeds and print the result
   -s, --show-scores        print allocation and promotion scores
   -Q, --quiet              print only what was asked for with -s (nothing else)
+  -V, --verbose            also print configuration warnings and errors on stderr
   -t, --set-datetime DATE  take DATE (ISO 8601) as "now" instead of the CIB's execution-date
   -G, --save-graph FILE    write the transition (actions and orderings) to FILE as JSON
   -O, --save-output FILE   write the CIB after the simulated transition to FILE (with -S)
@@ -63,14 +66,14 @@ layout of Pacemaker's crm_simulate.
 
 /** Parses crm_simulate-style arguments (short flags may be bundled: -sSQ). */
 export function parseSimulateArgs(argv: string[]): SimulateOptions {
-  const o: SimulateOptions = { live: false, simulate: false, run: false, showScores: false, quiet: false, help: false };
+  const o: SimulateOptions = { live: false, simulate: false, run: false, showScores: false, quiet: false, verbose: false, help: false };
   const takesValue: Record<string, keyof SimulateOptions> = {
     x: "xmlFile", "xml-file": "xmlFile", t: "date", "set-datetime": "date",
     G: "saveGraph", "save-graph": "saveGraph", O: "saveOutput", "save-output": "saveOutput",
   };
   const flags: Record<string, keyof SimulateOptions> = {
     L: "live", "live-check": "live", S: "simulate", simulate: "simulate", R: "run", run: "run",
-    s: "showScores", "show-scores": "showScores", Q: "quiet", quiet: "quiet", h: "help", help: "help", "?": "help",
+    s: "showScores", "show-scores": "showScores", Q: "quiet", quiet: "quiet", V: "verbose", verbose: "verbose", h: "help", help: "help", "?": "help",
   };
   const setValue = (key: keyof SimulateOptions, name: string, v: string | undefined) => {
     if (v === undefined || v === "") throw new UsageError(`option '${name}' needs a value`);
@@ -138,7 +141,7 @@ async function defaultCore(): Promise<SchedulerCore> {
 /** Renders the crm_simulate output for a CIB. Throws CibError / UnsupportedFeatureError on bad input. */
 export function simulateText(
   cib: Cib,
-  o: Pick<SimulateOptions, "simulate" | "run" | "showScores" | "quiet">,
+  o: Pick<SimulateOptions, "simulate" | "run" | "showScores" | "quiet"> & { verbose?: boolean },
   now: number,
   core: SchedulerCore,
   usingExecutionDate: boolean,
@@ -146,8 +149,8 @@ export function simulateText(
   const out: string[] = [];
   const err: string[] = [];
   const usingLine = usingExecutionDate ? `Using the original execution date of: ${isoUtcString(now)}` : undefined;
-  const before = core.unpack(cib, now);
-  for (const m of before.messages) err.push(m);
+  const before = core.unpack(cib, { now });
+  if (o.verbose) for (const m of before.messages) err.push(m);
   const quiet = o.quiet;
   if (!quiet) {
     if (usingLine) out.push(usingLine);
@@ -162,7 +165,7 @@ export function simulateText(
   let revised: Cib | undefined;
   if (wantsRun) {
     result = core.schedule(cib, { now });
-    for (const m of result.messages) err.push(m);
+    if (o.verbose) for (const m of result.messages) err.push(m);
     if (o.showScores) {
       if (!quiet) out.push("");
       out.push(...formatScores(result.scores));
@@ -175,7 +178,7 @@ export function simulateText(
       if (!quiet) {
         out.push("", "Executing Cluster Transition:", ...formatExecutedActions(result.transition));
         if (usingLine) out.push(usingLine);
-        const after = core.unpack(revised, now);
+        const after = core.unpack(revised, { now });
         out.push("", "Revised Cluster Status:");
         out.push(formatClusterStatus(after, { mode: "simulate" }).replace(/\n$/, ""));
       }

@@ -330,3 +330,14 @@ describe("formatScores", () => {
     ]);
   });
 });
+
+describe("resource order", () => {
+  it("lists higher-priority resources first, configuration order among equals", () => {
+    const s = state([node("n1")], [prim("a", APACHE), prim("b", APACHE, [], { priority: 10 }), prim("c", APACHE), prim("d", APACHE, [], { priority: 10 })]);
+    const names = formatClusterStatus(s, { mode: "simulate" })
+      .split("\n")
+      .filter((l) => l.includes("\t("))
+      .map((l) => l.trim().slice(2, 3));
+    expect(names).toEqual(["b", "d", "a", "c"]);
+  });
+});

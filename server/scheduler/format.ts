@@ -300,7 +300,12 @@ function resourceItems(r: ResourceView, depth: number, ctx: Ctx): Item[] {
 }
 
 function resourceListItems(state: ClusterState, ctx: Ctx): Item[] {
-  const items = state.resources.flatMap((r) => resourceItems(r, 0, ctx));
+  // Pacemaker keeps its resource list sorted by priority (stable: configuration order among equals).
+  const ordered = state.resources
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => (b.r.priority ?? 0) - (a.r.priority ?? 0) || a.i - b.i)
+    .map((x) => x.r);
+  const items = ordered.flatMap((r) => resourceItems(r, 0, ctx));
   if (items.length === 0) return [{ depth: 0, text: ctx.inactive ? "No resources" : "No active resources" }];
   return items;
 }

@@ -73,6 +73,9 @@ export interface ResourceView {
   /** clones: node unames where any instance has operation history (crm_mon's "Stopped: [ ... ]" list
    *  in asymmetric clusters, where Pacemaker lists known nodes instead of all nodes) */
   knownOn?: string[];
+  /** top-level resources: the priority meta attribute; crm_mon lists resources by priority
+   *  (highest first), configuration order among equals */
+  priority?: number;
 }
 
 export interface FailedAction {

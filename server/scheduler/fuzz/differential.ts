@@ -52,7 +52,7 @@ export function vigilPlacement(xml: string, core: SchedulerCore): string[] {
   const ed = Number(cib.attrs["execution-date"]);
   const now = Number.isFinite(ed) && ed > 0 ? ed : Math.floor(Date.now() / 1000);
   const result = core.schedule(cib, { now });
-  return placements(core.unpack(applyTransition(cib, result.transition, { now }), now));
+  return placements(core.unpack(applyTransition(cib, result.transition, { now }), { now }));
 }
 
 export function compareXml(xml: string, core: SchedulerCore): Verdict {
