@@ -4,3 +4,4 @@ export * from "./quorum";
 export * from "./quorum-format";
 export * from "./hosts";
 export * from "./host-add";
+export * from "./host-list";
