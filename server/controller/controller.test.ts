@@ -222,6 +222,37 @@ describe("controller on the demo cluster", () => {
     expect(allStarted(ctl)?.["web-server"]).toEqual(["node1"]);
   });
 
+  it("migration-threshold moves a failed resource away; when failure-timeout expires it comes back on time", async () => {
+    await ctl.settled(10000);
+    const setMeta = (pairs: Record<string, string> | undefined) => (cib: Cib): Cib => {
+      const web = cib.configuration.resources.find((r) => r.id === "web")!;
+      if (web.kind !== "group") throw new Error("web is not a group");
+      const ws = web.children.find((c) => c.id === "web-server")!;
+      ws.metaAttributes = pairs
+        ? [{ id: "web-server-meta_attributes", nvpairs: Object.entries(pairs).map(([name, value]) => ({ id: `web-server-meta_attributes-${name}`, name, value })) }]
+        : [];
+      return cib;
+    };
+    await ctl.update(setMeta({ "migration-threshold": "1", "failure-timeout": "4s" }), ADMIN, "web-server: migration-threshold=1 failure-timeout=4s");
+    await ctl.settled(10000);
+    expect(allStarted(ctl)?.["web-server"]).toEqual(["node1"]);
+    process.kill(webServerPid("node1"), "SIGKILL");
+    const moved = await waitFor("web moved off node1", () => {
+      const p = allStarted(ctl);
+      return p && p["web-server"][0] !== "node1" ? p : undefined;
+    }, 12000);
+    expect(moved["demo-vip"]).toEqual(moved["web-server"]);
+    const failedAt = Date.now();
+    // the failure expires 4 s after it happened; the controller wakes up for it (not at the 15 min recheck)
+    await waitFor("web back on node1", () => allStarted(ctl)?.["web-server"]?.[0] === "node1", 12000);
+    expect(Date.now() - failedAt).toBeGreaterThan(1500);
+    await ctl.settled(10000);
+    expect(ctl.snapshot().state.failCounts).toEqual([]);
+    await ctl.update((c) => cleanupResource(setMeta(undefined)(c), "web-server"), ADMIN, "web-server: defaults, cleanup");
+    await ctl.settled(10000);
+    expect(allStarted(ctl)?.["web-server"]).toEqual(["node1"]);
+  });
+
   it("a crashed host's resources are recovered elsewhere (stonith disabled); when it comes back it is probed", async () => {
     await ctl.settled(10000);
     const node1 = ctl.transport("node1") as LocalTransport;

@@ -131,6 +131,8 @@ export class Controller implements ClusterService {
   // timers
   private recheckTimer: NodeJS.Timeout | undefined;
   private failureTimer: NodeJS.Timeout | undefined;
+  /** failure expiries (epoch s) up to this one have had their wake-up */
+  private lastExpiryWake = 0;
 
   constructor(private readonly opts: ControllerOptions) {
     this.clock = opts.clock ?? Date.now;
@@ -1004,10 +1006,14 @@ export class Controller implements ClusterService {
   /** Wake up when the next failure-timeout expires, so the expired failure stops counting on time. */
   private armFailureTimeout(): void {
     clearTimeout(this.failureTimer);
-    const next = nextFailureExpiry(this.cib, this.nowSec());
+    // an expiry that passed while a transition ran still needs its wake-up; one wake-up per expiry moment
+    const next = nextFailureExpiry(this.cib, this.lastExpiryWake);
     if (next === undefined) return;
     const delay = Math.max(0, next * 1000 - this.clock()) + 1000;
-    this.failureTimer = setTimeout(() => this.requestSchedule("failure-timeout expired", false), delay);
+    this.failureTimer = setTimeout(() => {
+      this.lastExpiryWake = next;
+      this.requestSchedule("failure-timeout expired", false);
+    }, delay);
     this.failureTimer.unref?.();
   }
 }
@@ -1083,8 +1089,8 @@ function resourceMeta(cib: Cib, rscId: string): Record<string, string> {
   return out;
 }
 
-/** The earliest future moment (epoch s) a recorded failure's failure-timeout expires, if any. */
-export function nextFailureExpiry(cib: Cib, nowSec: number): number | undefined {
+/** The earliest moment (epoch s) after `afterSec` at which a recorded failure's failure-timeout expires, if any. */
+export function nextFailureExpiry(cib: Cib, afterSec: number): number | undefined {
   let next: number | undefined;
   for (const ns of cib.status)
     for (const s of ns.transientAttributes)
@@ -1094,7 +1100,7 @@ export function nextFailureExpiry(cib: Cib, nowSec: number): number | undefined 
         const ft = tryParseDuration(resourceMeta(cib, m[1].replace(/:\d+$/, ""))["failure-timeout"]);
         if (!ft || ft <= 0) continue;
         const at = Number(p.value) + Math.ceil(ft / 1000);
-        if (at > nowSec && (next === undefined || at < next)) next = at;
+        if (at > afterSec && (next === undefined || at < next)) next = at;
       }
   return next;
 }
