@@ -608,6 +608,11 @@ export const CibPushRequestSchema = z.object({ xml: z.string().min(1, "xml must 
 export const ResourceActionRequestSchema = z.object({ node: z.string().optional(), lifetime: z.string().optional() });
 export const CleanupRequestSchema = z.object({ node: z.string().optional() });
 export const PropertySetRequestSchema = z.object({ value: z.string() });
+/** GET /api/scores[?rsc=ID]: allocation scores of the current placement ("Why is it here?") */
+export const ScoresResponseSchema = z.object({
+  scores: z.array(z.object({ scope: str, rsc: str, node: str, score: z.number() })),
+  summary: z.array(str),
+});
 export const AgentsResponseSchema = z.object({ agents: z.array(z.string()) });
 /** GET /api/agents/:name — from the agent's meta-data (params/actions absent when it could not be read) */
 export const AgentInfoSchema = z.object({

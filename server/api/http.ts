@@ -274,6 +274,12 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
   route("GET", "/api/audit", "admin", async ({ res, url }) =>
     send(res, 200, { entries: auth.readAudit(Number(url.searchParams.get("limit") ?? 1000) || 1000) }),
   );
+  route("GET", "/api/scores", "read-only", async ({ res, url }) => {
+    const r = service.preview((cib) => cib);
+    const rsc = url.searchParams.get("rsc");
+    const scores = rsc ? r.scores.filter((x) => x.rsc === rsc || x.rsc.startsWith(`${rsc}:`)) : r.scores;
+    send(res, 200, { scores, summary: r.summary });
+  });
   route("GET", "/api/agents", "read-only", async ({ res }) => send(res, 200, { agents: deps.agents?.list() ?? [] }));
   route("GET", "/api/agents/:name", "read-only", async ({ res, params }) => {
     const name = dec(params[0]);

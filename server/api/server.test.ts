@@ -241,6 +241,17 @@ describe("REST changes with a bearer token", () => {
     expect(Number(epoch())).toBe(e0 + 1);
   });
 
+  it("scores explain the placement of a resource", async () => {
+    const r = await call("GET", "/api/scores?rsc=dummy1");
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as { scores: { rsc: string; node: string; score: number }[] };
+    expect(body.scores.length).toBeGreaterThan(0);
+    expect(body.scores.every((x) => x.rsc === "dummy1")).toBe(true);
+    const where = primitives(state().resources).find((x) => x.id === "dummy1")!.active[0].node;
+    const best = Math.max(...body.scores.map((x) => x.score));
+    expect(body.scores.some((x) => x.node === where && x.score === best)).toBe(true);
+  });
+
   it("errors name the field and use the right status", async () => {
     const dup = await call("POST", "/api/resources", { id: "dummy1", agent: "ocf:vigil:Dummy" });
     expect(dup.status).toBe(409);
