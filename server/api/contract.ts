@@ -596,6 +596,8 @@ export const StatusResponseSchema = z.object({
   version: z.number(),
   state: ClusterStateSchema,
   summary: ClusterSummaryInfoSchema.optional(),
+  /** the cluster-name property (pcs status prints "Cluster name: ...") */
+  clusterName: opt,
 });
 export type StatusResponse = z.infer<typeof StatusResponseSchema>;
 export const PropertySchema = z.object({ id: str, name: str, value: opt, set: str });

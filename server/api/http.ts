@@ -256,7 +256,8 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
 
   route("GET", "/api/status", "read-only", async ({ res }) => {
     const snap = service.snapshot();
-    send(res, 200, { version: snap.version, state: snap.state, summary: clusterSummaryInfo(snap.cib) });
+    const clusterName = snap.cib.configuration.crmConfig.flatMap((s) => s.nvpairs).find((p) => p.name === "cluster-name")?.value;
+    send(res, 200, { version: snap.version, state: snap.state, summary: clusterSummaryInfo(snap.cib), ...(clusterName ? { clusterName } : {}) });
   });
 
   route("GET", "/api/cib", "read-only", async ({ res, url }) => {

@@ -275,7 +275,7 @@ describe("the CLI against the running controller", () => {
     await until("node1 empty", () => onNode("node1").length === 0 && primitives(state().resources).every((x) => x.active.length === 1), 5000);
     const st = await vigil(["status"]);
     expect(st.code).toBe(0);
-    expect(st.stdout).toContain("Cluster Summary:");
+    expect(st.stdout).toMatch(/^Cluster name: \S+\nCluster Summary:\n/);
     expect(st.stdout).toMatch(/\* Node node1: standby/);
     expect(st.stdout).not.toMatch(/Started node1\b/);
     const u = await vigil(["node", "unstandby", "node1"]);

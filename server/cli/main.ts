@@ -301,7 +301,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return parseCibXml(await liveXml());
   }
 
-  async function readState(): Promise<{ state: ClusterState; cib?: Cib; summary?: StatusResponse["summary"] }> {
+  async function readState(): Promise<{ state: ClusterState; cib?: Cib; summary?: StatusResponse["summary"]; clusterName?: string }> {
     const g = globals();
     if (g.file) {
       const cib = await loadFile(g.file);
@@ -310,7 +310,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return { state: core.unpack(cib, { now: Math.floor(Date.now() / 1000) }), cib, summary: clusterSummaryInfo(cib) };
     }
     const s = await api().call<StatusResponse>("GET", "/api/status");
-    return { state: s.state, summary: s.summary };
+    return { state: s.state, summary: s.summary, clusterName: s.clusterName };
   }
 
   const nodesArg = (nodes: string[]) => nodes.map(restore);
@@ -335,7 +335,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument("[view]", "resources | nodes (default: everything)")
     .option("--hide-inactive", "do not list stopped resources")
     .action(async (view: string | undefined, o: { hideInactive?: boolean }) => {
-      const { state, cib, summary } = await readState();
+      const { state, cib, summary, clusterName } = await readState();
       if (view !== undefined && !["resources", "nodes", "cluster"].includes(view)) throw new CliError(`unknown status view '${view}' (resources, nodes)`);
       const text = formatClusterStatus(state, {
         mode: "crm_mon",
@@ -360,11 +360,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         out((end >= 0 ? rest.slice(0, end) : rest).join("\n"));
         return;
       }
-      const name = (cib ?? undefined)?.configuration.crmConfig.flatMap((s) => s.nvpairs).find((p) => p.name === "cluster-name")?.value;
-      if (view !== "cluster" && (name || !cib)) {
-        const cname = name ?? (await readCib().then((c) => c.configuration.crmConfig.flatMap((s) => s.nvpairs).find((p) => p.name === "cluster-name")?.value).catch(() => undefined));
-        if (cname) out(`Cluster name: ${cname}`);
-      }
+      const name = clusterName ?? cib?.configuration.crmConfig.flatMap((s) => s.nvpairs).find((p) => p.name === "cluster-name")?.value;
+      if (view !== "cluster" && name) out(`Cluster name: ${name}`);
       if (state.stonithEnabled && !state.resources.some((r) => r.agent?.startsWith("stonith:"))) {
         out("WARNINGS:\nNo stonith devices and stonith-enabled is not false\n");
       }
