@@ -289,6 +289,8 @@ export interface NodeState {
   lrmResources: LrmResource[];
   /** lrm element id (usually equals node id); absent means no <lrm> element */
   lrmId?: string;
+  /** attributes of the <lrm_resources> element (old CIBs give it an id), when it had any */
+  lrmResourcesAttrs?: ExtraAttrs;
   extraAttrs?: ExtraAttrs;
   unknown?: RawXml[];
 }

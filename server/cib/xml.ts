@@ -572,6 +572,13 @@ function parseNode(el: El): CibNode {
   );
 }
 
+/** Container elements carry no attributes in Pacemaker's schema; refuse rather than drop them. */
+function noAttrs(el: El): El {
+  const k = Object.keys(el.attrs)[0];
+  if (k !== undefined) fail(el, `unexpected attribute "${k}"`, k);
+  return el;
+}
+
 function expectOnly(el: El, tag: string): El[] {
   for (const c of el.children)
     if (c.tag !== tag) fail(el, `unexpected child element <${c.tag}> (line ${c.line}); only <${tag}> belongs here`);
@@ -588,7 +595,9 @@ function parseConfiguration(el: El): Configuration {
     opDefaults: [],
     unknown: [],
   };
+  noAttrs(el);
   for (const c of el.children) {
+    if (["crm_config", "nodes", "resources", "constraints", "rsc_defaults", "op_defaults"].includes(c.tag)) noAttrs(c);
     switch (c.tag) {
       case "crm_config":
         for (const s of expectOnly(c, "cluster_property_set")) conf.crmConfig.push(parseNvSet(s));
@@ -689,8 +698,10 @@ function parseNodeState(el: El): NodeState {
       for (const s of expectOnly(c, "instance_attributes")) ns.transientAttributes.push(parseNvSet(s));
     } else if (c.tag === "lrm" && lrmId === undefined && Object.keys(c.attrs).every((k) => k === "id")) {
       lrmId = c.attrs.id ?? "";
-      for (const lr of expectOnly(c, "lrm_resources"))
+      for (const lr of expectOnly(c, "lrm_resources")) {
+        if (Object.keys(lr.attrs).length) ns.lrmResourcesAttrs = { ...(ns.lrmResourcesAttrs ?? {}), ...lr.attrs };
         for (const r of expectOnly(lr, "lrm_resource")) ns.lrmResources.push(parseLrmResource(r));
+      }
     } else unknown.push(c);
   }
   return def(ns, {
@@ -747,7 +758,7 @@ export function parseCibXml(xml: string): Cib {
     if (c.tag === "configuration" && !seenConf) seenConf = true;
     else if (c.tag === "status" && !seenStatus) {
       seenStatus = true;
-      for (const ns of expectOnly(c, "node_state")) cib.status.push(parseNodeState(ns));
+      for (const ns of expectOnly(noAttrs(c), "node_state")) cib.status.push(parseNodeState(ns));
     } else unknown.push(c);
   }
   const u = rawList(unknown);
@@ -1129,10 +1140,10 @@ function writeNodeState(w: Writer, s: NodeState): void {
           for (const t of s.transientAttributes) writeNvSet(w, "instance_attributes", t);
         });
       }
-      if (s.lrmId !== undefined || s.lrmResources.length) {
+      if (s.lrmId !== undefined || s.lrmResources.length || s.lrmResourcesAttrs) {
         const lid = s.lrmId ?? s.id;
         w.el("lrm", [["id", lid === "" ? undefined : lid]], undefined, () => {
-          w.el("lrm_resources", [], undefined, () => {
+          w.el("lrm_resources", [], s.lrmResourcesAttrs, () => {
             for (const r of s.lrmResources)
               w.el(
                 "lrm_resource",
