@@ -252,6 +252,13 @@ describe("parseCibXml: errors", () => {
     expect(e.message).toMatch(/line 4/);
     expect(e.details.code).toBe("bad-xml");
   });
+  it("rejects undeclared entities and character references XML forbids, naming the line", () => {
+    for (const v of ["&foo;", "&#0;", "&#xFFFFFFFF;", "&#55296;"]) {
+      const e = errorOf(() => parseCibXml(wrap(`<primitive id="p" class="ocf" provider="x" type="y" description="a${v}"/>`)));
+      expect(e.details).toMatchObject({ line: 6, code: "bad-xml" });
+      expect(e.message).toContain(v);
+    }
+  });
   it("rejects empty input and non-CIB roots", () => {
     expect(errorOf(() => parseCibXml("")).message).toMatch(/empty/);
     expect(errorOf(() => parseCibXml("<foo/>")).message).toMatch(/<cib>/);

@@ -63,14 +63,29 @@ function lineIndex(xml: string): (offset: number) => number {
   };
 }
 
-const ENTITY_RE = /&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g;
+const ENTITY_RE = /&([^;&\s]*);?/g;
 const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
-function decodeEntities(s: string): string {
+function xmlChar(code: number): boolean {
+  return (
+    code === 0x9 || code === 0xa || code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff)
+  );
+}
+
+/** Decode the five XML entities and character references; anything else is an error (undeclared entity). */
+function decodeEntities(s: string, line: number): string {
   if (!s.includes("&")) return s;
-  return s.replace(ENTITY_RE, (_, e: string) => {
-    if (e[0] !== "#") return NAMED[e];
-    const code = e[1] === "x" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+  return s.replace(ENTITY_RE, (whole, e: string) => {
+    const bad = (why: string): never => {
+      throw new CibError(`malformed XML at line ${line}: ${why} "${whole}"`, { line, code: "bad-xml" });
+    };
+    if (!whole.endsWith(";")) bad("unterminated entity reference");
+    if (e in NAMED) return NAMED[e];
+    const m = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/.exec(e);
+    if (!m) return bad("undeclared entity");
+    const code = m[1] !== undefined ? parseInt(m[1], 16) : parseInt(m[2], 10);
+    if (!xmlChar(code)) bad("character reference to a character XML does not allow:");
     return String.fromCodePoint(code);
   });
 }
@@ -81,22 +96,23 @@ function normalizeAttr(v: string): string {
   return v.replace(/\r\n?|[\n\t]/g, " ");
 }
 
-function buildTree(nodes: FxpNode[], lineOf: (o: number) => number): { els: El[]; text: string } {
+function buildTree(nodes: FxpNode[], lineOf: (o: number) => number, parentLine = 1): { els: El[]; text: string } {
   const els: El[] = [];
   let text = "";
   for (const n of nodes) {
     if ("#text" in n) {
-      text += decodeEntities(String(n["#text"]).replace(/\r\n?/g, "\n"));
+      text += decodeEntities(String(n["#text"]).replace(/\r\n?/g, "\n"), parentLine);
       continue;
     }
     const tag = Object.keys(n).find((k) => k !== ":@");
     if (!tag) continue;
+    const meta = (n as Record<symbol, { startIndex?: number } | undefined>)[META];
+    const line = lineOf(meta?.startIndex ?? 0);
     const attrsIn = n[":@"] ?? {};
     const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(attrsIn)) attrs[k] = decodeEntities(normalizeAttr(String(v)));
-    const meta = (n as Record<symbol, { startIndex?: number } | undefined>)[META];
-    const inner = buildTree((n[tag] as FxpNode[]) ?? [], lineOf);
-    const el: El = { tag, attrs, children: inner.els, line: lineOf(meta?.startIndex ?? 0) };
+    for (const [k, v] of Object.entries(attrsIn)) attrs[k] = decodeEntities(normalizeAttr(String(v)), line);
+    const inner = buildTree((n[tag] as FxpNode[]) ?? [], lineOf, line);
+    const el: El = { tag, attrs, children: inner.els, line };
     const t = inner.text.trim();
     if (t) el.text = t;
     els.push(el);
