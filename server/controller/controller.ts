@@ -150,6 +150,8 @@ export class Controller implements ClusterService {
     if (this.started) throw new Error("controller already started");
     this.started = true;
     this.dcUuid = this.loadUuid();
+    // transition ids continue after those in the history, so the console never sees one twice
+    this.transitionSeq = this.history.lastTransitionId + 1;
     let cib = await this.opts.store.load();
     const fresh = cib === undefined;
     if (!cib) cib = this.opts.initialCib();

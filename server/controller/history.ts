@@ -1,9 +1,14 @@
 // The controller's memory of what happened: cluster events and transition
 // records, bounded in memory and appended to $STATE/history.jsonl so that an
-// admin (and the console after a restart) can read the past.
+// admin (and the console after a restart) can read the past. The file is
+// rotated to history.jsonl.1 when it grows past a limit; on start the newest
+// records are read back, and numbering continues after them.
 
-import { appendFile } from "node:fs/promises";
+import { appendFile, rename } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
 import type { ClusterEvent, TransitionRecord } from "./types";
+
+const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 
 export class History {
   private readonly evs: ClusterEvent[] = [];
@@ -11,11 +16,20 @@ export class History {
   private readonly listeners = new Set<(ev: ClusterEvent) => void>();
   private seq = 0;
   private writeChain: Promise<void> = Promise.resolve();
+  private bytes = 0;
 
   constructor(
     private readonly file: string | undefined,
     private readonly limit = 500,
-  ) {}
+    private readonly maxBytes = DEFAULT_MAX_BYTES,
+  ) {
+    if (file) this.loadTail(file);
+  }
+
+  /** the highest transition id read back from the file (-1 when none) */
+  get lastTransitionId(): number {
+    return this.trs.length ? Math.max(...this.trs.map((t) => t.id)) : -1;
+  }
 
   event(ev: Omit<ClusterEvent, "seq" | "at"> & { at?: number }): ClusterEvent {
     const full: ClusterEvent = { seq: ++this.seq, at: ev.at ?? Date.now(), ...ev } as ClusterEvent;
@@ -40,17 +54,7 @@ export class History {
 
   /** Persist a transition record once it has ended. */
   transitionEnded(tr: TransitionRecord): void {
-    this.append({
-      type: "transition",
-      id: tr.id,
-      startedAt: tr.startedAt,
-      endedAt: tr.endedAt,
-      trigger: tr.trigger,
-      status: tr.status,
-      summary: tr.summary,
-      actions: tr.transition.actions.map((a) => ({ id: a.id, key: a.key, node: a.node, pseudo: a.pseudo })),
-      results: tr.results,
-    });
+    this.append({ type: "transition", ...tr });
   }
 
   events(): ClusterEvent[] {
@@ -75,6 +79,43 @@ export class History {
     if (!this.file) return;
     const line = JSON.stringify(obj) + "\n";
     const file = this.file;
-    this.writeChain = this.writeChain.then(() => appendFile(file, line, { mode: 0o600 })).catch(() => undefined);
+    this.writeChain = this.writeChain
+      .then(async () => {
+        if (this.bytes + line.length > this.maxBytes && this.bytes > 0) {
+          await rename(file, file + ".1").catch(() => undefined);
+          this.bytes = 0;
+        }
+        await appendFile(file, line, { mode: 0o600 });
+        this.bytes += Buffer.byteLength(line);
+      })
+      .catch(() => undefined);
+  }
+
+  /** Read back the newest events and transitions (a torn last line, from a crash, is skipped). */
+  private loadTail(file: string): void {
+    let text: string;
+    try {
+      this.bytes = statSync(file).size;
+      text = readFileSync(file, "utf8");
+    } catch {
+      return;
+    }
+    const evs: ClusterEvent[] = [];
+    const trs: TransitionRecord[] = [];
+    for (const line of text.split("\n")) {
+      if (!line) continue;
+      let o: { type?: string } & Record<string, unknown>;
+      try {
+        o = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      const { type, ...rest } = o;
+      if (type === "event" && typeof rest.seq === "number") evs.push(rest as unknown as ClusterEvent);
+      else if (type === "transition" && typeof rest.id === "number" && rest.transition) trs.push(rest as unknown as TransitionRecord);
+    }
+    this.evs.push(...evs.slice(-this.limit));
+    this.trs.push(...trs.slice(-this.limit));
+    this.seq = evs.reduce((m, e) => Math.max(m, e.seq), 0);
   }
 }
