@@ -1,7 +1,7 @@
 // The remote wrapper and host-key helpers, exercised locally (the wrapper is plain sh; here it
 // runs on this machine instead of through sshd — ssh-transport.test.ts covers the SSH path).
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -59,6 +59,19 @@ describe("remote command wrapper", () => {
     const r = runWrapped("a4", { argv: ["/bin/sh", "-c", "kill -TERM $$"], timeoutMs: 5000 });
     expect(r).toMatchObject({ code: null, signal: "SIGTERM", timedOut: false });
     expect(execFileSync("ls", ["-A", dir]).toString().trim()).toBe("child");
+  });
+
+  it("a user who cannot write the ops folder falls back to ~/.vigil-ops", () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), "vigil-home-"));
+    try {
+      chmodSync(home, 0o777);
+      const script = buildRemoteScript("u1", { argv: ["id", "-un"], timeoutMs: 5000 }, dir); // dir: root's, mode 0700
+      const r = spawnSync("runuser", ["-u", "nobody", "--", "env", `HOME=${home}`, "/bin/sh", "-c", script], { input: "" });
+      expect(parseRemoteOutput(r.stdout, "u1")).toMatchObject({ code: 0, stdout: "nobody\n" });
+      expect(execFileSync("ls", ["-A", path.join(home, ".vigil-ops")]).toString()).toBe(""); // cleaned up
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it("refuses bad requests before anything runs", () => {

@@ -54,7 +54,8 @@ export function buildRemoteScript(id: string, req: RunRequest, dir = DEFAULT_OPS
   return [
     `umask 077`,
     `d=${shq(dir)}`,
-    `[ -d "$d" ] || mkdir -p "$d" 2>/dev/null || { d=/tmp/vigil-ops; mkdir -p "$d"; } || exit 97`,
+    // /run/vigil/ops for root; a user who cannot write there keeps the files in ~/.vigil-ops
+    `[ -d "$d" ] || mkdir -p "$d" 2>/dev/null; [ -w "$d" ] || { d="\${HOME:-/tmp}/.vigil-ops"; mkdir -p "$d" || exit 97; }`,
     `f="$d/${id}"`,
     req.stdin !== undefined ? `cat >"$f.in" || exit 96` : ":",
     `printf '\\n${separator(id)}\\n' >"$f.sep"`,
@@ -84,7 +85,7 @@ export function separator(id: string): string {
 /** kill a run's process group (used when the client gives up on a run) */
 export function killScript(id: string, dir = DEFAULT_OPS_DIR): string {
   if (!RUN_ID.test(id)) throw new Error(`bad run id ${id}`);
-  return `for f in ${shq(dir)}/${id}.pgid /tmp/vigil-ops/${id}.pgid; do [ -s "$f" ] && echo 1 >"\${f%.pgid}.to" && kill -s KILL -- "-$(cat "$f")"; done 2>/dev/null; exit 0`;
+  return `for f in ${shq(dir)}/${id}.pgid "\${HOME:-/tmp}/.vigil-ops/${id}.pgid"; do [ -s "$f" ] && echo 1 >"\${f%.pgid}.to" && kill -s KILL -- "-$(cat "$f")"; done 2>/dev/null; exit 0`;
 }
 
 export interface ParsedRemote {
