@@ -172,8 +172,8 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
   }
 
   /** Applies one Change; audits it whatever the outcome. */
-  async function applyOne(change: Change, p: Principal, from: string, force: boolean): Promise<ChangeResponse> {
-    requireRole(p, CHANGE_ROLE[change.op]);
+  async function applyOne(change: Change, p: Principal, from: string, force: boolean, roleChecked = false): Promise<ChangeResponse> {
+    if (!roleChecked) requireRole(p, CHANGE_ROLE[change.op]);
     const description = describeChange(change);
     let result: OpResult | undefined;
     try {
@@ -400,6 +400,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     const r = findResource(cfg, id);
     if (!r) throw new CibError(`Resource '${id}' does not exist`, { field: "id", elementId: id, code: "unknown-resource" });
     const prior = r.metaAttributes.flatMap((s) => s.nvpairs).find((p) => p.name === "target-role")?.value;
+    if (prior === "Stopped") throw new CibError(`Resource '${id}' is disabled (target-role=Stopped): enable it instead of restarting it`, { field: "id", elementId: id });
     await applyOne({ op: "resource-disable", ids: [id] }, c.principal, c.from, false);
     const deadline = Date.now() + (deps.restartTimeoutMs ?? 60_000);
     const active = () => {
@@ -410,7 +411,8 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     };
     while (active() && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
     const restore: Change = prior === undefined ? { op: "resource-enable", ids: [id] } : { op: "resource-meta", id, meta: { "target-role": prior } };
-    const out = await applyOne(restore, { ...c.principal, role: "admin" }, c.from, false);
+    // restoring the previous target-role is part of the restart the operator may do
+    const out = await applyOne(restore, c.principal, c.from, false, true);
     send(c.res, 200, { ...out, message: `${id} successfully restarted` });
   }
 

@@ -241,6 +241,18 @@ describe("REST changes with a bearer token", () => {
     expect(Number(epoch())).toBe(e0 + 1);
   });
 
+  it("restart stops and starts a resource and leaves its configuration as it was", async () => {
+    const cfg = () => JSON.stringify(srv.service.snapshot().cib.configuration.resources);
+    const before = cfg();
+    const startsBefore = srv.service.events().filter((e) => e.kind === "action-result" && e.rsc === "dummy2").length;
+    const r = await call("POST", "/api/resources/dummy2/restart", {});
+    expect(r.status).toBe(200);
+    expect((await r.json()).message).toBe("dummy2 successfully restarted");
+    await until("dummy2 running again", () => primitives(state().resources).find((x) => x.id === "dummy2")!.active.length === 1, 15_000);
+    expect(cfg()).toBe(before);
+    expect(srv.service.events().filter((e) => e.kind === "action-result" && e.rsc === "dummy2").length).toBeGreaterThan(startsBefore);
+  });
+
   it("scores explain the placement of a resource", async () => {
     const r = await call("GET", "/api/scores?rsc=dummy1");
     expect(r.status).toBe(200);

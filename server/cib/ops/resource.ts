@@ -326,11 +326,16 @@ export function resourceDelete(cib: Cib, id: string): OpResult {
   return { cib: withConfig(cib, { resources, constraints }), message: lines.join("\n"), warnings: [] };
 }
 
+/** Sets emptied by an unset go (a plain set that held only that attribute), so enable after disable restores the CIB. */
+function dropEmptied(before: NvSet[], after: NvSet[]): NvSet[] {
+  return after.filter((s, i) => s.nvpairs.length > 0 || before[i].nvpairs.length === 0 || s.rule || s.idRef || (s.unknown?.length ?? 0) > 0);
+}
+
 function setMeta(cib: Cib, id: string, name: string, value: string | undefined): Cib {
   const used = allConfigIds(cib);
   const resources = mapResource(cib.configuration.resources, id, (r) => ({
     ...r,
-    metaAttributes: value === undefined ? nvUnset(r.metaAttributes, name) : nvSet(r.metaAttributes, r.id, "meta_attributes", name, value, used),
+    metaAttributes: value === undefined ? dropEmptied(r.metaAttributes, nvUnset(r.metaAttributes, name)) : nvSet(r.metaAttributes, r.id, "meta_attributes", name, value, used),
   }));
   return withConfig(cib, { resources });
 }
