@@ -1,9 +1,11 @@
 // The Vigil controller's entry point (`npm start`, `npm run dev`): the
 // controller with the embedded demo cluster, the API and the console on one
 // port. Configuration: VIGIL_STATE_DIR [./.vigil], VIGIL_PORT [2224],
-// VIGIL_HOST [127.0.0.1; any other address serves HTTPS].
+// VIGIL_HOST [127.0.0.1; any other address serves HTTPS]. Real SSH hosts instead of
+// the demo: VIGIL_HOSTS=1, or a state dir whose hosts.json lists hosts (server/hosts).
 import path from "node:path";
 import { startServer } from "./server/api/server";
+import { startHostCluster, wantsHostCluster } from "./server/hosts/cluster";
 
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const dev = process.env.NODE_ENV !== "production";
@@ -17,7 +19,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 try {
-  const srv = await startServer({ stateDir, port, host, dev, log: (l) => console.log(l) });
+  const real = wantsHostCluster(stateDir) ? await startHostCluster({ stateDir }) : undefined;
+  const srv = await startServer({ stateDir, port, host, dev, log: (l) => console.log(l), service: real?.controller, hosts: real?.hosts });
   console.log(`State directory: ${stateDir}`);
   let stopping = false;
   const stop = async (sig: string) => {
@@ -27,6 +30,7 @@ try {
     const t = setTimeout(() => process.exit(1), 10_000);
     t.unref();
     await srv.close().catch((e) => console.error(e));
+    await real?.stop().catch((e) => console.error(e));
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

@@ -13,6 +13,8 @@ import type { ClusterService } from "../controller/types";
 import { exportCibXml, parseCibXml } from "../cib/xml";
 import { Auth, INITIAL_ADMIN, type AuthOptions } from "./auth";
 import { createApiHandler } from "./http";
+import { createHostsApiHandler } from "./hosts-routes";
+import type { HostService } from "../hosts/manager";
 import { LiveHub } from "./ws";
 import { LocalAgentCatalog } from "./agents";
 
@@ -29,6 +31,8 @@ export interface ServerOptions {
   next?: boolean;
   /** an already running controller; default: startController({stateDir, demo: true}) */
   service?: ClusterService;
+  /** real SSH hosts (server/hosts): /api/hosts, /api/quorum, /api/fencing; without it those answer 501 */
+  hosts?: HostService;
   /** passed on to startController (e.g. the demo's ports) when no service is given */
   controllerOptions?: Record<string, unknown>;
   /** force HTTPS (default: only when bound to a non-loopback address) */
@@ -88,6 +92,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const ownService = !opts.service;
   const service = opts.service ?? (await defaultController(opts.stateDir, opts.controllerOptions));
   const hub = new LiveHub(service, auth, secure);
+  const hostsApi = createHostsApiHandler({ hosts: opts.hosts, auth, secure });
   const api = createApiHandler({
     service,
     auth,
@@ -115,6 +120,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const onRequest = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     try {
+      if (await hostsApi(req, res)) return;
       if (await api(req, res)) return;
       if (nextHandle) return await nextHandle(req, res);
       res.writeHead(404, { "content-type": "text/plain" });

@@ -13,6 +13,7 @@ import type { Change, ChangeResponse, OpSpec, StatusResponse } from "../api/cont
 import type { ClusterState } from "../scheduler/types";
 import { clusterSummaryInfo, formatClusterStatus } from "../scheduler/format";
 import { ApiClient, CliError, locateController } from "./client";
+import { registerHostCommands } from "./hosts";
 
 export interface CliIo {
   stdout: { write(s: string): unknown };
@@ -1004,6 +1005,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (!password) throw new CliError("give password=... (or VIGIL_PASSWORD in the environment)");
       await api().call("PUT", `/api/users/${encodeURIComponent(name)}/password`, { password });
     });
+
+  registerHostCommands(program, { api, out, errOut }); // host, quorum, stonith fence/history/describe (server/cli/hosts.ts)
 
   // --- run -----------------------------------------------------------------------
 

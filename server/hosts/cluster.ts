@@ -52,6 +52,17 @@ export interface HostCluster {
   stop(opts?: { stopResources?: boolean }): Promise<void>;
 }
 
+/** real hosts instead of the embedded demo: VIGIL_HOSTS=1, or hosts.json lists at least one host */
+export function wantsHostCluster(stateDir: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.VIGIL_HOSTS === "1") return true;
+  if (env.VIGIL_HOSTS === "0") return false;
+  try {
+    return new HostStore(stateDir).list().length > 0;
+  } catch {
+    return true; // a broken hosts.json must be reported (startHostCluster does), not silently replaced by the demo
+  }
+}
+
 export function fenceAgentDirsFromEnv(): string[] {
   const extra = (process.env.VIGIL_FENCE_AGENT_DIRS ?? "").split(":").filter(Boolean);
   return ["/usr/sbin", ...extra];
@@ -65,6 +76,7 @@ export async function startHostCluster(opts: HostClusterOptions): Promise<HostCl
   const fromCib = tryParseDuration(stored ? nvGet(stored.configuration.crmConfig, "host-timeout") : undefined);
   const hostTimeoutMs = fromCib ?? opts.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_MS;
 
+  const fenceAgentDirs = opts.fenceAgentDirs ?? fenceAgentDirsFromEnv();
   const membership = new Membership({ hostTimeoutMs, quorum: opts.quorum });
   const executor = new Executor({ nodeLimit: opts.nodeLimit });
   let controller: Controller | undefined;
@@ -74,6 +86,7 @@ export async function startHostCluster(opts: HostClusterOptions): Promise<HostCl
     executor,
     defaultIdentity: opts.defaultIdentity,
     hostTimeoutMs,
+    fenceAgentDirs,
     get fencer() {
       return fencer;
     },
@@ -82,7 +95,7 @@ export async function startHostCluster(opts: HostClusterOptions): Promise<HostCl
     devices: () => (controller ? devicesFromCib(controller.snapshot().cib) : []),
     topology: () => (controller ? topologyFromCib(controller.snapshot().cib) : []),
     hosts: () => hosts.allTransports().filter((t) => t.state() === "up"),
-    agentDirs: opts.fenceAgentDirs ?? fenceAgentDirsFromEnv(),
+    agentDirs: fenceAgentDirs,
     stonithTimeoutMs: tryParseDuration(stored ? nvGet(stored.configuration.crmConfig, "stonith-timeout") : undefined),
   });
 

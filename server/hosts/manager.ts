@@ -18,6 +18,8 @@
 //   hosts.json.
 // - host-timeout: the cluster property is followed live (membership and keepalives).
 
+import { existsSync } from "node:fs";
+import path from "node:path";
 import type { Cib, CibNode } from "../cib/types";
 import { CibError } from "../cib/errors";
 import { nvGet } from "../cib/nvset";
@@ -107,6 +109,8 @@ export interface HostManagerOptions {
   /** identity file for hosts that name none [$VIGIL_IDENTITY, ~/.ssh/id_ed25519] */
   defaultIdentity?: string;
   hostTimeoutMs?: number;
+  /** fence agents found in these folders are started/monitored on the controller (as the fencer runs them) */
+  fenceAgentDirs?: string[];
 }
 
 const SYSTEM: Actor = { user: "hacluster", role: "system" };
@@ -137,9 +141,17 @@ export class HostManager implements HostService {
   private register(name: string, make: () => SshTransport): MemberTransport {
     const inner = make();
     this.o.membership.add(name, inner, { id: this.memberIdFor(name) });
-    const t = new MemberTransport(inner, this.o.membership);
+    const t = new MemberTransport(inner, this.o.membership, { localFenceAgent: (n) => this.localFenceAgent(n) });
     this.transports.set(name, t);
     return t;
+  }
+
+  private localFenceAgent(name: string): string | undefined {
+    for (const d of this.o.fenceAgentDirs ?? []) {
+      const p = path.join(d, name);
+      if (existsSync(p)) return p;
+    }
+    return undefined;
   }
 
   /** membership ids follow the CIB's numeric node ids when there are any (corosync node ids) */

@@ -8,9 +8,21 @@
 // down once it is lost. Commands are passed through unchanged; a run during the
 // suspect window fails fast with HostDownError (NOT_CONNECTED for the executor),
 // so nothing is recorded for it.
+//
+// Fence devices whose agent lives on the controller's machine (found by
+// localFenceAgent, the same folders the fencer runs agents from) are started and
+// monitored from there too, whichever host the stonith resource is placed on:
+// power fencing is done from the management side, and the host may not even have
+// the agent (the test bed's fence_testbed only works from the root namespace).
 
 import type { AgentPaths, RunRequest, RunResult, Transport, TransportState } from "../executor/types";
 import type { Membership } from "../membership/membership";
+import { runLocal } from "../fencing/local-runner";
+
+export interface MemberTransportOptions {
+  /** the local path of a fence agent by name, when it should run on the controller */
+  localFenceAgent?: (name: string) => string | undefined;
+}
 
 export class MemberTransport implements Transport {
   readonly kind: "local" | "ssh";
@@ -21,6 +33,7 @@ export class MemberTransport implements Transport {
   constructor(
     readonly inner: Transport,
     private readonly membership: Membership,
+    private readonly opts: MemberTransportOptions = {},
   ) {
     this.kind = inner.kind;
     this.last = this.state();
@@ -70,6 +83,12 @@ export class MemberTransport implements Transport {
   }
 
   run(req: RunRequest): Promise<RunResult> {
+    const fenceDir = this.inner.agentPaths?.fenceDir ?? "/usr/sbin";
+    const a0 = req.argv[0] ?? "";
+    if (this.opts.localFenceAgent && a0.startsWith(fenceDir + "/") && /^fence_[A-Za-z0-9_.+-]+$/.test(a0.slice(fenceDir.length + 1))) {
+      const local = this.opts.localFenceAgent(a0.slice(fenceDir.length + 1));
+      if (local) return runLocal({ ...req, argv: [local, ...req.argv.slice(1)] });
+    }
     return this.inner.run(req);
   }
 
