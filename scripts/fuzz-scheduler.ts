@@ -3,8 +3,7 @@
 // compares the revised placement, and saves every disagreement (minimized) under --out.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { cleanupScratch, compareXml, haveCrmSimulate, minimize, runFuzz } from "../server/scheduler/fuzz/differential";
-import { renderCib } from "../server/scheduler/fuzz/generate";
+import { cleanupScratch, compareXml, haveCrmSimulate, minimize, renderWithDigests, runFuzz } from "../server/scheduler/fuzz/differential";
 import { loadCore } from "./conformance";
 
 function usage(msg: string): number {
@@ -47,9 +46,18 @@ async function main(argv: string[]): Promise<number> {
   const rep = runFuzz({ count, seed, core, gen: { maxNodes, maxResources } });
   for (const d of rep.disagreed) {
     const spec = doMin ? minimize(d.spec, core) : d.spec;
-    const xml = renderCib(spec);
+    const xml = renderWithDigests(spec);
     const v = compareXml(xml, core);
-    const only = (a: string[], b: string[]) => a.filter((l) => !b.includes(l));
+    // multiset difference: what one side has more often than the other
+    const only = (a: string[], b: string[]) => {
+      const rest = [...b];
+      return a.filter((l) => {
+        const i = rest.indexOf(l);
+        if (i < 0) return true;
+        rest.splice(i, 1);
+        return false;
+      });
+    };
     process.stdout.write(
       `DIFF seed ${d.seed}: pacemaker only [${only(v.pacemaker, v.vigil).join("; ")}] vigil only [${only(v.vigil, v.pacemaker).join("; ")}]${v.error ? ` (${v.error})` : ""}\n`,
     );

@@ -1,13 +1,13 @@
 // Differential testing: run Debian's crm_simulate and Vigil's scheduler on the
 // same CIB and compare the revised placement (resource, node, role).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseCibXml } from "../../cib/xml";
 import type { SchedulerCore } from "../../cli/simulate";
 import { applyTransition } from "../simulate";
-import { generateCib, renderCib, shrinkSpec, type CibSpec, type GenerateOptions } from "./generate";
+import { digestProbeCib, digestsFromCib, generateCib, renderCib, shrinkSpec, type CibSpec, type Digests, type GenerateOptions } from "./generate";
 import { parsePacemakerResult, placements } from "./pacemaker-xml";
 
 export interface Verdict {
@@ -27,6 +27,23 @@ let scratch: string | undefined;
 function scratchFile(): string {
   scratch ??= mkdtempSync(path.join(tmpdir(), "vigil-fuzz-"));
   return path.join(scratch, "cib.xml");
+}
+
+let digestCache: Digests | undefined;
+/** The op-digests Pacemaker computes for the generator's agents and operations (one crm_simulate run). */
+export function learnDigests(): Digests {
+  if (digestCache) return digestCache;
+  const f = scratchFile();
+  const out = `${f}.out`;
+  writeFileSync(f, digestProbeCib());
+  const r = spawnSync("crm_simulate", ["-x", f, "-S", "-O", out], { encoding: "utf8", env: { ...process.env, CIB_shadow_dir: path.dirname(f) } });
+  digestCache = r.error ? {} : digestsFromCib(readFileSync(out, "utf8"));
+  return digestCache;
+}
+
+/** Renders a spec with Pacemaker's digests (so neither side restarts for a "definition change"). */
+export function renderWithDigests(spec: CibSpec): string {
+  return renderCib(spec, learnDigests());
 }
 
 /** Pacemaker's revised placement for a CIB, as sorted "rsc node role" lines. */
@@ -81,7 +98,7 @@ export function minimize(spec: CibSpec, core: SchedulerCore, budget = 200): CibS
     progress = false;
     for (const cand of shrinkSpec(cur)) {
       if (++checks > budget) break;
-      const v = compareXml(renderCib(cand), core);
+      const v = compareXml(renderWithDigests(cand), core);
       if (!v.agree && !v.error?.startsWith("pacemaker:")) {
         cur = cand;
         progress = true;
@@ -105,7 +122,7 @@ export function runFuzz(opts: { count: number; seed: number; core: SchedulerCore
   for (let i = 0; i < opts.count; i++) {
     const seed = opts.seed + i;
     const spec = generateCib(seed, opts.gen);
-    const v = compareXml(renderCib(spec), opts.core);
+    const v = compareXml(renderWithDigests(spec), opts.core);
     opts.onCase?.(seed, v);
     if (v.error?.startsWith("pacemaker:")) {
       rep.skipped++;

@@ -181,7 +181,7 @@ export function generateCib(seed: number, opts: GenerateOptions = {}): CibSpec {
   // Operation history: what is already running where (and what failed).
   const up = nodes.filter((x) => x.mode !== "offline");
   const instCount = new Map<string, number>();
-  const addRun = (node: string, rsc: string, prim: string, promoted: boolean) => {
+  const addRun = (node: string, rsc: string, prim: string, promoted: boolean, promotable = false) => {
     const ops: HistorySpec["ops"] = [];
     const r = rnd();
     if (r < 0.08) ops.push({ task: "start", intervalMs: 0, rc: 1 }); // failed start
@@ -189,7 +189,8 @@ export function generateCib(seed: number, opts: GenerateOptions = {}): CibSpec {
     else {
       ops.push({ task: promoted ? "promote" : "start", intervalMs: 0, rc: 0 });
       if (chance(0.15)) ops.push({ task: "monitor", intervalMs: 10000, rc: pick([1, 7]) }); // failed monitor
-      else ops.push({ task: "monitor", intervalMs: promoted ? 10000 : 11000, rc: promoted ? 8 : 0 });
+      // the configured intervals: 10 s (Promoted or plain), 11 s (Unpromoted)
+      else ops.push({ task: "monitor", intervalMs: promotable && !promoted ? 11000 : 10000, rc: promoted ? 8 : 0 });
     }
     spec.history.push({ node, rsc, prim, ops });
   };
@@ -208,7 +209,7 @@ export function generateCib(seed: number, opts: GenerateOptions = {}): CibSpec {
         const i = instCount.get(r.id) ?? 0;
         instCount.set(r.id, i + 1);
         const histId = r.promotable ? `${r.child.id}:${i}` : chance(0.5) ? r.child.id : `${r.child.id}:${i}`;
-        addRun(x.name, histId, r.child.id, r.promotable && i === 0 && chance(0.6));
+        addRun(x.name, histId, r.child.id, r.promotable && i === 0 && chance(0.6), r.promotable);
       }
     }
   }
@@ -252,8 +253,12 @@ function agentOf(spec: CibSpec, prim: string): { cls: string; provider?: string;
   return { cls: "ocf", provider: "pacemaker", type: "Dummy" };
 }
 
-/** Renders a spec to cib.xml text. */
-export function renderCib(spec: CibSpec): string {
+/** op-digests by "Agent_task_intervalMs" (e.g. "Dummy_monitor_10000"); see learnDigests(). */
+export type Digests = Record<string, string>;
+
+/** Renders a spec to cib.xml text; with `digests`, history records carry the op-digests
+ *  Pacemaker computes for this configuration, so it does not restart everything. */
+export function renderCib(spec: CibSpec, digests: Digests = {}): string {
   const L: string[] = [];
   const dc = spec.nodes.find((n) => n.mode === "online")!;
   L.push(
@@ -328,7 +333,7 @@ export function renderCib(spec: CibSpec): string {
           `            <lrm_rsc_op id="${opId}" operation_key="${key}" operation="${o.task}" crm-debug-origin="fuzz" crm_feature_set="3.16.1" ` +
             `transition-key="${t}" transition-magic="${o.status ?? 0}:${o.rc};${t}" exit-reason="" on_node="${n.name}" call-id="${call}" ` +
             `rc-code="${o.rc}" op-status="${o.status ?? 0}" interval="${o.intervalMs}" last-rc-change="${spec.executionDate - 120}" ` +
-            `exec-time="1" queue-time="0"/>`,
+            `exec-time="1" queue-time="0"${digestAttr(digests, ag.type, o.task, o.intervalMs)}/>`,
         );
         call++;
       }
@@ -338,6 +343,43 @@ export function renderCib(spec: CibSpec): string {
   });
   L.push("  </status>", "</cib>", "");
   return L.join("\n");
+}
+
+function digestAttr(d: Digests, type: string, task: string, intervalMs: number): string {
+  const k = intervalMs > 0 ? `${type}_${task}_${intervalMs}` : `${type}_start_0`;
+  // parameterless agents: every recurring monitor shares one digest, every other op another
+  const v = d[k] ?? (intervalMs > 0 ? Object.entries(d).find(([x]) => /_monitor_\d+$/.test(x))?.[1] : d["Dummy_start_0"]);
+  return v ? ` op-digest="${v}"` : "";
+}
+
+/** A CIB whose simulation (crm_simulate -S -O) records every op-digest the generator needs. */
+export function digestProbeCib(): string {
+  const spec: CibSpec = {
+    seed: 0, executionDate: 1_700_000_000, props: { "stonith-enabled": "true" }, haveQuorum: true,
+    nodes: [{ name: "node1", mode: "online" }, { name: "node2", mode: "online" }],
+    resources: [
+      { kind: "primitive", prim: { id: "fencing", agent: "Dummy", meta: {} } },
+      { kind: "primitive", prim: { id: "d", agent: "Dummy", meta: {} } },
+      { kind: "clone", id: "ms", meta: { promotable: "true" }, child: { id: "ms-c", agent: "Stateful", meta: {} }, promotable: true },
+    ],
+    constraints: [], history: [], failures: [], rscDefaults: {},
+  };
+  return renderCib(spec);
+}
+
+/** Reads "Agent_task_interval" -> op-digest out of a simulated CIB's status. */
+export function digestsFromCib(xml: string): Digests {
+  const out: Digests = {};
+  const resRe = /<lrm_resource id="[^"]*"[^>]*type="([^"]+)"[^>]*>([\s\S]*?)<\/lrm_resource>/g;
+  for (const m of xml.matchAll(resRe)) {
+    for (const op of m[2].matchAll(/<lrm_rsc_op [^>]*>/g)) {
+      const task = /operation="([^"]+)"/.exec(op[0])?.[1];
+      const interval = /interval="(\d+)"/.exec(op[0])?.[1];
+      const digest = /op-digest="([0-9a-f]+)"/.exec(op[0])?.[1];
+      if (task && interval && digest) out[`${m[1]}_${Number(interval) > 0 ? task : "start"}_${interval}`] = digest;
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------
