@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FENCE_TESTBED, Testbed, pingOnce, type TestbedInfo } from "../../e2e/testbed/testbed";
 import path from "node:path";
+import { existsSync } from "node:fs";
 import { SshTransport } from "../executor/ssh-transport";
 import { Membership, type NodeJoinedEvent, type NodeLostEvent } from "../membership/membership";
 import type { FenceDevice } from "./devices";
@@ -59,6 +60,25 @@ afterAll(async () => {
   await Promise.all([...transports.values()].map((t) => t.close().catch(() => {})));
   await bed.down();
 }, 60000);
+
+describe("the test bed itself", () => {
+  it("each host has its own hostname, PID namespace and /etc; exec and status see the host's view", async () => {
+    expect((await bed.exec("node1", ["hostname"])).trim()).toBe("node1");
+    const ps = await bed.exec("node1", ["ps", "-eo", "pid,args"]);
+    expect(ps).toMatch(/^\s*1 bash .*boot\.sh$/m); // PID 1 is the host's reaper
+    expect(ps).not.toMatch(/vitest/); // the machine's processes are invisible
+    await bed.exec("node1", ["sh", "-c", "echo only-here >/etc/vigil-testbed-marker"]);
+    expect((await bed.exec("node1", ["cat", "/etc/vigil-testbed-marker"])).trim()).toBe("only-here");
+    await expect(bed.exec("node2", ["cat", "/etc/vigil-testbed-marker"])).rejects.toThrow(/No such file/);
+    expect(existsSync("/etc/vigil-testbed-marker")).toBe(false);
+    const status = await bed.status();
+    expect(status.split("\n").filter(Boolean).map((l) => l.split(/\s+/).slice(0, 3).join(" "))).toEqual([
+      `node1 ${bed.addr(11)} up`,
+      `node2 ${bed.addr(12)} up`,
+      `node3 ${bed.addr(13)} up`,
+    ]);
+  });
+});
 
 describe("fencing test-bed hosts", () => {
   it("all three hosts are members and the cluster is quorate", () => {
