@@ -1,6 +1,7 @@
 // Test helper for store.test.ts: saves CIBs in a tight loop until it is killed.
 // Usage: node --import tsx store.crash-writer.ts DIR
-// Prints "saved <epoch>" after each save has returned (i.e. is on disk).
+// Prints "ready" once loaded, waits for a line on stdin (so the test can boot the next writer
+// while it checks the last one), then prints "saved <epoch>" after each save has returned.
 import { writeSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { emptyCib } from "./empty";
@@ -80,8 +81,11 @@ async function main(dir: string): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv[2]).catch((e) => {
-    writeSync(2, `${(e as Error).stack}\n`);
-    process.exit(1);
+  writeSync(1, "ready\n");
+  process.stdin.once("data", () => {
+    main(process.argv[2]).catch((e) => {
+      writeSync(2, `${(e as Error).stack}\n`);
+      process.exit(1);
+    });
   });
 }

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -119,34 +119,62 @@ describe("CibStore", () => {
   }, 120_000);
 });
 
-/** Start a writer on dir, SIGKILL it at a random moment, check what load() gives; `rounds` times. */
-async function killLane(dir: string, rounds: number): Promise<{ midWrite: number; rounds: number }> {
+interface Writer {
+  child: ChildProcess;
+  out: () => string;
+  err: () => string;
+  ready: Promise<void>;
+  exited: Promise<void>;
+}
+
+function bootWriter(dir: string): Writer {
   const writer = path.join(import.meta.dirname, "store.crash-writer.ts");
+  const child = spawn(process.execPath, ["--import", "tsx", writer, dir], {
+    cwd: repoRoot,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stderr!.on("data", (d) => (err += d));
+  const exited = new Promise<void>((r) => child.on("exit", () => r()));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (d) => {
+      out += d;
+      if (out.startsWith("ready\n")) resolve();
+    });
+    child.on("exit", (code, sig) => reject(new Error(`writer exited (${code ?? sig}) before it was ready: ${err}`)));
+  });
+  ready.catch(() => undefined);
+  return { child, out: () => out, err: () => err, ready, exited };
+}
+
+/**
+ * Run a writer on dir, SIGKILL it at a random moment, check what load() gives; `rounds` times.
+ * The next writer boots (slow: tsx) while the current one runs, and starts writing only when told.
+ */
+async function killLane(dir: string, rounds: number): Promise<{ midWrite: number; rounds: number }> {
   let lastAcked = 0;
   let midWrite = 0;
   let done = 0;
+  let next = bootWriter(dir);
   for (let round = 0; round < rounds; round++) {
-    const child = spawn(process.execPath, ["--import", "tsx", writer, dir], {
-      cwd: repoRoot,
-      stdio: ["ignore", "pipe", "pipe"],
+    const w = next;
+    await w.ready;
+    const firstSave = new Promise<void>((resolve, reject) => {
+      const check = () => (w.out().includes("saved ") ? resolve() : undefined);
+      w.child.stdout!.on("data", check);
+      w.child.on("exit", () => reject(new Error(`writer exited early: ${w.err()}`)));
+      check();
     });
-    let out = "";
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
-    const exited = new Promise<void>((r) => child.on("exit", () => r()));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (d) => {
-        out += d;
-        if (out.includes("saved ")) resolve();
-      });
-      child.on("exit", (code) => reject(new Error(`writer exited early (${code}): ${err}`)));
-    });
-    await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 80)));
-    child.kill("SIGKILL");
-    await exited;
-    const acked = [...out.matchAll(/saved (\d+)\n/g)].map((m) => Number(m[1]));
+    w.child.stdin!.write("go\n");
+    await firstSave;
+    if (round + 1 < rounds) next = bootWriter(dir);
+    await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 60)));
+    w.child.kill("SIGKILL");
+    await w.exited;
+    const acked = [...w.out().matchAll(/saved (\d+)\n/g)].map((m) => Number(m[1]));
     const newest = Math.max(...acked);
-    expect(err).toBe("");
+    expect(w.err()).toBe("");
     if (readdirSync(dir).some((f) => f.startsWith(".cib.xml.tmp-"))) midWrite++;
 
     const loaded = quietStore(dir).store.loadWithSource();
