@@ -56,6 +56,13 @@ describe("auth", () => {
     expect(await status(a.login(INITIAL_ADMIN, pw, "10.0.0.1"))).toBe(200);
   });
 
+  it("many user names from one address hit a per-address limit", async () => {
+    const a = await Auth.open(tmp(), { maxFailures: 2 });
+    for (let i = 0; i < 12; i++) expect(await status(a.login(`u${i}`, "x", "10.9.9.9"))).toBe(401);
+    expect(await status(a.login(INITIAL_ADMIN, a.initialPassword!, "10.9.9.9"))).toBe(429);
+    expect(await status(a.login(INITIAL_ADMIN, a.initialPassword!, "10.9.9.8"))).toBe(200);
+  });
+
   it("sessions expire after the idle timeout", async () => {
     let now = 5_000_000;
     const a = await Auth.open(tmp(), { now: () => now, idleTimeoutS: 60 });

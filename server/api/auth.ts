@@ -271,9 +271,24 @@ export class Auth {
   }
 
   /** Verifies a password; returns a new session. Throws 401 (wrong) or 429 (rate limited). */
+  /** drops expired sessions and old failure records (bounded memory under a login flood) */
+  private sweep(): void {
+    const now = this.now();
+    for (const [id, s] of this.sessions) if (now - s.lastSeen > this.idleTimeoutS * 1000) this.sessions.delete(id);
+    if (this.failures.size > 10_000) for (const k of [...this.failures.keys()]) this.pruneFailures(k);
+  }
+
   async login(user: string, password: string, from: string): Promise<{ id: string; csrfToken: string; role: UserRole }> {
+    this.sweep();
     const key = `${from}|${user}`;
     const recent = this.pruneFailures(key);
+    // per address too, so trying many user names does not get around the limit
+    const ipKey = `${from}|*`;
+    const ipRecent = this.pruneFailures(ipKey);
+    if (ipRecent.length >= this.maxFailures * 6) {
+      const retry = Math.max(1, Math.ceil((ipRecent[0] + this.windowS * 1000 - this.now()) / 1000));
+      throw new ApiError(429, `too many failed logins from ${from}; try again in ${retry} s`, undefined, { retryAfterS: retry });
+    }
     if (recent.length >= this.maxFailures) {
       const retry = Math.max(1, Math.ceil((recent[0] + this.windowS * 1000 - this.now()) / 1000));
       throw new ApiError(429, `too many failed logins for '${user}' from ${from}; try again in ${retry} s`, undefined, {
@@ -286,6 +301,8 @@ export class Auth {
     if (!ok) {
       recent.push(this.now());
       this.failures.set(key, recent);
+      ipRecent.push(this.now());
+      this.failures.set(ipKey, ipRecent);
       throw new ApiError(401, "wrong user name or password");
     }
     this.failures.delete(key);
