@@ -14,7 +14,7 @@ import type { Cib } from "../cib/types";
 import { exportCibXml } from "../cib/xml";
 import type { ClusterState, ResourceView } from "../scheduler/types";
 import { LocalTransport } from "../executor/local-transport";
-import { DEMO_NODES } from "../demo/cib";
+import { DEMO_NODES, demoCib } from "../demo/cib";
 import type { Controller } from "./controller";
 import { cleanupResource } from "./record";
 import { startController } from "./start";
@@ -67,6 +67,16 @@ async function waitFor<T>(what: string, f: () => T | undefined | false, timeoutM
     const v = f();
     if (v) return v;
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}; placement ${JSON.stringify(placement(ctl))}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function waitForOn<T>(c: Controller, what: string, f: () => T | undefined | false, timeoutMs: number): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}; placement ${JSON.stringify(placement(c))}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -437,6 +447,61 @@ describe("controller killed with SIGKILL", { timeout: 120_000 }, () => {
     } finally {
       child.kill("SIGKILL");
       await c2?.stop({ stopResources: true });
+      await killHostProcesses(d);
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("fencing in the demo (stonith enabled)", { timeout: 90_000 }, () => {
+  it("a lost host is fenced (power-cycled) before its resources are recovered, then probed when it is back", async () => {
+    const d = mkdtempSync(path.join(tmpdir(), "vigil-ctl-fence-"));
+    const base = await freePortBase();
+    const withStonith = () => {
+      const cib = demoCib({ webPortBase: base });
+      cib.configuration.crmConfig[0].nvpairs = cib.configuration.crmConfig[0].nvpairs.map((p) =>
+        p.name === "stonith-enabled" ? { ...p, value: "true" } : p,
+      );
+      cib.configuration.resources.unshift({
+        kind: "primitive",
+        id: "fence-demo",
+        class: "stonith",
+        type: "fence_dummy",
+        instanceAttributes: [
+          { id: "fence-demo-instance_attributes", nvpairs: [{ id: "fence-demo-instance_attributes-pcmk_host_list", name: "pcmk_host_list", value: "node1 node2 node3" }] },
+        ],
+        metaAttributes: [],
+        utilization: [],
+        operations: [{ id: "fence-demo-monitor-interval-60s", name: "monitor", interval: "60s", timeout: "20s", instanceAttributes: [], metaAttributes: [] }],
+      });
+      return cib;
+    };
+    const c = await startController({ stateDir: d, demo: true, webPortBase: base, initialCib: withStonith });
+    try {
+      await c.settled(30000);
+      const p0: Record<string, string[]> = {};
+      for (const r of primitives(c.snapshot().state)) p0[r.id] = r.active.map((a) => a.node);
+      expect(p0["web-server"]).toEqual(["node1"]);
+      (c.transport("node1") as LocalTransport).crash();
+      const fenced = await waitForOn(c, "node1 fenced", () => c.events().find((e) => e.kind === "fence" && e.node === "node1"), 10000);
+      expect(fenced.message).toMatch(/fenced \(reboot\)/);
+      await waitForOn(c, "node1 back online", () => c.snapshot().state.nodes.find((n) => n.uname === "node1")?.online, 10000);
+      await c.settled(30000);
+      // nothing of node1's was started elsewhere before the fence had completed
+      const starts = c
+        .transitions()
+        .flatMap((t) => t.results.map((r) => ({ r, a: t.transition.actions.find((x) => x.id === r.actionId)! })))
+        .filter(({ a }) => a.task === "start" && a.node !== "node1" && ["web-server", "demo-vip", "dummy2"].includes(a.rsc ?? ""));
+      for (const { r } of starts) expect(r.startedAt).toBeGreaterThanOrEqual(fenced.at);
+      const p: Record<string, string[]> = {};
+      for (const r of primitives(c.snapshot().state)) p[r.id] = r.active.filter((a) => a.role === "Started").map((a) => a.node);
+      expect(p["web-server"]).toEqual(["node1"]); // back where it prefers to be, after the probes
+      expect(c.snapshot().state.nodes.every((n) => n.online && !n.unclean)).toBe(true);
+      const n1 = c.snapshot().cib.status.find((s) => s.uname === "node1")!;
+      expect(n1.lrmResources.map((r) => r.id).sort()).toEqual(["fence-demo", ...PRIMITIVES].sort()); // probed again
+      expect(n1.lrmResources.flatMap((r) => r.ops).every((o) => Number(o.callId) > 0)).toBe(true);
+    } finally {
+      await c.stop({ stopResources: true });
       await killHostProcesses(d);
       rmSync(d, { recursive: true, force: true });
     }

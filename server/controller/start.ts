@@ -46,7 +46,7 @@ export interface StartControllerOptions {
   /** hosts to manage when not the demo (e.g. SSH transports) */
   transports?: Transport[];
   fencer?: Fencer;
-  /** the CIB for a new cluster when not the demo [an empty CIB] */
+  /** the CIB for a new cluster [the demo CIB with demo, else an empty CIB] */
   initialCib?: () => Cib;
   /** operations at once per node [4] */
   nodeLimit?: number;
@@ -63,7 +63,7 @@ export async function startController(opts: StartControllerOptions): Promise<Con
     const demo = createDemoHosts(stateDir);
     transports = [...demo.transports.values()];
     fencer ??= demo.fencer;
-    initialCib = () => demoCib({ webPortBase: opts.webPortBase });
+    initialCib = opts.initialCib ?? (() => demoCib({ webPortBase: opts.webPortBase }));
   }
   let controller: Controller | undefined;
   if (!fencer) {
