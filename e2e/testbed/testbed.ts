@@ -66,7 +66,7 @@ export class Testbed {
     return `${this.net}.${last}`;
   }
 
-  sh(args: string[], timeoutMs = 60000): Promise<string> {
+  sh(args: string[], timeoutMs = 150000): Promise<string> {
     return new Promise((resolve, reject) => {
       execFile(TESTBED_SH, args, { env: { ...process.env, ...this.env }, timeout: timeoutMs, maxBuffer: 8 << 20 }, (err, stdout, stderr) => {
         if (err) reject(new Error(`testbed.sh ${args.join(" ")} failed: ${stderr.trim() || err.message}`));

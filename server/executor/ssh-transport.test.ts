@@ -42,12 +42,12 @@ function waitState(t: SshTransport, want: TransportState, timeoutMs: number): Pr
 beforeAll(async () => {
   await bed.down().catch(() => {}); // leftovers of an interrupted run
   info = await bed.up(3);
-}, 60000);
+}, 180000);
 
 afterAll(async () => {
   await Promise.all(opened.map((t) => t.close().catch(() => {})));
   await bed.down();
-}, 60000);
+}, 180000);
 
 describe("SshTransport on the test bed", () => {
   it("connects, runs commands on the right host and is fast on an open connection", async () => {

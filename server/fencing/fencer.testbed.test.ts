@@ -53,13 +53,13 @@ beforeAll(async () => {
     membership.add(n.name, t, { id: i + 1 });
   }
   await Promise.all([...transports.values()].map((t) => t.connect()));
-}, 60000);
+}, 180000);
 
 afterAll(async () => {
   membership?.close();
   await Promise.all([...transports.values()].map((t) => t.close().catch(() => {})));
   await bed.down();
-}, 60000);
+}, 180000);
 
 describe("the test bed itself", () => {
   it("each host has its own hostname, PID namespace and /etc; exec and status see the host's view", async () => {
