@@ -21,8 +21,10 @@ export function ConstraintList({ constraints, editable = false }: { constraints:
       {constraints.map((c) => (
         <li key={c.id} data-testid={`constraint-${c.id}`} className="flex items-center gap-3 py-2">
           <span className={`w-20 shrink-0 rounded px-1.5 py-0.5 text-center text-xs font-medium ${kindStyle[c.kind]}`}>{c.kind}</span>
-          <span className="min-w-0 flex-1 text-sm text-slate-700">{describeConstraint(c)}</span>
-          <span className="shrink-0 font-mono text-xs text-slate-400">{c.id}</span>
+          <span className="min-w-0 flex-1">
+            <span className="block text-sm text-slate-700">{describeConstraint(c)}</span>
+            <span className="block truncate font-mono text-[11px] text-slate-400">{c.id}</span>
+          </span>
           {editable && can && (
             <Button
               variant="danger"

@@ -18,7 +18,8 @@ export async function login(page: Page, user = "hacluster", password = initialPa
   await page.getByTestId("login-user").fill(user);
   await page.getByTestId("login-password").fill(password);
   await page.getByTestId("login-submit").click();
-  await expect(page.getByTestId("dashboard")).toBeVisible();
+  // the first snapshot on a loaded CI machine can take a few seconds
+  await expect(page.getByTestId("dashboard")).toBeVisible({ timeout: 20_000 });
 }
 
 export async function shot(page: Page, name: string) {

@@ -1,20 +1,36 @@
 // The live store survives a dropped socket and a lost patch: it says it is
 // reconnecting, reconnects by itself, and resyncs to the server's state.
 import { expect, test, type WebSocketRoute } from "@playwright/test";
-import { applyWithPreview, expectNoReload, login, markNoReload } from "./helpers";
+import { applyWithPreview, expectNoReload, login, markNoReload, shot } from "./helpers";
 
 test("a dropped WebSocket shows Reconnecting… and comes back live without reload", async ({ page }) => {
   const servers: WebSocketRoute[] = [];
+  const pages: WebSocketRoute[] = [];
+  let down = false;
+  let refused = 0;
   await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
+    if (down) {
+      // the controller is away: the connection attempt fails
+      refused++;
+      void ws.close({ code: 1006 });
+      return;
+    }
+    pages.push(ws);
     servers.push(ws.connectToServer());
   });
   await login(page);
   await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-connection", "live");
   await markNoReload(page);
-  const before = servers.length;
-  // the server side goes away (as when the controller restarts)
+  down = true;
+  // the connection drops (as when the controller restarts)
   await servers.at(-1)!.close({ code: 1012, reason: "restart" });
+  await pages.at(-1)!.close({ code: 1012, reason: "restart" });
   await expect(page.getByTestId("connection-banner")).toContainText("Reconnecting");
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-connection", "reconnecting");
+  await expect.poll(() => refused, { timeout: 10_000 }).toBeGreaterThan(1); // it keeps trying by itself
+  await shot(page, "reconnecting");
+  const before = servers.length;
+  down = false;
   await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-connection", "live", { timeout: 10_000 });
   await expect(page.getByTestId("connection-banner")).toHaveCount(0);
   expect(servers.length).toBeGreaterThan(before);
