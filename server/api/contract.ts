@@ -460,6 +460,8 @@ export const ChangeSchema = z.discriminatedUnion("op", [
     disabled: z.boolean().optional(),
     force: z.boolean().optional(),
     noDefaultOps: z.boolean().optional(),
+    /** pcs `clone [ID] [k=v...]` / `promotable [ID] [k=v...]` in the same create (one CIB write) */
+    clone: z.object({ id: z.string().optional(), meta: nvMap.default({}), promotable: z.boolean().optional() }).optional(),
   }),
   z.object({ op: z.literal("resource-delete"), id }),
   z.object({ op: z.literal("resource-enable"), ids: z.array(id).min(1) }),

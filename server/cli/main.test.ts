@@ -54,6 +54,19 @@ describe("vigil -f FILE (offline)", () => {
     expect(cfg.stdout).toContain("port=18090");
   });
 
+  it("resource create ... clone / promotable wraps it in the same write", async () => {
+    const e0 = Number(epoch());
+    expect((await vigil("-f", file, "resource", "create", "c1", "ocf:vigil:Dummy", "op", "monitor", "interval=11s", "clone", "c1-set", "clone-max=2")).code).toBe(0);
+    expect((await vigil("-f", file, "resource", "create", "p1", "ocf:vigil:Stateful", "promotable", "promoted-max=1")).code).toBe(0);
+    expect(Number(epoch())).toBe(e0 + 2);
+    const cfg = (await vigil("-f", file, "resource", "config", "c1-set", "p1-clone")).stdout;
+    expect(cfg).toContain(" Clone: c1-set\n  Meta Attributes: c1-set-meta_attributes\n    clone-max=2\n  Resource: c1");
+    expect(cfg).toContain(" Clone: p1-clone\n  Meta Attributes: p1-clone-meta_attributes\n    promotable=true\n    promoted-max=1");
+    expect((await vigil("-f", file, "resource", "unclone", "c1-set")).code).toBe(0);
+    expect((await vigil("-f", file, "resource", "delete", "c1")).code).toBe(0);
+    expect((await vigil("-f", file, "resource", "delete", "p1")).code).toBe(0);
+  });
+
   it("constraints with negative scores and the pcs config layout", async () => {
     expect((await vigil("-f", file, "constraint", "colocation", "add", "g2", "with", "web", "-INFINITY")).code).toBe(0);
     expect((await vigil("-f", file, "constraint", "location", "g2", "avoids", "node3")).code).toBe(0);

@@ -46,11 +46,17 @@ export function parseNv(tokens: string[], what = "option"): Record<string, strin
 }
 
 /** `NAME AGENT [k=v...] [op ACTION k=v...]... [meta k=v...]` -> parts. */
-export function parseCreateArgs(args: string[]): { params: Record<string, string>; ops: OpSpec[]; meta: Record<string, string> } {
-  let section: "params" | "op" | "meta" = "params";
+export function parseCreateArgs(args: string[]): {
+  params: Record<string, string>;
+  ops: OpSpec[];
+  meta: Record<string, string>;
+  clone?: { id?: string; meta: Record<string, string>; promotable?: boolean };
+} {
+  let section: "params" | "op" | "meta" | "clone" = "params";
   const params: string[] = [];
   const meta: string[] = [];
   const ops: { name: string; attrs: string[] }[] = [];
+  let clone: { id?: string; meta: string[]; promotable?: boolean } | undefined;
   for (let i = 0; i < args.length; i++) {
     const t = args[i];
     if (t === "op") {
@@ -59,16 +65,23 @@ export function parseCreateArgs(args: string[]): { params: Record<string, string
       ops.push({ name, attrs: [] });
       section = "op";
     } else if (t === "meta") section = "meta";
-    else if (t === "clone" || t === "promotable" || t === "bundle") {
-      throw new CliError(`'${t}' in resource create is not supported yet; create the resource, then clone it`);
+    else if (t === "clone" || t === "promotable") {
+      if (clone) throw new CliError("give either clone or promotable, once");
+      clone = { meta: [], ...(t === "promotable" ? { promotable: true } : {}) };
+      if (args[i + 1] !== undefined && !args[i + 1].includes("=") && !["op", "meta"].includes(args[i + 1])) clone.id = args[++i];
+      section = "clone";
+    } else if (t === "bundle") {
+      throw new CliError("bundles are not supported by Vigil");
     } else if (section === "params") params.push(t);
     else if (section === "meta") meta.push(t);
+    else if (section === "clone") clone!.meta.push(t);
     else ops[ops.length - 1].attrs.push(t);
   }
   return {
     params: parseNv(params),
     meta: parseNv(meta, "meta option"),
     ops: ops.map((o) => ({ name: o.name, attrs: parseNv(o.attrs, "op option") })),
+    ...(clone ? { clone: { ...(clone.id ? { id: clone.id } : {}), meta: parseNv(clone.meta, "clone option"), ...(clone.promotable ? { promotable: true } : {}) } } : {}),
   };
 }
 
@@ -526,6 +539,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (id: string, args: string[]) => {
       const parsed = parseCreateArgs(args.map(restore));
       if (parsed.ops.length) throw new CliError("use 'vigil resource op add' to add operations");
+      if (parsed.clone) throw new CliError("use 'vigil resource clone' to clone a resource");
       if (Object.keys(parsed.params).length) await change({ op: "resource-update", id, params: parsed.params });
       if (Object.keys(parsed.meta).length) await change({ op: "resource-meta", id, meta: parsed.meta });
     });

@@ -7,6 +7,7 @@ import type { Cib, Constraint, Group, NvSet, Operation, Primitive, Resource } fr
 import { isValidDuration } from "../values";
 import type { OpSpec } from "../../api/contract";
 import { cleanupResource } from "../../controller/record";
+import { resourceClone } from "./group";
 import type { AgentCatalog, OpsContext, OpResult } from "./context";
 import { checkNewId, mapResource, requireNode, requireResource, withConfig } from "./util";
 
@@ -21,6 +22,7 @@ export interface ResourceCreateArgs {
   after?: string;
   disabled?: boolean;
   noDefaultOps?: boolean;
+  clone?: { id?: string; meta?: Record<string, string>; promotable?: boolean };
 }
 
 const STANDARDS = ["ocf", "lsb", "service", "systemd", "stonith"];
@@ -244,7 +246,12 @@ export function resourceCreate(cib: Cib, args: ResourceCreateArgs, ctx: OpsConte
     if (args.before || args.after) throw new CibError("--before and --after need --group", { field: "group" });
     resources = [...resources, prim];
   }
-  return { cib: withConfig(cib, { resources }), message: "", warnings };
+  let out = withConfig(cib, { resources });
+  if (args.clone) {
+    if (args.group !== undefined) throw new CibError("a resource in a group cannot be cloned on its own: clone the group", { field: "clone" });
+    out = resourceClone(out, { id: args.id, cloneId: args.clone.id, meta: args.clone.meta, promotable: args.clone.promotable }).cib;
+  }
+  return { cib: out, message: "", warnings };
 }
 
 function addToGroup(cib: Cib, prim: Primitive, groupId: string, before?: string, after?: string): Resource[] {
