@@ -49,7 +49,7 @@ afterAll(async () => {
   await bed.down();
 }, 180000);
 
-describe("SshTransport on the test bed", () => {
+describe("SshTransport on the test bed", { timeout: 90000 }, () => {
   it("connects, runs commands on the right host and is fast on an open connection", async () => {
     const t = transport("node1");
     await t.connect();
@@ -263,7 +263,7 @@ describe("SshTransport on the test bed", () => {
   });
 });
 
-describe("vigil host add: first contact", () => {
+describe("vigil host add: first contact", { timeout: 90000 }, () => {
   it("without host-key it shows the fingerprint and needs confirmation (or accept-new); bad input changes nothing", async () => {
     const { HostStore } = await import("../membership/hosts");
     const { addHost, prepareHostAdd } = await import("../membership/host-add");

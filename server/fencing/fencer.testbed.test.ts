@@ -61,7 +61,7 @@ afterAll(async () => {
   await bed.down();
 }, 180000);
 
-describe("the test bed itself", () => {
+describe("the test bed itself", { timeout: 90000 }, () => {
   it("each host has its own hostname, PID namespace and /etc; exec and status see the host's view", async () => {
     expect((await bed.exec("node1", ["hostname"])).trim()).toBe("node1");
     const ps = await bed.exec("node1", ["ps", "-eo", "pid,args"]);
@@ -80,7 +80,7 @@ describe("the test bed itself", () => {
   });
 });
 
-describe("fencing test-bed hosts", () => {
+describe("fencing test-bed hosts", { timeout: 90000 }, () => {
   it("all three hosts are members and the cluster is quorate", () => {
     expect(membership.nodes().map((n) => [n.name, n.state])).toEqual([
       ["node1", "online"],
