@@ -241,7 +241,7 @@ describe("SshTransport on the test bed", { timeout: 90000 }, () => {
     await expect(t.run({ argv: ["true"], timeoutMs: 1000 })).rejects.toBeInstanceOf(HostDownError);
     const healAt = Date.now();
     await bed.heal("node3"); // a crashed host boots clean
-    await waitState(t, "up", 15000);
+    await waitState(t, "up", 45000);
     console.log(`node3 reconnected ${Date.now() - healAt} ms after the boot began`);
     expect((await t.run({ argv: ["hostname"], timeoutMs: 5000 })).stdout).toBe("node3\n");
     expect(t.stats().connects).toBe(2);
@@ -257,7 +257,7 @@ describe("SshTransport on the test bed", { timeout: 90000 }, () => {
     console.log(`partition of node2 detected after ${detectMs} ms`);
     expect(detectMs).toBeLessThan(2500);
     await bed.heal("node2");
-    await waitState(t, "up", 15000);
+    await waitState(t, "up", 45000);
     const after = await t.run({ argv: ["sh", "-c", `kill -0 ${before} && echo same && kill ${before}`], timeoutMs: 5000 });
     expect(after.stdout).toBe("same\n");
   });

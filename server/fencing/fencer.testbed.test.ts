@@ -111,7 +111,7 @@ describe("fencing test-bed hosts", { timeout: 90000 }, () => {
     const fencer = new Fencer({ devices: () => [testbedDevice({ pcmk_host_list: "node1 node2 node3" })], agentDirs: [path.dirname(FENCE_TESTBED)] });
     const rec = await fencer.fence("node2", "on");
     expect(rec.state).toBe("success");
-    const j = await waitFor("node2 rejoined", () => joined.find((e) => e.node === "node2" && e.returning), 15000);
+    const j = await waitFor("node2 rejoined", () => joined.find((e) => e.node === "node2" && e.returning), 45000);
     expect(j.returning).toBe(true);
     expect((await transports.get("node2")!.run({ argv: ["hostname"], timeoutMs: 5000 })).stdout).toBe("node2\n");
   });
@@ -129,7 +129,7 @@ describe("fencing test-bed hosts", { timeout: 90000 }, () => {
     const rec = await fencer.fence("node3", "reboot");
     expect(rec.state).toBe("success");
     expect(await pingOnce(vip, 1)).toBe(false);
-    await waitFor("node3 back", () => joined.slice(joinedBefore).find((e) => e.node === "node3"), 15000);
+    await waitFor("node3 back", () => joined.slice(joinedBefore).find((e) => e.node === "node3"), 45000);
     const after = await t3.run({ argv: ["sh", "-c", "test -e /run/marker && echo kept || echo fresh; ip -4 -o addr show dev eth0 | wc -l"], timeoutMs: 5000 });
     expect(after.stdout).toBe("fresh\n1\n"); // only the host's own address
   });
