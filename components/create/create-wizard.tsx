@@ -54,6 +54,7 @@ export function CreateWizard({ cib }: { cib: CibConfigView }) {
   const [drafts, setDrafts] = useState<Draft[]>(() => draftsFor(PRESETS[0], taken));
   const [group, setGroup] = useState(PRESETS[0].group ?? "");
   const [disabled, setDisabled] = useState(false);
+  const [cloneMode, setCloneMode] = useState<"" | "clone" | "promotable">("");
   const [customText, setCustomText] = useState("");
   const [agents, setAgents] = useState<string[]>([]);
 
@@ -112,6 +113,7 @@ export function CreateWizard({ cib }: { cib: CibConfigView }) {
         ops: d.monitor ? [{ name: "monitor", attrs: { interval: d.monitor } }] : [],
         group: group || undefined,
         disabled: disabled || undefined,
+        clone: cloneMode && !group ? { meta: {}, promotable: cloneMode === "promotable" || undefined } : undefined,
       };
       const n = drafts.length > 1 ? ` (${i + 1} of ${drafts.length})` : "";
       if (!(await propose(change, `Create ${d.id} (${d.agent})${group ? ` in group ${group}` : ""}${n}`))) return;
@@ -198,6 +200,13 @@ export function CreateWizard({ cib }: { cib: CibConfigView }) {
                 <option key={g} value={g} />
               ))}
             </datalist>
+          </Field>
+          <Field label="Run on" hint={group ? "a grouped resource cannot be cloned on its own" : "clone: one instance on every node"}>
+            <select data-testid="create-clone" className={inputClass} value={group ? "" : cloneMode} disabled={!!group} onChange={(e) => setCloneMode(e.target.value as typeof cloneMode)}>
+              <option value="">one node</option>
+              <option value="clone">every node (clone)</option>
+              <option value="promotable">every node, one promoted (promotable clone)</option>
+            </select>
           </Field>
           <label className="flex items-center gap-2 text-sm text-slate-700">
             <input type="checkbox" data-testid="create-disabled" checked={disabled} onChange={(e) => setDisabled(e.target.checked)} />

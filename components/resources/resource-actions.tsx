@@ -3,7 +3,7 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import type { ClusterState } from "@/server/scheduler/types";
 import type { Resource } from "@/server/cib/types";
-import { applyChange } from "../api";
+import { applyChange, post } from "../api";
 import { useCan } from "../live-store";
 import { nvMap } from "../config-view";
 import { useProposeChange } from "../preview/change-runner";
@@ -44,6 +44,14 @@ export function ResourceActions({ rsc, state }: { rsc: Resource; state: ClusterS
         <ActionButton testId="resource-cleanup" run={() => applyChange({ op: "resource-cleanup", id })} title="Forget failures and fail-counts, re-check the resource">
           Cleanup
         </ActionButton>
+        <ActionButton testId="resource-refresh" run={() => applyChange({ op: "resource-refresh", id })} title="Forget the operation history and re-probe the resource on every node">
+          Refresh
+        </ActionButton>
+        {!disabled && (
+          <ActionButton testId="resource-restart" run={() => post(`/api/resources/${encodeURIComponent(id)}/restart`)} title="Stop the resource, wait until it is stopped, then start it again">
+            Restart
+          </ActionButton>
+        )}
         {canDelete && (
           <Button
             variant="danger"

@@ -172,9 +172,11 @@ test("screenshots of every page", async ({ page }) => {
     ["nav-constraints", "constraints"],
     ["nav-properties", "properties"],
     ["nav-history", "history"],
+    ["nav-users", "users"],
   ] as const) {
     await page.getByTestId(nav).click();
     await expect(page.getByTestId(`${name}-page`)).toBeVisible();
+    if (name === "history") await expect(page.getByTestId("transition-list")).toBeVisible();
     await shot(page, name);
   }
 });

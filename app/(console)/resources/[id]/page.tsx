@@ -9,6 +9,8 @@ import { NvEditor } from "@/components/resources/nv-editor";
 import { OperationsEditor } from "@/components/resources/operations-editor";
 import { ResourceActions } from "@/components/resources/resource-actions";
 import { ResourceTree } from "@/components/resources/resource-tree";
+import { StructureActions } from "@/components/resources/structure-actions";
+import { WhyHere } from "@/components/resources/why-here";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Loading, PageTitle } from "@/components/ui/loading";
@@ -76,6 +78,12 @@ export default function ResourceDetailPage() {
       </div>
       <Card title="Actions">
         <ResourceActions rsc={rsc} state={doc.state} />
+        <div className="mt-3 border-t border-slate-100 pt-3">
+          <StructureActions rsc={rsc} parent={parent} cib={doc.cib} />
+        </div>
+      </Card>
+      <Card>
+        <WhyHere id={id} cib={doc.cib} state={doc.state} />
       </Card>
       {view && view.kind !== "primitive" && (
         <Card title="Members">
