@@ -1,7 +1,7 @@
 // SshTransport against real sshd hosts: the e2e test bed (3 network-namespace hosts).
 // Needs root (CI and dev machines have it). The bed is torn down in afterAll, also when a test fails.
 
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -141,6 +141,20 @@ describe("SshTransport on the test bed", { timeout: 90000 }, () => {
     await new Promise((r) => setTimeout(r, 600));
     expect(t.stats().reconnectAttempts).toBe(0);
     await expect(t.run({ argv: ["true"], timeoutMs: 1000 })).rejects.toBeInstanceOf(HostDownError);
+  });
+
+  it("refuses a host that no longer offers the pinned key's type", async () => {
+    const kd = mkdtempSync(path.join(os.tmpdir(), "vigil-ecdsa-"));
+    try {
+      (await import("node:child_process")).execFileSync("ssh-keygen", ["-q", "-t", "ecdsa", "-N", "", "-f", `${kd}/k`]);
+      const ecdsa = readFileSync(`${kd}/k.pub`, "utf8");
+      const t = transport("node1", { hostKey: ecdsa });
+      const err = await t.connect().then(() => null, (e) => e as Error);
+      expect(err).toBeInstanceOf(HostKeyMismatchError);
+      expect(err!.message).toContain(`pinned ${fingerprint(ecdsa)}, host presented no ecdsa-sha2-nistp256 key at all`);
+    } finally {
+      rmSync(kd, { recursive: true, force: true });
+    }
   });
 
   it("probeHostKey shows the key a first contact would pin", async () => {

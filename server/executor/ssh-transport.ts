@@ -265,6 +265,10 @@ export class SshTransport implements Transport {
       if (p && !p.equals(this.pinned.blob)) {
         err = new HostKeyMismatchError(this.node, where, fingerprint(this.pinned.blob), fingerprint(p));
         this.keyRefused = true;
+      } else if (/no matching host key format/i.test(err.message ?? "")) {
+        // the host no longer offers the pinned key's type: as loud as a changed key
+        err = new HostKeyMismatchError(this.node, where, fingerprint(this.pinned.blob), `no ${this.pinned.type} key at all`);
+        this.keyRefused = true;
       } else {
         err = new Error(`cannot connect to ${this.node} (${this.username}@${where}): ${describeSshError(err)}`);
       }
