@@ -70,6 +70,14 @@ async function main(argv: string[]): Promise<number> {
   // At 100×5000 crm_simulate -S needs ~200 s and 10 GB; -R -Q (scheduler only) ~140 s and 6.5 GB.
   if (large) sizes.push({ nodes: 100, resources: 5000, reps: reps ?? 1, flags: ["-R", "-Q"] });
 
+  // `vigil simulate` as installed (bin/vigil.mjs, TypeScript compiled by tsx at start) and the
+  // same code bundled to one JavaScript file with esbuild (no compile step at start).
+  const bundle = path.join(dir, "vigil-simulate.mjs");
+  const esbuild = path.join(root, "node_modules", ".bin", "esbuild");
+  const b = spawnSync(esbuild, [path.join(root, "scripts", "simulate.ts"), "--bundle", "--platform=node", "--format=esm", `--outfile=${bundle}`, "--log-level=error"], { encoding: "utf8" });
+  const haveBundle = b.status === 0;
+  if (!haveBundle) process.stderr.write(`bench: esbuild bundle failed: ${b.stderr ?? b.error}\n`);
+
   const rows: string[] = [];
   let midFile: string | undefined;
   for (const s of sizes) {
@@ -77,26 +85,32 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(f, benchCib({ nodes: s.nodes, resources: s.resources, digests }));
     if (s.resources === 1000) midFile = f;
     const v: Run[] = [];
+    const vb: Run[] = [];
     const p: Run[] = [];
     for (let i = 0; i < s.reps; i++) {
       v.push(timed(process.execPath, [vigilBin, "simulate", "-x", f, ...s.flags], dir));
+      if (haveBundle) vb.push(timed(process.execPath, [bundle, "-x", f, ...s.flags], dir));
       if (havePacemaker) p.push(timed("crm_simulate", ["-x", f, ...s.flags], dir));
       process.stderr.write(".");
     }
-    const vt = median(v.map((r) => r.seconds));
+    const cell = (runs: Run[]) => {
+      if (!runs.length) return "         n/a          ";
+      const t = median(runs.map((r) => r.seconds));
+      const m = Math.max(...runs.map((r) => r.peakMiB));
+      return `${t.toFixed(2).padStart(7)} s ${m.toFixed(0).padStart(6)} MiB${runs.every((r) => r.ok) ? "" : "!"}`;
+    };
     const pt = median(p.map((r) => r.seconds));
-    const vm = Math.max(...v.map((r) => r.peakMiB));
-    const pm = p.length ? Math.max(...p.map((r) => r.peakMiB)) : NaN;
+    const ratio = (runs: Run[]) => (runs.length && p.length ? `${(pt / median(runs.map((r) => r.seconds))).toFixed(1)}x` : "n/a");
     const mb = (readFileSync(f).length / 1e6).toFixed(1);
     rows.push(
-      `${`${s.nodes}x${s.resources}`.padEnd(9)} ${s.flags.join(" ").padEnd(6)} ${mb.padStart(6)} MB  ` +
-        `vigil ${vt.toFixed(2).padStart(7)} s ${vm.toFixed(0).padStart(6)} MiB${v.every((r) => r.ok) ? "" : " (exit!=0)"}   ` +
-        `crm_simulate ${Number.isNaN(pt) ? "     n/a" : `${pt.toFixed(2).padStart(7)} s`} ${Number.isNaN(pm) ? "" : `${pm.toFixed(0).padStart(6)} MiB`}   ` +
-        `ratio ${Number.isNaN(pt) ? "n/a" : `${(pt / vt).toFixed(1)}x`}`,
+      `${`${s.nodes}x${s.resources}`.padEnd(9)} ${s.flags.join(" ").padEnd(6)} ${mb.padStart(6)} MB | ` +
+        `vigil ${cell(v)} | bundled ${cell(vb)} | crm_simulate ${cell(p)} | ratio ${ratio(v)} / ${ratio(vb)}`,
     );
   }
   process.stderr.write("\n");
-  process.stdout.write("size      mode     CIB      median wall time and peak memory (runs alternate)\n");
+  process.stdout.write(
+    "size      mode     CIB     | median wall time and peak memory (runs alternate; '!' = non-zero exit) | crm_simulate time / vigil time (installed / bundled)\n",
+  );
   for (const r of rows) process.stdout.write(r + "\n");
 
   const core = await loadCore();

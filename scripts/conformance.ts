@@ -12,6 +12,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseCibXml } from "../server/cib/xml";
+import { schedule, unpack } from "../server/scheduler/index";
 import { describeInputError, simulateText, type SchedulerCore } from "../server/cli/simulate";
 
 export type Section = "current-status" | "transition-summary" | "executing" | "revised-status" | "scores";
@@ -163,15 +164,9 @@ export function recordedBaseline(dir: string): number {
   return b[path.basename(path.resolve(dir))] ?? 0;
 }
 
+/** The scheduler core (server/scheduler/index.ts). */
 export async function loadCore(): Promise<SchedulerCore | undefined> {
-  const spec = "../server/scheduler/index";
-  try {
-    const m = (await import(/* @vite-ignore */ spec)) as Partial<SchedulerCore>;
-    if (typeof m.unpack === "function" && typeof m.schedule === "function") return m as SchedulerCore;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw e;
-  }
-  return undefined;
+  return { unpack, schedule };
 }
 
 async function main(argv: string[]): Promise<number> {

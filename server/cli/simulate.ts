@@ -8,6 +8,7 @@ import type { ClusterState, ScheduleOptions, ScheduleResult } from "../scheduler
 import { UnsupportedFeatureError } from "../scheduler/types";
 import { MAINTENANCE_BANNER, disabledBlockedLine, formatClusterStatus, formatExecutedActions, formatScores, isoUtcString } from "../scheduler/format";
 import { applyTransition } from "../scheduler/simulate";
+import { schedule, unpack } from "../scheduler/index";
 
 export interface SimulateIo {
   stdout: { write(s: string): unknown };
@@ -132,11 +133,7 @@ export function lineOfId(xml: string, id: string): number | undefined {
   return line;
 }
 
-async function defaultCore(): Promise<SchedulerCore> {
-  // Resolved at run time so that this module does not pin the scheduler's file layout at build time.
-  const spec = "../scheduler/index";
-  return (await import(/* @vite-ignore */ spec)) as SchedulerCore;
-}
+const defaultCore: SchedulerCore = { unpack, schedule };
 
 /** Renders the crm_simulate output for a CIB. Throws CibError / UnsupportedFeatureError on bad input. */
 export function simulateText(
@@ -259,7 +256,7 @@ export async function runSimulate(argv: string[], io: SimulateIo, deps: Simulate
   }
 
   try {
-    const core = deps.core ?? (await defaultCore());
+    const core = deps.core ?? defaultCore;
     const r = simulateText(cib, o, now, core, usingExecutionDate);
     if (r.err) io.stderr.write(r.err);
     io.stdout.write(r.out);
