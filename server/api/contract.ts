@@ -497,6 +497,16 @@ export const ChangeSchema = z.discriminatedUnion("op", [
     score: z.string().optional(),
     id: z.string().optional(),
   }),
+  /** pcs `constraint location R rule [score=S|score-attribute=A] [role=R] EXPRESSION` (words as pcs takes them) */
+  z.object({
+    op: z.literal("constraint-location-rule"),
+    rsc: id,
+    expression: z.array(z.string()).min(1, "the rule needs an expression"),
+    score: z.string().optional(),
+    scoreAttribute: z.string().optional(),
+    role: z.string().optional(),
+    id: z.string().optional(),
+  }),
   z.object({
     op: z.literal("constraint-colocation"),
     rsc: id,
@@ -552,6 +562,7 @@ export const CHANGE_ROLE: Record<ChangeOp, "operator" | "admin"> = {
   "rsc-defaults": "admin",
   "op-defaults": "admin",
   "constraint-location": "admin",
+  "constraint-location-rule": "admin",
   "constraint-colocation": "admin",
   "constraint-order": "admin",
   "constraint-delete": "admin",

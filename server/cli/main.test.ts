@@ -81,6 +81,19 @@ describe("vigil -f FILE (offline)", () => {
     expect((await vigil("-f", file, "constraint")).stdout).not.toContain("then start g2");
   });
 
+  it("constraint location ... rule writes a Pacemaker rule", async () => {
+    const r = await vigil("-f", file, "constraint", "location", "dummy1", "rule", "score=500", "#uname", "eq", "node2", "or", "pingd", "gt", "integer", "0");
+    expect(r.stderr).toBe("");
+    const xml = readFileSync(file, "utf8");
+    expect(xml).toMatch(/<rsc_location id="location-dummy1" rsc="dummy1">\s*<rule id="location-dummy1-rule" (score="500" boolean-op="or"|boolean-op="or" score="500")>/);
+    expect(xml).toContain('<expression id="location-dummy1-rule-expr" attribute="#uname" operation="eq" value="node2"/>');
+    expect(xml).toMatch(/<expression id="location-dummy1-rule-expr-1" attribute="pingd" operation="gt" (value="0" type="integer"|type="integer" value="0")\/>/);
+    const bad = await vigil("-f", file, "constraint", "location", "dummy1", "rule", "#uname", "eq", "node2", "and", "x", "or", "y", "defined");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^Error: mixing 'and' and 'or'/);
+    expect((await vigil("-f", file, "constraint", "delete", "location-dummy1")).code).toBe(0);
+  });
+
   it("properties and node standby", async () => {
     expect((await vigil("-f", file, "property", "set", "maintenance-mode=true", "batch-limit=4")).code).toBe(0);
     const p = await vigil("-f", file, "property", "config");

@@ -722,14 +722,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   constraint
     .command("location")
     .argument("<rsc>")
-    .argument("<how>", "prefers | avoids")
-    .argument("<nodes...>", "NODE[=SCORE]...")
+    .argument("<how>", "prefers | avoids | rule")
+    .argument("<nodes...>", "NODE[=SCORE]... | [score=S] EXPRESSION")
     .description("prefer or avoid nodes (default score INFINITY)")
     .action(async (rsc: string, how: string, nodes: string[]) => {
-      if (how !== "prefers" && how !== "avoids") {
-        if (how === "rule") throw new CliError("location rules are not supported by the CLI yet; edit the CIB and cib-push it");
-        throw new CliError(`expected 'prefers' or 'avoids' after the resource, got '${how}'`);
+      if (how === "rule") {
+        const words = nodes.map(restore);
+        const opts: Record<string, string> = {};
+        while (words.length && /^(id|score|score-attribute|role|constraint-id)=/.test(words[0])) Object.assign(opts, parseNv([words.shift()!]));
+        await change({
+          op: "constraint-location-rule",
+          rsc,
+          expression: words,
+          ...(opts.score ? { score: opts.score } : {}),
+          ...(opts["score-attribute"] ? { scoreAttribute: opts["score-attribute"] } : {}),
+          ...(opts.role ? { role: opts.role } : {}),
+          ...(opts.id || opts["constraint-id"] ? { id: opts.id ?? opts["constraint-id"] } : {}),
+        });
+        return;
       }
+      if (how !== "prefers" && how !== "avoids") throw new CliError(`expected 'prefers', 'avoids' or 'rule' after the resource, got '${how}'`);
       for (const spec of nodes.map(restore)) {
         const [n, sc] = spec.split("=", 2);
         if (!n) throw new CliError(`missing node name in '${spec}'`);

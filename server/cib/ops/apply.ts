@@ -4,7 +4,7 @@ import { CibError } from "../errors";
 import type { Cib } from "../types";
 import type { Change } from "../../api/contract";
 import type { OpsContext, OpResult } from "./context";
-import { constraintColocation, constraintDelete, constraintLocation, constraintOrder, resourceBan, resourceClear, resourceMove } from "./constraint";
+import { constraintColocation, constraintDelete, constraintLocation, constraintLocationRule, constraintOrder, resourceBan, resourceClear, resourceMove } from "./constraint";
 import { groupAdd, groupRemove, resourceClone, resourceRefresh, resourceUnclone } from "./group";
 import { nodeAttribute, nodeMaintenance, nodeStandby } from "./node";
 import { opDefaults, propertySet, propertyUnset, rscDefaults } from "./property";
@@ -97,6 +97,8 @@ export function applyChange(cib: Cib, change: Change, ctx: OpsContext = {}): OpR
       return opDefaults(cib, change.meta);
     case "constraint-location":
       return constraintLocation(cib, change, ctx);
+    case "constraint-location-rule":
+      return constraintLocationRule(cib, change);
     case "constraint-colocation":
       return constraintColocation(cib, change, ctx);
     case "constraint-order":
@@ -163,6 +165,8 @@ export function describeChange(c: Change): string {
       return `resource op defaults update ${Object.entries(c.meta).map(([k, v]) => `${k}=${v}`).join(" ")}`;
     case "constraint-location":
       return `constraint location ${c.rsc} prefers ${c.node}=${c.score ?? "INFINITY"}`;
+    case "constraint-location-rule":
+      return `constraint location ${c.rsc} rule ${c.score ? `score=${c.score} ` : ""}${c.expression.join(" ")}`;
     case "constraint-colocation":
       return `constraint colocation add ${c.rsc} with ${c.withRsc} ${c.score ?? "INFINITY"}`;
     case "constraint-order":

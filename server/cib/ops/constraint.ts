@@ -7,6 +7,7 @@ import { allConfigIds } from "../find";
 import type { Cib, ColocationConstraint, Constraint, LocationConstraint, OrderConstraint, Rule } from "../types";
 import { parseDuration } from "../values";
 import type { OpsContext, OpResult } from "./context";
+import { parseRuleExpression } from "./rule";
 import { checkId, checkNewId, checkScore, normScore, requireNode, requireResource, withConfig } from "./util";
 
 const ACTIONS = ["start", "stop", "promote", "demote"];
@@ -53,6 +54,26 @@ export function constraintLocation(
   const id = newId(cib, a.id, `location-${a.rsc}-${a.node}-${score}`);
   const c: LocationConstraint = { kind: "location", id, rsc: a.rsc, node: a.node, score, rules: [], sets: [] };
   return { cib: addConstraint(cib, c), message: "", warnings };
+}
+
+export function constraintLocationRule(
+  cib: Cib,
+  a: { rsc: string; expression: string[]; score?: string; scoreAttribute?: string; role?: string; id?: string },
+): OpResult {
+  requireResource(cib, a.rsc, "rsc");
+  if (a.score !== undefined && a.scoreAttribute !== undefined) throw new CibError("give score or score-attribute, not both", { field: "score" });
+  const score = a.scoreAttribute !== undefined ? undefined : normScore(a.score ?? "INFINITY");
+  if (score !== undefined) checkScore(score);
+  if (a.role !== undefined && !ROLES.includes(a.role)) throw new CibError(`'${a.role}' is not a valid role, use ${ROLES.slice(0, 4).join(", ")}`, { field: "role" });
+  const id = newId(cib, a.id, `location-${a.rsc}`);
+  const used = allConfigIds(cib);
+  const ruleId = uniqueId(`${id}-rule`, used);
+  const rule = parseRuleExpression(a.expression, ruleId);
+  if (score !== undefined) rule.score = score;
+  if (a.scoreAttribute !== undefined) rule.scoreAttribute = a.scoreAttribute;
+  if (a.role !== undefined) rule.role = a.role;
+  const c: LocationConstraint = { kind: "location", id, rsc: a.rsc, rules: [rule], sets: [] };
+  return { cib: addConstraint(cib, c), message: "", warnings: [] };
 }
 
 export function constraintColocation(

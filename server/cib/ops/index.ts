@@ -6,3 +6,4 @@ export * from "./node";
 export * from "./property";
 export * from "./constraint";
 export * from "./group";
+export * from "./rule";
