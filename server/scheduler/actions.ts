@@ -69,7 +69,6 @@ export function customAction(
     };
     if (rsc && rsc.variant === "primitive") {
       a.needs = task === "start" || task === "promote" ? rsc.requires : "nothing";
-      fillExecution(ws, a, rsc);
     } else if (rsc) {
       a.pseudo = true;
     }
@@ -109,39 +108,62 @@ export function customAction(
   return a;
 }
 
-/** Parameters, meta and timeout an executor needs to run the action. */
-function fillExecution(ws: WorkingSet, a: SAction, rsc: SRsc): void {
-  a.params = { ...rsc.params };
-  const name = a.task === "cancel" ? "monitor" : a.task;
+const baseMeta = new WeakMap<SRsc, Record<string, string>>();
+const opDefaultsCache = new WeakMap<WorkingSet, Map<string, Record<string, string>>>();
+
+function cachedOpDefaults(ws: WorkingSet, rsc: SRsc, name: string, intervalMs: number): Record<string, string> {
+  let m = opDefaultsCache.get(ws);
+  if (!m) opDefaultsCache.set(ws, (m = new Map()));
+  const ag = rsc.agent;
+  const k = `${ag?.standard}:${ag?.provider}:${ag?.type}|${name}|${intervalMs}`;
+  let v = m.get(k);
+  if (!v) m.set(k, (v = opDefaultsFor(ws, rsc, name, intervalMs)));
+  return v;
+}
+
+function resourceMeta(rsc: SRsc): Record<string, string> {
+  let m = baseMeta.get(rsc);
+  if (m) return m;
+  m = {};
+  const clone = cloneOf(rsc);
+  if (clone) {
+    m["clone_max"] = String(clone.cloneMax);
+    m["clone_node_max"] = String(clone.cloneNodeMax);
+    if (rsc.instanceNo !== undefined) m["clone"] = String(rsc.instanceNo);
+    m["globally_unique"] = clone.uniqueClone ? "true" : "false";
+    m["notify"] = clone.notify ? "true" : "false";
+    if (clone.promotable) {
+      m["promoted_max"] = String(clone.promotedMax);
+      m["promoted_node_max"] = String(clone.promotedNodeMax);
+      m["master_max"] = String(clone.promotedMax);
+      m["master_node_max"] = String(clone.promotedNodeMax);
+      m["promotable"] = "true";
+    }
+  }
+  baseMeta.set(rsc, m);
+  return m;
+}
+
+/** Parameters, meta and timeout an executor needs to run the action (filled for actions in the transition). */
+export function fillExecution(ws: WorkingSet, a: SAction): void {
+  const rsc = a.rsc;
+  if (!rsc || rsc.variant !== "primitive") return;
+  a.params = rsc.params;
+  const name = a.cancel ? "monitor" : a.task;
   const op: OpConfig | undefined =
     rsc.ops.find((o) => o.name === name && o.intervalMs === a.intervalMs) ??
     (name === "monitor" && a.intervalMs === 0 ? rsc.ops.filter((o) => o.name === "monitor").sort((x, y) => x.intervalMs - y.intervalMs)[0] : undefined);
-  const defaults = opDefaultsFor(ws, rsc, name, a.intervalMs);
   let timeoutMs = op?.timeoutMs;
-  if (timeoutMs === undefined && defaults["timeout"] !== undefined) timeoutMs = tryParseDuration(defaults["timeout"]);
-  a.timeoutMs = timeoutMs ?? 20000;
-  a.meta = { timeout: String(a.timeoutMs), interval: String(a.intervalMs) };
-  if (a.intervalMs === 0 && name === "monitor") a.meta["op_target_rc"] = "7";
-  const clone = cloneOf(rsc);
-  if (clone) {
-    a.meta["clone_max"] = String(clone.cloneMax);
-    a.meta["clone_node_max"] = String(clone.cloneNodeMax);
-    if (rsc.instanceNo !== undefined) a.meta["clone"] = String(rsc.instanceNo);
-    a.meta["globally_unique"] = clone.uniqueClone ? "true" : "false";
-    a.meta["notify"] = clone.notify ? "true" : "false";
-    if (clone.promotable) {
-      a.meta["promoted_max"] = String(clone.promotedMax);
-      a.meta["promoted_node_max"] = String(clone.promotedNodeMax);
-      a.meta["master_max"] = String(clone.promotedMax);
-      a.meta["master_node_max"] = String(clone.promotedNodeMax);
-      a.meta["promotable"] = "true";
-    }
+  if (timeoutMs === undefined) {
+    const d = cachedOpDefaults(ws, rsc, name, a.intervalMs)["timeout"];
+    if (d !== undefined) timeoutMs = tryParseDuration(d);
   }
-  if (a.node) a.meta["on_node"] = a.node.uname;
-  if (a.node) a.meta["on_node_uuid"] = a.node.id;
-  for (const [k, v] of Object.entries(rsc.meta)) {
-    const mk = k.replace(/-/g, "_");
-    if (!(mk in a.meta)) a.meta[mk] = v;
+  a.timeoutMs = timeoutMs ?? 20000;
+  a.meta = { ...resourceMeta(rsc), timeout: String(a.timeoutMs), interval: String(a.intervalMs) };
+  if (a.intervalMs === 0 && name === "monitor") a.meta["op_target_rc"] = "7";
+  if (a.node) {
+    a.meta["on_node"] = a.node.uname;
+    a.meta["on_node_uuid"] = a.node.id;
   }
 }
 
@@ -469,13 +491,15 @@ function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
   const probe = customAction(ws, r, "monitor", n, false, { intervalMs: 0 });
   probe.optional = false;
   probe.targetRc = 7;
-  const top = topOf(r);
-  ws.orders.push({ id: "probe", firstAction: probe, firstTask: "monitor", thenRsc: top, thenTask: "start", flags: 1 });
-  if (top !== r) ws.orders.push({ id: "probe", firstAction: probe, firstTask: "monitor", thenRsc: r, thenTask: "start", flags: 1 });
+  ws.probes.push(probe);
   return true;
 }
 
 export function scheduleProbes(ws: WorkingSet): void {
+  // probing walks clone instances in instance-number order and leaves them so
+  if (ws.nodes.some((n) => n.online && !n.unclean && !n.pending)) {
+    for (const r of ws.rscById.values()) if (r.variant === "clone") r.children.sort((a, b) => (a.instanceNo ?? 0) - (b.instanceNo ?? 0));
+  }
   for (const n of ws.nodes) {
     if (!n.online || n.unclean || n.pending) continue;
     if (n.attrs["probe_complete"] !== undefined && n.attrs["probe_complete"] !== "true") continue;

@@ -54,9 +54,15 @@ export function sortNodes(ws: WorkingSet, w: Weights, active: SNode | undefined)
   });
 }
 
+const byName = new WeakMap<WorkingSet, SNode[]>();
+
 function recordScores(ws: WorkingSet, scope: string, r: SRsc, recurse: boolean): void {
-  const entries = [...r.allowed.entries()].sort((a, b) => (a[0].uname < b[0].uname ? -1 : a[0].uname > b[0].uname ? 1 : 0));
-  for (const [n, s] of entries) ws.scores.push({ scope, rsc: r.id, node: n.uname, score: Math.max(s, -INFINITY) });
+  let nodes = byName.get(ws);
+  if (!nodes) byName.set(ws, (nodes = [...ws.nodes].sort((a, b) => (a.uname < b.uname ? -1 : a.uname > b.uname ? 1 : 0))));
+  for (const n of nodes) {
+    const s = r.allowed.get(n);
+    if (s !== undefined) ws.scores.push({ scope, rsc: r.id, node: n.uname, score: Math.max(s, -INFINITY) });
+  }
   if (recurse) for (const c of r.children) recordScores(ws, scope, c, true);
 }
 
@@ -179,7 +185,7 @@ function applyColocationWithClone(ws: WorkingSet, dep: SRsc, pri: SRsc, c: SColo
   }
   if (pri.provisional) return;
   if (interleave) {
-    const match = findCompatibleInstance(dep, pri, "Unknown");
+    const match = findCompatibleInstance(dep, pri, "Unknown", false, ws);
     if (match) {
       applyColocation(ws, dep, match, c);
     } else if (c.score >= INFINITY) {
@@ -221,14 +227,22 @@ export function instanceNextRole(r: SRsc): Role {
 }
 
 /** An instance of `clone` on the node `inst` is (to be) placed on, for interleaving. */
-export function findCompatibleInstance(inst: SRsc, clone: SRsc, role: Role, current = false): SRsc | undefined {
-  const node = current ? currentNode(inst) : inst.allocatedTo ?? undefined;
-  if (!node) return undefined;
-  for (const other of clone.children) {
-    const on = current ? currentNode(other) : other.allocatedTo;
-    if (on !== node) continue;
-    if (role !== "Unknown" && instanceNextRole(other) !== role) continue;
-    return other;
+export function findCompatibleInstance(inst: SRsc, clone: SRsc, role: Role, current = false, ws?: WorkingSet): SRsc | undefined {
+  const byNode = (node: SNode): SRsc | undefined => {
+    for (const other of clone.children) {
+      const on = current ? currentNode(other) : instanceNode(other);
+      if (on !== node) continue;
+      if (role !== "Unknown" && instanceNextRole(other) !== role) continue;
+      return other;
+    }
+    return undefined;
+  };
+  const node = current ? currentNode(inst) : instanceNode(inst);
+  if (node) return byNode(node);
+  if (!ws) return undefined;
+  for (const n of sortNodes(ws, inst.allowed, undefined)) {
+    const m = byNode(n);
+    if (m) return m;
   }
   return undefined;
 }
@@ -236,7 +250,12 @@ export function findCompatibleInstance(inst: SRsc, clone: SRsc, role: Role, curr
 // ---------------------------------------------------------------------------
 // Merging dependents' (or primaries') preferences
 
-function bestScoreMatchingAttr(r: SRsc, attr: string, value: string | undefined): number {
+function bestScoreMatchingAttr(r: SRsc, attr: string, value: string | undefined, node: SNode): number {
+  if (attr === "#uname") {
+    // node names are unique: only the node itself matches
+    const w = r.allowed.get(node);
+    return w !== undefined && canRun(node) ? Math.max(w, -INFINITY) : -INFINITY;
+  }
   let best = -INFINITY;
   for (const [n, w] of r.allowed) {
     if (w > best && canRun(n) && attrOf(n, attr) === value) best = w;
@@ -246,7 +265,7 @@ function bestScoreMatchingAttr(r: SRsc, attr: string, value: string | undefined)
 
 function addNodeScoresMatchingAttr(nodes: Weights, r: SRsc, attr: string, factor: number, onlyPositive: boolean): void {
   for (const [n, w] of nodes) {
-    const s = bestScoreMatchingAttr(r, attr, attrOf(n, attr));
+    const s = bestScoreMatchingAttr(r, attr, attrOf(n, attr), n);
     if (factor < 0 && s < 0) continue;
     if (w === NEG_HACK) continue;
     const f = factor * s;
@@ -571,7 +590,7 @@ function assignClone(ws: WorkingSet, clone: SRsc, prefer: SNode | undefined): SN
     if (!hasInfluence(c)) continue;
     clone.allowed = mergeWeights(ws, c.dependent, clone.allowed, c.nodeAttribute, c.score / INFINITY, { rollback: true, positive: true });
   }
-  recordScores(ws, "pcmk__clone_assign", clone, true);
+  recordScores(ws, "pcmk__clone_allocate", clone, true);
   const nodes = sortNodes(ws, clone.allowed, undefined);
   clone.children.sort((a, b) => cmpInstances(ws, a, b));
   distribute(ws, clone, nodes);
@@ -834,8 +853,8 @@ export function sortResourcesForAssignment(ws: WorkingSet): SRsc[] {
     if (a.priority !== b.priority) return a.priority > b.priority ? -1 : 1;
     const wa = weightsOf(a);
     const wb = weightsOf(b);
-    let sa = -INFINITY;
-    let sb = -INFINITY;
+    let sa = a.priority;
+    let sb = b.priority;
     const ca = currentNode(a);
     const cb = currentNode(b);
     if (ca && wa.has(ca)) sa = wa.get(ca)!;

@@ -161,6 +161,13 @@ function stateOf(r: SRsc): string {
 
 export function applyOrderings(ws: WorkingSet): void {
   for (const o of ws.orders) resolveOrder(ws, o);
+  // probes complete before the resource (and its top-level parent) starts
+  for (const p of ws.probes) {
+    const r = p.rsc!;
+    const top = topOf(r);
+    for (const s of actionsOf(top, "start")) addEdge(p, s, O.optional, "probe");
+    if (top !== r) for (const s of actionsOf(r, "start")) addEdge(p, s, O.optional, "probe");
+  }
 }
 
 function resolveOrder(ws: WorkingSet, o: ROrder): void {
@@ -359,36 +366,47 @@ function interleave(ws: WorkingSet, first: SAction, then: SAction, type: number,
   }
 }
 
-/** Propagate required/runnable along all edges until stable. */
+/**
+ * Propagate required/runnable along all edges until stable. Actions are visited
+ * newest first and a change is followed depth-first, as Pacemaker does, so the
+ * first reason recorded for a change is the one crm_simulate reports.
+ */
 export function propagate(ws: WorkingSet): void {
-  const queue: SAction[] = [...ws.actions];
-  const queued = new Set<SAction>(queue);
-  let guard = 0;
-  const limit = ws.actions.length * 50 + 10000;
-  while (queue.length && guard++ < limit) {
-    const a = queue.shift()!;
-    queued.delete(a);
-    const changed = new Set<SAction>();
-    const ones = a.before.filter((e) => e.flags & O.oneOrMore);
-    for (const e of a.before) {
+  const deferred: SAction[] = [];
+  const MAX_DEPTH = 400;
+  const visit = (a: SAction, depth: number): void => {
+    if (depth > MAX_DEPTH) {
+      deferred.push(a);
+      return;
+    }
+    let thenChanged = false;
+    for (let i = 0; i < a.before.length; i++) {
+      const e = a.before[i];
       if (e.flags & O.oneOrMore) continue;
+      const changed = new Set<SAction>();
       updatePair(ws, e.first, a, e.flags, changed);
-    }
-    if (ones.length && a.runnable) {
-      if (!ones.some((e) => flagsOf(e.first).runnable)) implies(a, ones[0].first, "runnable", changed);
-    }
-    for (const c of changed) {
-      const targets = [c, ...c.after.map((e) => e.then)];
-      // a member's change can change its group's or clone's summary
-      for (let p = c.rsc?.parent; p; p = p.parent) for (const pa of p.actions) targets.push(pa, ...pa.after.map((e) => e.then));
-      for (const t of targets) {
-        if (!queued.has(t)) {
-          queued.add(t);
-          queue.push(t);
+      for (const c of changed) {
+        if (c === a) thenChanged = true;
+        else {
+          for (let k = c.after.length - 1; k >= 0; k--) if (c.after[k].then !== a) visit(c.after[k].then, depth + 1);
+          visit(c, depth + 1);
         }
       }
     }
-  }
+    const ones = a.before.filter((e) => e.flags & O.oneOrMore);
+    if (ones.length && a.runnable && !ones.some((e) => flagsOf(e.first).runnable)) {
+      const changed = new Set<SAction>();
+      implies(a, ones[0].first, "runnable", changed);
+      if (changed.size) thenChanged = true;
+    }
+    if (thenChanged) {
+      visit(a, depth + 1);
+      for (let k = a.after.length - 1; k >= 0; k--) visit(a.after[k].then, depth + 1);
+    }
+  };
+  for (let i = ws.actions.length - 1; i >= 0; i--) visit(ws.actions[i], 0);
+  let guard = 0;
+  while (deferred.length && guard++ < 1_000_000) visit(deferred.pop()!, 0);
   // final summary of pseudo actions
   for (const a of ws.actions) if (a.rsc && a.rsc.variant !== "primitive" && a.pseudo && !a.node) flagsOf(a);
 }

@@ -15,7 +15,7 @@ import { collectRules, unpackNodes, unpackProperties, unpackResources } from "./
 import { addAllowed, applyTargetRoles, failCount, unpackHistories, unpackNodeStates, type StatusExtras } from "./unpack-status";
 import { newColocation, unpackConstraints } from "./constraints";
 import { assign, sortResourcesForAssignment } from "./assign";
-import { createActions, scheduleFencing, scheduleProbes } from "./actions";
+import { createActions, fillExecution, scheduleFencing, scheduleProbes } from "./actions";
 import { applyOrderings, internalConstraints, propagate } from "./graph";
 import { transitionSummary } from "./summary";
 import { buildView } from "./view";
@@ -42,6 +42,7 @@ function newWorkingSet(cib: Cib, opts: ScheduleOptions): WorkingSet {
     locations: [],
     orders: [],
     actions: [],
+    probes: [],
     actionByKey: new Map(),
     haveQuorum: false,
     noQuorumPolicy: "stop",
@@ -200,6 +201,7 @@ function transitionOf(ws: WorkingSet, extras: StatusExtras): Transition {
 
 function toAction(ws: WorkingSet, a: SAction, id: number): Action {
   const r = a.rsc;
+  fillExecution(ws, a);
   const out: Action = {
     id,
     key: a.cancel ? a.key.replace(/_cancel$/, "") : a.key,

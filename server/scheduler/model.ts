@@ -243,6 +243,8 @@ export interface WorkingSet {
   locations: SLocation[];
   orders: ROrder[];
   actions: SAction[];
+  /** probes, ordered before their resource's start when orderings are applied */
+  probes: SAction[];
   actionByKey: Map<string, SAction>;
   haveQuorum: boolean;
   noQuorumPolicy: "stop" | "freeze" | "ignore" | "demote" | "suicide";

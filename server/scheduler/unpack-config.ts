@@ -109,6 +109,8 @@ export function unpackNodes(ws: WorkingSet, ruleById: Map<string, Rule>): void {
     attrs["#uname"] = n.uname;
     attrs["#id"] = n.id;
     attrs["#kind"] = type === "ping" ? "ping" : "cluster";
+    attrs["#is_dc"] = ws.cib.attrs["dc-uuid"] === n.id ? "true" : "false";
+    if (ws.props["cluster-name"] !== undefined) attrs["#cluster-name"] = ws.props["cluster-name"];
     const node: SNode = {
       id: n.id,
       uname: n.uname,

@@ -596,24 +596,45 @@ export function addAllowed(rsc: SRsc, node: SNode, s: number): void {
 // ---------------------------------------------------------------------------
 // Fail-counts
 
+const failIndex = new WeakMap<SNode, Map<string, { count: number; last: number }>>();
+
+/** fail-count-* and last-failure-* attributes of a node, summed per resource id. */
+function nodeFailures(node: SNode): Map<string, { count: number; last: number }> {
+  let m = failIndex.get(node);
+  if (m) return m;
+  m = new Map();
+  for (const [k, v] of Object.entries(node.attrs)) {
+    const isCount = k.startsWith("fail-count-");
+    if (!isCount && !k.startsWith("last-failure-")) continue;
+    const rest = k.slice(isCount ? "fail-count-".length : "last-failure-".length);
+    const hash = rest.lastIndexOf("#");
+    const rid = hash >= 0 ? rest.slice(0, hash) : rest;
+    let e = m.get(rid);
+    if (!e) m.set(rid, (e = { count: 0, last: 0 }));
+    if (isCount) e.count = addScores(e.count, score(v, 0));
+    else e.last = Math.max(e.last, Number(v) || 0);
+  }
+  failIndex.set(node, m);
+  return m;
+}
+
 /** Sum of fail-count-RSC#OP_INTERVAL (and legacy fail-count-RSC) attributes for a primitive on a node. */
 export function failCount(ws: WorkingSet, rsc: SRsc, node: SNode, effective: boolean): { count: number; lastFailure: number } {
+  const idx = nodeFailures(node);
+  if (idx.size === 0) return { count: 0, lastFailure: 0 };
   const c = cloneOf(rsc);
-  const names = new Set<string>([rsc.id]);
-  if (c && !c.uniqueClone) names.add(rsc.cfgId);
   let count = 0;
   let last = 0;
-  for (const [k, v] of Object.entries(node.attrs)) {
-    if (k.startsWith("fail-count-")) {
-      const rest = k.slice("fail-count-".length);
-      const hash = rest.lastIndexOf("#");
-      const rid = hash >= 0 ? rest.slice(0, hash) : rest;
-      if (names.has(rid)) count = addScores(count, score(v, 0));
-    } else if (k.startsWith("last-failure-")) {
-      const rest = k.slice("last-failure-".length);
-      const hash = rest.lastIndexOf("#");
-      const rid = hash >= 0 ? rest.slice(0, hash) : rest;
-      if (names.has(rid)) last = Math.max(last, Number(v) || 0);
+  const own = idx.get(rsc.id);
+  if (own) {
+    count = addScores(count, own.count);
+    last = Math.max(last, own.last);
+  }
+  if (c && !c.uniqueClone && rsc.cfgId !== rsc.id) {
+    const base = idx.get(rsc.cfgId);
+    if (base) {
+      count = addScores(count, base.count);
+      last = Math.max(last, base.last);
     }
   }
   if (effective && count > 0 && last > 0 && rsc.failureTimeoutMs > 0) {
@@ -689,13 +710,25 @@ function opKeyOf(f: FailedAction): string | undefined {
   return failedKeys.get(f);
 }
 
-/** Apply target-role and other configuration limits on the next role after status is known. */
+/** Apply target-role limits on the next role after status is known (Pacemaker's get_target_role). */
 export function applyTargetRoles(ws: WorkingSet): void {
   for (const r of ws.rscById.values()) {
+    const raw = r.meta["target-role"];
     let t = r.targetRole;
+    if (raw !== undefined && t === "Unknown" && raw.toLowerCase() !== "unknown") {
+      ws.messages.push(`error: Ignoring invalid target-role '${raw}' for ${r.id}`);
+    }
     if (t === "Started") t = "Unknown";
-    if (t === "Unknown") continue;
-    if (r.nextRole === "Unknown" || ROLE_RANK[t] < ROLE_RANK[r.nextRole]) r.nextRole = t;
+    if (ROLE_RANK[t] > ROLE_RANK.Started) {
+      const promotable = !!cloneOf(r)?.promotable;
+      if (!promotable) {
+        if (r.variant === "primitive" && !cloneOf(r))
+          ws.messages.push(`error: Ignoring 'target-role' for ${r.id} because ${raw} only makes sense for promotable clones`);
+        t = "Unknown";
+      } else if (t === "Promoted") t = "Unknown";
+    }
+    if (t !== "Unknown" && (r.nextRole === "Unknown" || ROLE_RANK[t] < ROLE_RANK[r.nextRole])) r.nextRole = t;
+    r.unpackedRole = r.nextRole;
   }
 }
 
