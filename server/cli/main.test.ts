@@ -1,4 +1,5 @@
 // The CLI's offline mode (-f FILE, like pcs -f) and its parsing, in-process.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -101,6 +102,16 @@ describe("vigil -f FILE (offline)", () => {
     expect((await vigil("-f", file, "property", "unset", "maintenance-mode")).code).toBe(0);
     expect((await vigil("-f", file, "node", "standby", "--all")).code).toBe(0);
     expect(readFileSync(file, "utf8")).toContain('<nvpair id="nodes-3-standby" name="standby" value="on"/>');
+  });
+
+  it("Pacemaker's crm_verify accepts the file vigil -f wrote", async () => {
+    expect((await vigil("-f", file, "constraint", "location", "web", "rule", "score=50", "#uname", "eq", "node2")).code).toBe(0);
+    expect((await vigil("-f", file, "resource", "ban", "dummy1", "node3", "lifetime=P1D")).code).toBe(0);
+    expect((await vigil("-f", file, "resource", "create", "cl", "ocf:vigil:Dummy", "clone", "clone-max=2")).code).toBe(0);
+    const r = spawnSync("crm_verify", ["-x", file], { encoding: "utf8" });
+    expect(r.error, "crm_verify (pacemaker-cli-utils) must be installed").toBeUndefined();
+    expect(r.stderr + r.stdout).not.toMatch(/error/i);
+    expect(r.status).toBe(0);
   });
 
   it("every error is one line, exit 1, and the file is byte-identical", async () => {
