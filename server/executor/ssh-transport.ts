@@ -407,18 +407,17 @@ export class SshTransport implements Transport {
     const dir = this.opts.opsDir ?? DEFAULT_OPS_DIR;
     const script = buildRemoteScript(id, req, dir); // validates req first: bad input never reaches the host
     if (this.st !== "up") throw new HostDownError(this.node, this.reason ? `is down (${this.reason})` : "is down");
-    const queuedAt = Date.now();
     await this.acquire();
     try {
       const ch = await this.execWithRetry(`exec /bin/sh -c ${shq(script)}`);
       const started = Date.now();
-      return await this.collect(ch, req, id, dir, started, queuedAt);
+      return await this.collect(ch, req, id, dir, started);
     } finally {
       this.release();
     }
   }
 
-  private collect(ch: Ssh2Channel, req: RunRequest, id: string, dir: string, started: number, _queuedAt: number): Promise<RunResult> {
+  private collect(ch: Ssh2Channel, req: RunRequest, id: string, dir: string, started: number): Promise<RunResult> {
     return new Promise<RunResult>((resolve, reject) => {
       const chunks: Buffer[] = [];
       const errChunks: Buffer[] = [];
