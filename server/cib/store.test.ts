@@ -101,12 +101,17 @@ describe("CibStore", () => {
     expect(() => quietStore(dir).store.load()).toThrow(/no readable CIB/);
   });
 
-  it("a bad model changes nothing on disk", () => {
+  it("a bad model changes nothing on disk", async () => {
     const dir = tempDir();
     const { store } = quietStore(dir);
     store.saveSync(crashTestCib(1));
     const before = readdirSync(dir).sort();
     expect(() => store.saveSync({ attrs: {} } as never)).toThrow();
+    // a model that exports but would not load again (a primitive without id)
+    const noId = crashTestCib(2);
+    delete (noId.configuration.resources[0] as { id?: string }).id;
+    expect(() => store.saveSync(noId)).toThrow(/refusing to save a CIB that would not load again: <primitive> at line \d+: missing required attribute "id"/);
+    await expect(store.save(noId)).rejects.toThrow(CibError);
     expect(readdirSync(dir).sort()).toEqual(before);
     expect(store.load()).toEqual(crashTestCib(1));
   });

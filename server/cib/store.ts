@@ -15,6 +15,8 @@ export interface CibStoreOptions {
   keepBackups?: number;
   /** where warnings go (default console.warn) */
   warn?: (message: string) => void;
+  /** re-read the XML before writing it, so a model that would not load again is refused (default true) */
+  verify?: boolean;
 }
 
 export interface LoadedCib {
@@ -42,6 +44,7 @@ export class CibStore {
   readonly dir: string;
   readonly keepBackups: number;
   private warn: (message: string) => void;
+  private verify: boolean;
   private lastBackup: number | undefined;
   /** set when load() found cib.xml unreadable: the next save does not keep it as a backup */
   private currentIsBad = false;
@@ -52,6 +55,7 @@ export class CibStore {
     this.dir = path.resolve(dir);
     this.keepBackups = Math.max(0, Math.floor(opts.keepBackups ?? 20));
     this.warn = opts.warn ?? ((m) => console.warn(m));
+    this.verify = opts.verify ?? true;
   }
 
   get currentPath(): string {
@@ -104,7 +108,7 @@ export class CibStore {
    * CIB is on disk.
    */
   saveSync(cib: Cib): void {
-    const xml = exportCibXml(cib); // before touching the disk: a bad model changes nothing
+    const xml = this.toXml(cib); // before touching the disk: a bad model changes nothing
     fs.mkdirSync(this.dir, { recursive: true });
     this.backupCurrent();
     const tmp = this.tempPath();
@@ -134,7 +138,7 @@ export class CibStore {
   }
 
   private async saveAsync(cib: Cib): Promise<void> {
-    const xml = exportCibXml(cib);
+    const xml = this.toXml(cib);
     await fsp.mkdir(this.dir, { recursive: true });
     this.backupCurrent();
     const tmp = this.tempPath();
@@ -162,6 +166,23 @@ export class CibStore {
       await dh.close();
     }
     this.prune();
+  }
+
+  // The store never writes what it could not load again ("last good CIB").
+  private toXml(cib: Cib): string {
+    const xml = exportCibXml(cib);
+    if (this.verify) {
+      try {
+        parseCibXml(xml);
+      } catch (e) {
+        const err = e as CibError;
+        throw new CibError(`refusing to save a CIB that would not load again: ${err.message}`, {
+          ...(err.details ?? {}),
+          code: "unsaveable",
+        });
+      }
+    }
+    return xml;
   }
 
   /** Backup file names, oldest first. */

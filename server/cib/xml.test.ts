@@ -245,6 +245,24 @@ describe("parseCibXml: clones, rules and raw sections", () => {
   });
 });
 
+describe("exportCibXml: refuses what XML cannot carry", () => {
+  it("names the element and attribute", () => {
+    const cib = parseCibXml(fixture("web-group.xml"));
+    const vip = (cib.configuration.resources[0] as Group).children[0];
+    vip.instanceAttributes[0].nvpairs[0].value = "bad\u0001char";
+    expect(() => exportCibXml(cib)).toThrow('cannot write <nvpair id="VIP-instance_attributes-ip"> as XML: attribute "value" holds a character XML does not allow');
+    vip.instanceAttributes[0].nvpairs[0].value = null as never;
+    expect(() => exportCibXml(cib)).toThrow(/attribute "value" is null/);
+    vip.instanceAttributes[0].nvpairs[0].value = 42 as never;
+    expect(exportCibXml(cib)).toContain('name="ip" value="42"');
+    vip.extraAttrs = { "bad name": "x" };
+    expect(() => exportCibXml(cib)).toThrow(/"bad name" is not an XML attribute name/);
+    delete vip.extraAttrs;
+    vip.unknown = [{ tag: "1x", attrs: {}, children: [] }];
+    expect(() => exportCibXml(cib)).toThrow(CibError);
+  });
+});
+
 describe("parseCibXml: errors", () => {
   it("names the line of malformed XML", () => {
     const e = errorOf(() => parseCibXml('<cib>\n  <configuration>\n    <nodes>\n  </configuration>\n</cib>'));

@@ -785,13 +785,27 @@ export function parseCibXml(xml: string): Cib {
 // ---------------------------------------------------------------------------
 // Export
 
-function escAttr(s: string): string {
+// What XML cannot carry at all: control characters, U+FFFE/U+FFFF, unpaired surrogates.
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const XML_NAME = /^[A-Za-z_:][-A-Za-z0-9_:.]*$/;
+
+function unwritable(what: string, label: string, elementId?: string): never {
+  throw new CibError(`cannot write ${label} as XML: ${what}`, { code: "unwritable", elementId });
+}
+
+function escAttr(v: string, label: string, name: string): string {
+  // numbers and booleans are tolerated (written as text); anything else is a bug in the caller
+  const s = typeof v === "number" || typeof v === "boolean" ? String(v) : v;
+  if (typeof s !== "string") unwritable(`attribute "${name}" is ${v === null ? "null" : typeof v}, not a string`, label);
+  if (NOT_XML.test(s)) unwritable(`attribute "${name}" holds a character XML does not allow`, label);
   return s.replace(/[&<>"\n\r\t]/g, (ch) =>
     ch === "&" ? "&amp;" : ch === "<" ? "&lt;" : ch === ">" ? "&gt;" : ch === '"' ? "&quot;" : ch === "\n" ? "&#10;" : ch === "\r" ? "&#13;" : "&#9;",
   );
 }
 
-function escText(s: string): string {
+function escText(s: string, tag: string): string {
+  if (typeof s !== "string") unwritable(`text is ${typeof s}, not a string`, `<${tag}>`);
+  if (NOT_XML.test(s)) unwritable("text holds a character XML does not allow", `<${tag}>`);
   return s.replace(/[&<>]/g, (ch) => (ch === "&" ? "&amp;" : ch === "<" ? "&lt;" : "&gt;"));
 }
 
@@ -802,16 +816,20 @@ class Writer {
   private depth = 0;
 
   private open(tag: string, attrs: AttrList, extra?: ExtraAttrs): string {
+    if (typeof tag !== "string" || !XML_NAME.test(tag)) unwritable(`"${String(tag)}" is not an XML element name`, "an element");
+    const id = attrs.find(([k]) => k === "id")?.[1] ?? extra?.id;
+    const label = typeof id === "string" && id !== "" ? `<${tag} id="${id}">` : `<${tag}>`;
     let s = `${"  ".repeat(this.depth)}<${tag}`;
     const written = new Set<string>();
     for (const [k, v] of attrs) {
       if (v === undefined) continue;
       written.add(k);
-      s += ` ${k}="${escAttr(v)}"`;
+      s += ` ${k}="${escAttr(v, label, k)}"`;
     }
     for (const [k, v] of Object.entries(extra ?? {})) {
       if (written.has(k)) continue; // a modelled field wins over a stray duplicate
-      s += ` ${k}="${escAttr(v)}"`;
+      if (!XML_NAME.test(k)) unwritable(`"${k}" is not an XML attribute name`, label);
+      s += ` ${k}="${escAttr(v, label, k)}"`;
     }
     return s;
   }
@@ -828,9 +846,9 @@ class Writer {
     if (!hasChildren && text === undefined) {
       this.out[mark] = `${head}/>`;
     } else if (!hasChildren) {
-      this.out[mark] = `${head}>${escText(text!)}</${tag}>`;
+      this.out[mark] = `${head}>${escText(text!, tag)}</${tag}>`;
     } else {
-      this.out[mark] = text === undefined ? `${head}>` : `${head}>${escText(text)}`;
+      this.out[mark] = text === undefined ? `${head}>` : `${head}>${escText(text, tag)}`;
       this.out.push(`${"  ".repeat(this.depth)}</${tag}>`);
     }
   }
