@@ -329,6 +329,41 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   const nodesArg = (nodes: string[]) => nodes.map(restore);
 
+  async function showStatus(view: string | undefined, hideInactive: boolean): Promise<void> {
+    const o = { hideInactive };
+    const { state, cib, summary, clusterName } = await readState();
+    if (view !== undefined && !["resources", "nodes", "cluster"].includes(view)) throw new CliError(`unknown status view '${view}' (resources, nodes)`);
+    const text = formatClusterStatus(state, {
+      mode: "crm_mon",
+      full: !!globals().full,
+      inactive: !o.hideInactive,
+      summary: summary ?? (cib ? clusterSummaryInfo(cib) : undefined),
+      now: Math.floor(Date.now() / 1000),
+    });
+    if (view === "resources") {
+      const lines = text.split("\n");
+      const i = lines.findIndex((l) => /^(Full List of Resources|Active Resources):/.test(l));
+      const rest = i >= 0 ? lines.slice(i + 1) : [];
+      const end = rest.findIndex((l) => l.trim() === "");
+      out((end >= 0 ? rest.slice(0, end) : rest).join("\n") || "NO resources configured");
+      return;
+    }
+    if (view === "nodes") {
+      const lines = text.split("\n");
+      const i = lines.findIndex((l) => l.startsWith("Node List:"));
+      const rest = lines.slice(i);
+      const end = rest.findIndex((l) => l.trim() === "");
+      out((end >= 0 ? rest.slice(0, end) : rest).join("\n"));
+      return;
+    }
+    const name = clusterName ?? cib?.configuration.crmConfig.flatMap((s) => s.nvpairs).find((p) => p.name === "cluster-name")?.value;
+    if (view !== "cluster" && name) out(`Cluster name: ${name}`);
+    if (state.stonithEnabled && !state.resources.some((r) => r.agent?.startsWith("stonith:"))) {
+      out("WARNINGS:\nNo stonith devices and stonith-enabled is not false\n");
+    }
+    out(text.replace(/\n+$/, ""));
+  }
+
   // --- program -------------------------------------------------------------------
 
   const program = new Command("vigil")
@@ -348,42 +383,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description("cluster status in crm_mon's layout")
     .argument("[view]", "resources | nodes (default: everything)")
     .option("--hide-inactive", "do not list stopped resources")
-    .action(async (view: string | undefined, o: { hideInactive?: boolean }) => {
-      const { state, cib, summary, clusterName } = await readState();
-      if (view !== undefined && !["resources", "nodes", "cluster"].includes(view)) throw new CliError(`unknown status view '${view}' (resources, nodes)`);
-      const text = formatClusterStatus(state, {
-        mode: "crm_mon",
-        full: !!globals().full,
-        inactive: !o.hideInactive,
-        summary: summary ?? (cib ? clusterSummaryInfo(cib) : undefined),
-        now: Math.floor(Date.now() / 1000),
-      });
-      if (view === "resources") {
-        const lines = text.split("\n");
-        const i = lines.findIndex((l) => /^(Full List of Resources|Active Resources):/.test(l));
-        const rest = i >= 0 ? lines.slice(i + 1) : [];
-        const end = rest.findIndex((l) => l.trim() === "");
-        out((end >= 0 ? rest.slice(0, end) : rest).join("\n") || "NO resources configured");
-        return;
-      }
-      if (view === "nodes") {
-        const lines = text.split("\n");
-        const i = lines.findIndex((l) => l.startsWith("Node List:"));
-        const rest = lines.slice(i);
-        const end = rest.findIndex((l) => l.trim() === "");
-        out((end >= 0 ? rest.slice(0, end) : rest).join("\n"));
-        return;
-      }
-      const name = clusterName ?? cib?.configuration.crmConfig.flatMap((s) => s.nvpairs).find((p) => p.name === "cluster-name")?.value;
-      if (view !== "cluster" && name) out(`Cluster name: ${name}`);
-      if (state.stonithEnabled && !state.resources.some((r) => r.agent?.startsWith("stonith:"))) {
-        out("WARNINGS:\nNo stonith devices and stonith-enabled is not false\n");
-      }
-      out(text.replace(/\n+$/, ""));
-    });
+    .action(async (view: string | undefined, o: { hideInactive?: boolean }) => showStatus(view, !!o.hideInactive));
 
   // node
   const node = program.command("node").description("node standby / maintenance / attributes");
+  node.action(() => node.help());
   for (const [cmd, op, on] of [
     ["standby", "node-standby", true],
     ["unstandby", "node-standby", false],
@@ -678,9 +682,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   resource
     .command("status")
     .description("the resources' status (as vigil status resources)")
-    .action(async () => {
-      await program.parseAsync(["status", "resources"], { from: "user" });
-    });
+    .action(async () => showStatus("resources", false));
+  resource.action(async () => showStatus("resources", false));
   resource
     .command("list")
     .alias("agents")
@@ -906,6 +909,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   // cluster
   const cluster = program.command("cluster").description("the CIB as a whole");
+  cluster.action(() => cluster.help());
   cluster
     .command("cib")
     .argument("[file]", "write to this file instead of standard output")
