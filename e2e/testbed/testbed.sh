@@ -30,11 +30,9 @@ TB_PREFIX=${TB_PREFIX:-${SAVED_PREFIX:-vg}}
 TB_BR=${TB_BR:-${SAVED_BR:-vg-br0}}
 TB_NET=${TB_NET:-${SAVED_NET:-10.215.0}}
 CLIENT_ADDR="$TB_NET.1"
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
 
 die() { echo "testbed: $*" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || die "needs root (network namespaces, mounts)"
+[ "${EUID:-$(id -u)}" = 0 ] || die "needs root (network namespaces, mounts)"
 
 ns_of() { echo "$TB_PREFIX-$1"; }          # netns and root-side veth name
 idx_of() { local n=${1#node}; [[ $n =~ ^[0-9]+$ ]] || die "bad node name '$1' (expected nodeK)"; echo "$n"; }
@@ -114,7 +112,7 @@ wait_sshd() {
 
 net_setup() {
   local node=$1 ns addr; ns=$(ns_of "$node"); addr=$(addr_of "$node")
-  ip netns list | awk '{print $1}' | grep -qx "$ns" || ip netns add "$ns"
+  [ -e "/run/netns/$ns" ] || ip netns add "$ns"
   if ! ip link show "$ns" >/dev/null 2>&1; then
     ip link add "$ns" type veth peer name eth0 netns "$ns"
   fi
@@ -231,7 +229,7 @@ kill_node_procs() {
   p=$(pid1_of "$node"); [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || true
   p=$(cat "$d/unshare.pid" 2>/dev/null || true); [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || true
   # anything else that entered the netns (nsenter'd shells, agents' children)
-  if ip netns list | awk '{print $1}' | grep -qx "$ns"; then
+  if [ -e "/run/netns/$ns" ]; then
     for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
   fi
   for _ in $(seq 1 100); do
