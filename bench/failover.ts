@@ -1,0 +1,259 @@
+// npm run bench:failover — failover times of Vigil on the SSH test bed (a benchmark, not a test).
+//
+// Three test-bed hosts (bed id 3: vg3-*, 10.215.3.0/24), a controller in this process
+// (server/hosts startHostCluster) and a group web = VIP (ocf:heartbeat:IPaddr2) + Web
+// (ocf:heartbeat:apache). Cases, each repeated REPS times (default 5, env BENCH_REPS):
+//   crash (fencing on)   testbed crash of the VIP's host -> the VIP answers ping again
+//   crash (fencing off)  the same with stonith-enabled=false
+//   standby              node standby of the VIP's host -> the VIP answers on the other host
+//   apache killed        kill -9 of apache's main process -> HTTP answers again
+// Ping runs every 10 ms from the root namespace; an outage is the longest gap between two
+// replies around the event. HTTP is polled every 10 ms. Settings are the defaults
+// (host-timeout 1500 ms) except the monitor intervals (VIP 10s, Web 2s), written below.
+// Needs root; apache2, resource-agents and iputils-ping installed before the bed is up.
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { TESTBED_DIR, Testbed } from "../e2e/testbed/testbed";
+import { emptyCib } from "../server/cib/empty";
+import { nodeStandby } from "../server/cib/ops/node";
+import type { Cib, NvSet, Operation, Primitive } from "../server/cib/types";
+import { startHostCluster, type HostCluster } from "../server/hosts/cluster";
+import { HostStore } from "../server/membership/hosts";
+import type { ResourceView } from "../server/scheduler/types";
+
+const REPS = Number(process.env.BENCH_REPS ?? 5);
+const bed = new Testbed({ id: 3 });
+const VIP = bed.addr(100);
+const ADMIN = { user: "bench", role: "admin" as const };
+
+const nv = (id: string, pairs: Record<string, string>): NvSet => ({ id, nvpairs: Object.entries(pairs).map(([name, value]) => ({ id: `${id}-${name}`, name, value })) });
+const op = (rsc: string, name: string, interval: string, timeout: string): Operation =>
+  ({ id: `${rsc}-${name}-interval-${interval}`, name, interval, timeout, instanceAttributes: [], metaAttributes: [] }) as Operation;
+const prim = (id: string, cls: string, provider: string | undefined, type: string, params: Record<string, string>, ops: Operation[]): Primitive => ({
+  kind: "primitive",
+  id,
+  class: cls,
+  provider,
+  type,
+  instanceAttributes: Object.keys(params).length ? [nv(`${id}-instance_attributes`, params)] : [],
+  metaAttributes: [],
+  utilization: [],
+  operations: ops,
+});
+
+function benchCib(): Cib {
+  const cib = emptyCib();
+  cib.configuration.crmConfig = [nv("cib-bootstrap-options", { "cluster-name": "vigil-bench", "stonith-enabled": "true", "no-quorum-policy": "stop" })];
+  cib.configuration.rscDefaults = [nv("rsc_defaults-meta_attributes", { "resource-stickiness": "100" })];
+  cib.configuration.resources = [
+    prim("fence-bed", "stonith", undefined, "fence_testbed", { testbed_dir: bed.dir, pcmk_host_list: "node1 node2 node3" }, [op("fence-bed", "monitor", "60s", "20s")]),
+    {
+      kind: "group",
+      id: "web",
+      instanceAttributes: [],
+      metaAttributes: [],
+      children: [
+        prim("VIP", "ocf", "heartbeat", "IPaddr2", { ip: VIP, cidr_netmask: "24" }, [op("VIP", "monitor", "10s", "20s")]),
+        prim("Web", "ocf", "heartbeat", "apache", { configfile: "/etc/apache2/apache2.conf", statusurl: "http://localhost/server-status" }, [
+          op("Web", "monitor", "2s", "20s"),
+          op("Web", "start", "0s", "40s"),
+          op("Web", "stop", "0s", "60s"),
+        ]),
+      ],
+    },
+  ];
+  return cib;
+}
+
+let cluster: HostCluster;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function activeNodes(id: string): string[] {
+  const walk = (rs: ResourceView[]): string[] | undefined => {
+    for (const r of rs) {
+      if (r.id === id) return r.active.filter((a) => !a.failed).map((a) => a.node);
+      const c = walk(r.children);
+      if (c) return c;
+    }
+    return undefined;
+  };
+  return walk(cluster.controller.snapshot().state.resources) ?? [];
+}
+
+async function waitFor(what: string, fn: () => boolean | Promise<boolean>, timeoutMs: number, stepMs = 20): Promise<void> {
+  const t0 = Date.now();
+  while (!(await fn())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(stepMs);
+  }
+}
+
+async function httpOk(timeoutMs = 300): Promise<boolean> {
+  try {
+    const r = await fetch(`http://${VIP}/`, { signal: AbortSignal.timeout(timeoutMs) });
+    await r.arrayBuffer();
+    return r.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** ping every 10 ms; returns reply times (epoch ms) */
+function pinger() {
+  const replies: number[] = [];
+  const p = spawn("ping", ["-n", "-D", "-i", "0.01", "-W", "1", VIP], { stdio: ["ignore", "pipe", "ignore"] });
+  let buf = "";
+  p.stdout.on("data", (d) => {
+    buf += String(d);
+    let i;
+    while ((i = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      const m = /^\[(\d+\.\d+)\] \d+ bytes from/.exec(line);
+      if (m) replies.push(Number(m[1]) * 1000);
+    }
+  });
+  return {
+    replies,
+    stop: () => p.kill("SIGINT"),
+    /** the longest gap between replies from `since` on */
+    outage(since: number): number {
+      let worst = 0;
+      for (let i = 1; i < replies.length; i++) if (replies[i] >= since) worst = Math.max(worst, replies[i] - replies[i - 1]);
+      return worst;
+    },
+  };
+}
+
+async function settle() {
+  await cluster.controller.settled(120000);
+}
+
+async function setProp(name: string, value: string) {
+  await cluster.controller.update(
+    (cib) => {
+      const s = cib.configuration.crmConfig[0];
+      s.nvpairs = [...s.nvpairs.filter((p) => p.name !== name), { id: `${s.id}-${name}`, name, value }];
+      return cib;
+    },
+    ADMIN,
+    `property set ${name}=${value}`,
+  );
+}
+
+async function everyHostOnline() {
+  await waitFor("all hosts online", () => cluster.hosts.listHosts().every((h) => h.state === "online"), 60000);
+}
+
+async function crashCase(fencing: boolean): Promise<number> {
+  await setProp("stonith-enabled", fencing ? "true" : "false");
+  await settle();
+  const host = activeNodes("VIP")[0];
+  const ping = pinger();
+  await waitFor("ping replies", () => ping.replies.length > 10, 10000);
+  const t0 = Date.now();
+  await bed.crash(host);
+  await waitFor("VIP elsewhere and answering", () => activeNodes("VIP").some((n) => n !== host) && ping.replies.length > 0 && ping.replies[ping.replies.length - 1] > t0 + 50, 60000);
+  await sleep(300);
+  ping.stop();
+  const ms = ping.outage(t0 - 2000);
+  if (!fencing) await bed.boot(host); // nobody fenced (rebooted) it
+  await everyHostOnline();
+  await settle();
+  return ms;
+}
+
+async function standbyCase(): Promise<number> {
+  await settle();
+  const host = activeNodes("VIP")[0];
+  const ping = pinger();
+  await waitFor("ping replies", () => ping.replies.length > 10, 10000);
+  const t0 = Date.now();
+  await cluster.controller.update((cib) => nodeStandby(cib, [host], true).cib, ADMIN, `node standby ${host}`);
+  await waitFor("VIP on another host", () => activeNodes("VIP").some((n) => n !== host) && ping.replies[ping.replies.length - 1] > t0 + 50, 60000);
+  await sleep(300);
+  ping.stop();
+  const ms = ping.outage(t0);
+  await settle();
+  await cluster.controller.update((cib) => nodeStandby(cib, [host], false).cib, ADMIN, `node unstandby ${host}`);
+  await settle();
+  return ms;
+}
+
+async function apacheCase(): Promise<number> {
+  await settle();
+  const host = activeNodes("Web")[0];
+  await waitFor("HTTP", () => httpOk(), 20000);
+  const pid = (await bed.exec(host, ["cat", "/var/run/apache2/apache2.pid"])).trim();
+  const t0 = Date.now();
+  await bed.exec(host, ["kill", "-9", pid]);
+  const killedAt = Date.now();
+  await waitFor("HTTP down", async () => !(await httpOk(100)), 5000, 5);
+  await waitFor("HTTP again", () => httpOk(200), 60000, 10);
+  const ms = Date.now() - killedAt;
+  void t0;
+  await settle();
+  // forget the failure so migration-threshold never moves it during the benchmark
+  await cluster.controller.update(
+    (cib) => {
+      for (const ns of cib.status)
+        ns.transientAttributes = ns.transientAttributes.map((s) => ({ ...s, nvpairs: s.nvpairs.filter((p) => !/^(fail-count|last-failure)-Web#/.test(p.name)) }));
+      return cib;
+    },
+    ADMIN,
+    "resource cleanup Web",
+  );
+  await settle();
+  return ms;
+}
+
+function stats(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  const med = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return { median: med, min: s[0], max: s[s.length - 1] };
+}
+
+async function main() {
+  const results: Record<string, number[]> = { "host crash -> VIP pings (fencing on)": [], "host crash -> VIP pings (fencing off)": [], "node standby -> VIP on the other host": [], "apache killed -> HTTP again": [] };
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), "vigil-bench-failover-"));
+  await bed.down().catch(() => {});
+  try {
+    const info = await bed.up(3);
+    const store = new HostStore(stateDir);
+    for (const n of info.nodes) store.add({ name: n.name, address: n.host, port: n.port, identity: info.privateKeyPath, hostKey: n.hostKey });
+    cluster = await startHostCluster({ stateDir, fenceAgentDirs: [TESTBED_DIR], initialCib: benchCib, coalesceMs: 5 });
+    await waitFor("web started", () => activeNodes("Web").length === 1, 120000);
+    await settle();
+    const run = async (name: string, fn: () => Promise<number>) => {
+      for (let i = 0; i < REPS; i++) {
+        const ms = await fn();
+        results[name].push(ms);
+        console.log(`${name}: ${ms.toFixed(0)} ms`);
+      }
+    };
+    await run("host crash -> VIP pings (fencing on)", () => crashCase(true));
+    await run("host crash -> VIP pings (fencing off)", () => crashCase(false));
+    await run("node standby -> VIP on the other host", standbyCase);
+    await run("apache killed -> HTTP again", apacheCase);
+  } finally {
+    await cluster?.stop().catch(() => {});
+    await bed.down().catch((e) => console.error(String(e)));
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+  console.log(`\nVigil failover on the test bed (${REPS} runs each, ms; host-timeout 1500 ms, VIP monitor 10s, Web monitor 2s):`);
+  console.log(`${"case".padEnd(42)} ${"median".padStart(8)} ${"min".padStart(8)} ${"max".padStart(8)}`);
+  for (const [name, xs] of Object.entries(results)) {
+    if (!xs.length) continue;
+    const s = stats(xs);
+    console.log(`${name.padEnd(42)} ${s.median.toFixed(0).padStart(8)} ${s.min.toFixed(0).padStart(8)} ${s.max.toFixed(0).padStart(8)}`);
+  }
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
