@@ -3,6 +3,7 @@
 // process; HTTP and WebSocket like a browser would use them.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import https from "node:https";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -151,6 +152,55 @@ describe("CSRF and roles", () => {
       expect((await r.json()).error).toMatch(/permission denied/);
     }
     expect(epoch()).toBe(before);
+  });
+});
+
+describe("HTTPS and tokens", () => {
+  it("off loopback (or forced) it serves HTTPS with a generated certificate, and cookies are Secure", async () => {
+    const dir2 = mkdtempSync(path.join(tmpdir(), "vigil-https-"));
+    const s2 = await startServer({ stateDir: dir2, port: 0, next: false, https: true, service: srv.service });
+    try {
+      expect(s2.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const ca = readFileSync(path.join(dir2, "cert.pem"), "utf8");
+      expect(statSync(path.join(dir2, "key.pem")).mode & 0o777).toBe(0o600);
+      const answer = await new Promise<{ status: number; cookies: string[] }>((resolve, reject) => {
+        const body = JSON.stringify({ user: "hacluster", password: s2.initialPassword });
+        const req = https.request(`${s2.url}/api/login`, { method: "POST", ca, headers: { "content-type": "application/json", origin: s2.url } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, cookies: ([] as string[]).concat(res.headers["set-cookie"] ?? []) }));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+      expect(answer.status).toBe(200);
+      for (const c of answer.cookies) expect(c).toMatch(/; Secure/);
+      // the CLI trusts exactly that certificate
+      const r = await vigil(["property"], { VIGIL_STATE_DIR: dir2, VIGIL_URL: s2.url });
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toContain("Cluster Properties:");
+    } finally {
+      await s2.close();
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("a token in the URL (NOC link) can only read, even an admin token", async () => {
+    const admin = await login("hacluster", password);
+    const t = await fetch(`${base}/api/tokens`, {
+      method: "POST",
+      headers: { cookie: admin.cookie, "x-csrf-token": admin.csrf, origin: base, "content-type": "application/json" },
+      body: JSON.stringify({ name: "wall", role: "admin" }),
+    });
+    const { token } = (await t.json()) as { token: string };
+    expect((await fetch(`${base}/api/status?token=${token}`)).status).toBe(200);
+    const change = await fetch(`${base}/api/nodes/node1/standby?token=${token}`, { method: "POST" });
+    expect(change.status).toBe(403);
+    const msgs: WsServerMessage[] = [];
+    const ws = new WebSocket(`${base.replace("http", "ws")}/ws?token=${token}`);
+    ws.on("message", (d) => msgs.push(JSON.parse(String(d))));
+    await until("snapshot over the token link", () => msgs.length > 0, 5000);
+    expect(msgs[0]).toMatchObject({ type: "snapshot", role: "read-only" });
+    ws.close();
   });
 });
 
