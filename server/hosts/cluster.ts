@@ -26,7 +26,7 @@ import { Fencer } from "../fencing/fencer";
 import { HostStore } from "../membership/hosts";
 import { Membership } from "../membership/membership";
 import type { QuorumOptions } from "../membership/quorum";
-import { HostManager } from "./manager";
+import { addNodes, HostManager } from "./manager";
 
 export interface HostClusterOptions {
   stateDir: string;
@@ -100,15 +100,18 @@ export async function startHostCluster(opts: HostClusterOptions): Promise<HostCl
   });
 
   const transports = hosts.bootTransports();
+  const names = transports.map((t) => t.node);
   for (const t of transports) executor.addTransport(t);
   controller = new Controller({
     stateDir,
     transports,
     executor,
-    store: { load: () => stored, save: (cib) => cibStore.save(cib) },
+    // every stored host is a node of the CIB before the controller starts: membership is
+    // recorded under the node's id from the first moment (added later, the ids would differ)
+    store: { load: () => (stored ? addNodes(stored, names) : undefined), save: (cib) => cibStore.save(cib) },
     policy: defaultPolicy,
     fencer: adaptFencer(fencer),
-    initialCib: opts.initialCib ?? emptyCib,
+    initialCib: () => addNodes((opts.initialCib ?? emptyCib)(), names),
     coalesceMs: opts.coalesceMs,
   });
   await controller.start();
