@@ -48,3 +48,14 @@ export function allPrimitiveIds(cib: CibConfigView): string[] {
 export function groupIds(cib: CibConfigView): string[] {
   return cib.configuration.resources.filter((r) => r.kind === "group").map((r) => r.id);
 }
+
+/** The group and/or clone a resource sits in, innermost first. */
+export function ancestorIds(cib: CibConfigView, id: string): string[] {
+  const out: string[] = [];
+  let cur = findConfigResource(cib, id);
+  while (cur?.parent) {
+    out.push(cur.parent.id);
+    cur = findConfigResource(cib, cur.parent.id);
+  }
+  return out;
+}

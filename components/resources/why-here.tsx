@@ -25,7 +25,8 @@ function fmt(n: number): string {
   return String(n);
 }
 
-export function WhyHere({ id, cib, state }: { id: string; cib: CibConfigView; state: ClusterState }) {
+/** ids whose constraints act on this resource: itself and the group / clone it belongs to */
+export function WhyHere({ id, parents = [], cib, state }: { id: string; parents?: string[]; cib: CibConfigView; state: ClusterState }) {
   const [open, setOpen] = useState(false);
   const [scores, setScores] = useState<Score[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -42,8 +43,16 @@ export function WhyHere({ id, cib, state }: { id: string; cib: CibConfigView; st
     };
   }, [open, id, version]);
 
+  const ids = [id, ...parents];
+  const has = (x?: string) => x !== undefined && ids.includes(x);
   const related = cib.configuration.constraints.filter((c) =>
-    c.kind === "location" ? c.rsc === id : c.kind === "colocation" ? c.rsc === id || c.withRsc === id : c.kind === "order" ? c.first === id || c.then === id : false,
+    c.kind === "location"
+      ? has(c.rsc)
+      : c.kind === "colocation"
+        ? has(c.rsc) || has(c.withRsc) || c.sets.some((st) => st.resources.some(has))
+        : c.kind === "order"
+          ? has(c.first) || has(c.then) || c.sets.some((st) => st.resources.some(has))
+          : false,
   );
   const stickiness = nvMap(cib.configuration.rscDefaults)["resource-stickiness"];
   const scopes = [...new Set((scores ?? []).map((s) => s.scope))];
@@ -53,7 +62,7 @@ export function WhyHere({ id, cib, state }: { id: string; cib: CibConfigView; st
   return (
     <div data-testid="why-here">
       <button className="text-sm font-medium text-accent-700 hover:underline" onClick={() => setOpen(!open)} aria-expanded={open} data-testid="why-here-toggle">
-        {open ? "Hide" : "Why is it here?"}
+        {open ? "Hide the scores" : "Why is it here?"}
       </button>
       {open && (
         <div className="mt-3 space-y-3">
@@ -105,6 +114,7 @@ export function WhyHere({ id, cib, state }: { id: string; cib: CibConfigView; st
                   {describeConstraint(c)} <span className="font-mono text-xs text-slate-400">{c.id}</span>
                 </li>
               ))}
+              {parents.length > 0 && <li>member of {parents.join(" in ")}: placed with it, after the members before it</li>}
               <li>resource-stickiness (default) {stickiness ?? "0"}: a running resource prefers to stay</li>
               {state.nodes.filter((n) => n.standby).map((n) => (
                 <li key={n.uname}>{n.uname} is in standby: no resources there</li>

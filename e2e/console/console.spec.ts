@@ -105,6 +105,52 @@ test("create a resource from the Dummy preset, edit its monitor interval, move, 
   await expect(page.getByTestId("resource-row-e2e-dummy")).toHaveCount(0, { timeout: 10_000 });
 });
 
+test("the VIP + web server preset validates as you type and previews both starts", async ({ page }) => {
+  await login(page);
+  await page.goto("/resources/new");
+  await page.getByTestId("preset-vip-web").click();
+  const submit = page.getByTestId("create-submit");
+  await expect(submit).toBeDisabled(); // the IP is required
+  await page.getByTestId("create-param-0-ip").fill("10.0.0.300");
+  await expect(page.getByText('"10.0.0.300" is not an IPv4 address')).toBeVisible();
+  await expect(submit).toBeDisabled();
+  await page.getByTestId("create-param-0-ip").fill("127.0.0.77");
+  await expect(submit).toBeEnabled();
+  await expect(page.getByTestId("create-group")).toHaveValue("web-stack");
+  await submit.click();
+  // step 1 of 2: the address; the preview names it and where it would start
+  await expect(page.getByTestId("preview-dialog")).toContainText("1 of 2");
+  await expect(page.getByTestId("preview-summary")).toContainText("vip");
+  await shot(page, "preview-create-vip");
+  await page.getByTestId("preview-cancel").click();
+  await expect(page.getByTestId("preview-dialog")).toBeHidden();
+  await expect(page).toHaveURL(/\/resources\/new$/); // nothing was created
+  const cib = await (await apiCall(page, "GET", "/api/cib")).text();
+  expect(cib).not.toContain('id="web-stack"');
+});
+
+test("why is it here: the web server's scores favour node1, and clone / unclone work", async ({ page }) => {
+  await login(page);
+  await page.goto("/resources/web-server");
+  await page.getByTestId("why-here-toggle").click();
+  const table = page.getByTestId("scores-table");
+  await expect(table).toBeVisible({ timeout: 10_000 });
+  await expect(table).toContainText("node1");
+  await expect(page.getByTestId("why-here")).toContainText("web prefers node1");
+  await shot(page, "why-here");
+
+  // clone dummy1 (one instance per node), then unclone it
+  await page.goto("/resources/dummy1");
+  await applyWithPreview(page, "clone");
+  await page.goto("/resources");
+  await expect(page.getByTestId("resource-row-dummy1-clone")).toHaveAttribute("data-kind", "clone", { timeout: 10_000 });
+  await page.goto("/resources/dummy1-clone");
+  await applyWithPreview(page, "unclone");
+  await page.goto("/resources");
+  await expect(page.getByTestId("resource-row-dummy1")).toHaveAttribute("data-kind", "primitive", { timeout: 10_000 });
+  await expect(page.getByTestId("resource-row-dummy1-clone")).toHaveCount(0);
+});
+
 test("a killed web server shows as a failed action, is recovered, and Cleanup clears it", async ({ page }) => {
   await login(page);
   const pids = demoWebServerPids();

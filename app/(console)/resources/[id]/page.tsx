@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useLive, useCan } from "@/components/live-store";
-import { findConfigResource, nvMap, agentOf } from "@/components/config-view";
+import { ancestorIds, findConfigResource, nvMap, agentOf } from "@/components/config-view";
 import { findResource, resourceStatus } from "@/components/cluster-view";
 import { useProposeChange } from "@/components/preview/change-runner";
 import { NvEditor } from "@/components/resources/nv-editor";
@@ -83,7 +83,7 @@ export default function ResourceDetailPage() {
         </div>
       </Card>
       <Card>
-        <WhyHere id={id} cib={doc.cib} state={doc.state} />
+        <WhyHere id={id} parents={ancestorIds(doc.cib, id)} cib={doc.cib} state={doc.state} />
       </Card>
       {view && view.kind !== "primitive" && (
         <Card title="Members">
