@@ -185,8 +185,7 @@ function stopResource(ws: WorkingSet, r: SRsc, optional: boolean): void {
 
 function startResource(ws: WorkingSet, r: SRsc, node: SNode | undefined, optional: boolean): void {
   if (!node) return;
-  const start = customAction(ws, r, "start", node, true);
-  if (start.runnable && !optional) start.optional = false;
+  const start = customAction(ws, r, "start", node, optional);
   if (r.stopUnexpected && r.expectedNode === node) start.pseudo = true;
 }
 

@@ -831,41 +831,9 @@ function setInstanceRoles(ws: WorkingSet, clone: SRsc): void {
 // The resource order for assignment
 
 export function sortResourcesForAssignment(ws: WorkingSet): SRsc[] {
-  const nodes = [...ws.nodes].sort((a, b) => {
-    const wa = canRun(a) ? 0 : -INFINITY;
-    const wb = canRun(b) ? 0 : -INFINITY;
-    if (wa !== wb) return wa > wb ? -1 : 1;
-    return a.uname < b.uname ? -1 : a.uname > b.uname ? 1 : 0;
-  });
-  const cache = new Map<SRsc, Weights>();
-  const weightsOf = (r: SRsc): Weights => {
-    let w = cache.get(r);
-    if (!w) {
-      w = mergeWeights(ws, r, undefined, "#uname", 1, { forward: true, init: true });
-      cache.set(r, w);
-    }
-    return w;
-  };
-  const list = ws.resources.map((r, i) => ({ r, i }));
-  list.sort((x, y) => {
-    const a = x.r;
-    const b = y.r;
-    if (a.priority !== b.priority) return a.priority > b.priority ? -1 : 1;
-    const wa = weightsOf(a);
-    const wb = weightsOf(b);
-    let sa = a.priority;
-    let sb = b.priority;
-    const ca = currentNode(a);
-    const cb = currentNode(b);
-    if (ca && wa.has(ca)) sa = wa.get(ca)!;
-    if (cb && wb.has(cb)) sb = wb.get(cb)!;
-    if (sa !== sb) return sa > sb ? -1 : 1;
-    for (const n of nodes) {
-      const x1 = wa.get(n) ?? -INFINITY;
-      const y1 = wb.get(n) ?? -INFINITY;
-      if (x1 !== y1) return x1 > y1 ? -1 : 1;
-    }
-    return x.i - y.i;
-  });
-  return list.map((x) => x.r);
+  // highest priority first; otherwise configuration order (a stable sort)
+  return ws.resources
+    .map((r, i) => ({ r, i }))
+    .sort((x, y) => (x.r.priority !== y.r.priority ? (x.r.priority > y.r.priority ? -1 : 1) : x.i - y.i))
+    .map((x) => x.r);
 }

@@ -170,11 +170,38 @@ export function applyOrderings(ws: WorkingSet): void {
   }
 }
 
+function isAncestor(a: SRsc, r: SRsc): boolean {
+  for (let p = r.parent; p; p = p.parent) if (p === a) return true;
+  return false;
+}
+
+/** Ordering after a group or clone action means after it completed: start -> running, stop -> stopped ... */
+function expandTask(task: string): string {
+  switch (task) {
+    case "start":
+      return "running";
+    case "stop":
+      return "stopped";
+    case "promote":
+      return "promoted";
+    case "demote":
+      return "demoted";
+    default:
+      return task;
+  }
+}
+
 function resolveOrder(ws: WorkingSet, o: ROrder): void {
   let firsts: SAction[];
   if (o.firstAction) firsts = [o.firstAction];
   else if (o.firstRsc) {
-    firsts = actionsOf(o.firstRsc, o.firstTask);
+    let task = o.firstTask;
+    const thenRsc = o.thenRsc ?? o.thenAction?.rsc;
+    if (o.firstRsc.variant !== "primitive" && thenRsc && thenRsc !== o.firstRsc && !isAncestor(o.firstRsc, thenRsc)) {
+      const t = expandTask(task);
+      if (actionsOf(o.firstRsc, t).length) task = t;
+    }
+    firsts = actionsOf(o.firstRsc, task);
     if (firsts.length === 0) {
       if (o.firstRsc === o.thenRsc) return;
       const st = stateOf(o.firstRsc);
@@ -388,7 +415,7 @@ export function propagate(ws: WorkingSet): void {
       for (const c of changed) {
         if (c === a) thenChanged = true;
         else {
-          for (let k = c.after.length - 1; k >= 0; k--) if (c.after[k].then !== a) visit(c.after[k].then, depth + 1);
+          for (let k = c.after.length - 1; k >= 0; k--) visit(c.after[k].then, depth + 1);
           visit(c, depth + 1);
         }
       }

@@ -46,7 +46,7 @@ export function cibXml(opts: {
             `<lrm_resource id="${rid}" class="ocf" provider="heartbeat" type="Dummy">${ops
               .map(
                 ([task, interval, rc, call, status], k) =>
-                  `<lrm_rsc_op id="${rid}_${task}_${interval}_${k}" operation_key="${rid}_${task}_${interval}" operation="${task}" crm-debug-origin="test" crm_feature_set="3.16.1" transition-key="1:1:${task === "monitor" && interval === 0 ? 7 : 0}:00000000-0000-0000-0000-000000000000" transition-magic="0:${rc};1:1:0:00000000-0000-0000-0000-000000000000" call-id="${call}" rc-code="${rc}" op-status="${status ?? 0}" interval="${interval}" last-rc-change="1600000000" exec-time="10" queue-time="0" op-digest="x"/>`,
+                  `<lrm_rsc_op id="${rid}_${task}_${interval}_${k}" operation_key="${rid}_${task}_${interval}" operation="${task}" crm-debug-origin="test" crm_feature_set="3.16.1" transition-key="1:1:${task === "monitor" && interval === 0 ? 7 : 0}:00000000-0000-0000-0000-000000000000" transition-magic="0:${rc};1:1:0:00000000-0000-0000-0000-000000000000" call-id="${call}" rc-code="${rc}" op-status="${status ?? 0}" interval="${interval}" last-rc-change="1600000000" exec-time="10" queue-time="0"/>`,
               )
               .join("")}</lrm_resource>`,
         )

@@ -469,6 +469,15 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
     // failures
     const configured = onFailFor(ws, rsc, o.task, o.intervalMs);
     recordFailure(ws, extras, rsc, node, o, status, configured === "ignore");
+    if (configured === "ignore" && status !== EXEC.notInstalled) {
+      // on-fail=ignore: carry on as if the operation had succeeded
+      if (o.task === "stop") role = "Stopped";
+      else if (o.task === "start" || o.task === "migrate_from") role = setActive(rsc);
+      else if (o.task === "promote") role = "Promoted";
+      else if (o.task === "demote") role = "Unpromoted";
+      else if (ROLE_RANK[role] < ROLE_RANK.Started) role = setActive(rsc);
+      return;
+    }
     failedHere = configured !== "ignore";
     const banTarget = banTargetOf(rsc);
     if (status === EXEC.errorHard || status === EXEC.notInstalled) {
@@ -556,7 +565,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
   if (failedHere && effOnFail !== "ignore") rsc.failedOn.add(node);
   if (ROLE_RANK[role] > ROLE_RANK.Stopped) {
     addRunning(ws, rsc, node, role);
-    switch (onFail) {
+    switch (effOnFail) {
       case "ignore":
         break;
       case "demote":
