@@ -121,7 +121,7 @@ describe("CibStore", () => {
     expect(rounds).toBe(20);
     // evidence that kills really landed inside a save (a temp file was left behind)
     expect(midWrite).toBeGreaterThan(0);
-  }, 120_000);
+  }, 240_000);
 });
 
 interface Writer {
