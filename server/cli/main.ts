@@ -319,8 +319,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const g = globals();
     if (g.file) {
       const cib = await loadFile(g.file);
-      const spec = "../scheduler/index";
-      const core = (await import(/* @vite-ignore */ spec)) as { unpack(cib: Cib, opts: { now: number }): ClusterState };
+      const core = await import("../scheduler/index");
       return { state: core.unpack(cib, { now: Math.floor(Date.now() / 1000) }), cib, summary: clusterSummaryInfo(cib) };
     }
     const s = await api().call<StatusResponse>("GET", "/api/status");
@@ -967,7 +966,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command("daemon")
     .description("run the controller here (as npm start: builds the console when needed)")
     .action(async () => {
-      await import("../../scripts/start.mjs" as string);
+      // @ts-expect-error plain JS without types
+      await import("../../scripts/start.mjs");
       await new Promise(() => {}); // start.mjs exits with the controller
     });
 
@@ -1045,8 +1045,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const simIdx = argv.findIndex((a) => !a.startsWith("-"));
   if (simIdx >= 0 && argv[simIdx] === "simulate" && !argv.slice(0, simIdx).includes("-f")) {
     const { runSimulate } = await import("./simulate");
+    const core = await import("../scheduler/index");
     try {
       return await runSimulate(argv.slice(simIdx + 1), io, {
+        core: { unpack: core.unpack, schedule: core.schedule },
         getLiveCib: async () => parseCibXml(await liveXml()),
       });
     } catch (e) {
