@@ -310,6 +310,43 @@ describe("controller on the demo cluster", { timeout: 60_000 }, () => {
     expect(allStarted(ctl)?.["web-server"]).toEqual(["node1"]);
   });
 
+  it("a host added at runtime is probed before anything runs there; removed, it is gone and nothing moved", async () => {
+    await ctl.settled(10000);
+    const node4 = new LocalTransport({ node: "node4", hostDir: path.join(dir, "hosts", "node4") });
+    await ctl.update(
+      (cib) => {
+        cib.configuration.nodes.push({ id: "4", uname: "node4", instanceAttributes: [], utilization: [] });
+        return cib;
+      },
+      ADMIN,
+      "add node node4",
+    );
+    await node4.connect();
+    ctl.addTransport(node4);
+    await waitFor("node4 online", () => ctl.snapshot().state.nodes.find((n) => n.uname === "node4")?.online, 3000);
+    await ctl.settled(15000);
+    const n4 = ctl.snapshot().cib.status.find((s) => s.uname === "node4")!;
+    expect(n4.lrmResources.map((r) => r.id).sort()).toEqual([...PRIMITIVES].sort()); // probed
+    expect(ctl.snapshot().state.haveQuorum).toBe(true);
+
+    const p = allStarted(ctl)!;
+    for (const nodes of Object.values(p)) expect(nodes).not.toContain("node4"); // stickiness: nothing moved there
+    ctl.removeTransport("node4");
+    await node4.close();
+    await ctl.update(
+      (cib) => {
+        cib.configuration.nodes = cib.configuration.nodes.filter((n) => n.uname !== "node4");
+        cib.status = cib.status.filter((s) => s.uname !== "node4");
+        return cib;
+      },
+      ADMIN,
+      "remove node node4",
+    );
+    await ctl.settled(10000);
+    expect(ctl.snapshot().state.nodes.map((n) => n.uname)).toEqual(["node1", "node2", "node3"]);
+    expect(allStarted(ctl)).toEqual(p);
+  });
+
   it("rejects a bad change with a CibError and leaves the CIB exactly as it was", async () => {
     await ctl.settled(10000);
     const before = ctl.snapshot();

@@ -93,6 +93,8 @@ interface RunningTransition {
 }
 
 const DEFAULT_RECHECK_MS = 15 * 60 * 1000;
+/** longest wait before retrying a transition that failed without changing anything */
+const MAX_BACKOFF_MS = 5000;
 
 export class Controller implements ClusterService {
   private cib!: Cib;
@@ -103,7 +105,7 @@ export class Controller implements ClusterService {
   private readonly clock: () => number;
   private readonly coalesceMs: number;
   private readonly transports = new Map<string, Transport>();
-  private readonly unsubs: (() => void)[] = [];
+  private readonly unsubs = new Map<string, () => void>();
   private readonly callIds = new Map<string, number>();
   private readonly recurring = new Map<string, RecurringEntry>();
   private dcUuid = "";
@@ -121,6 +123,9 @@ export class Controller implements ClusterService {
   private lastGoodKeys: string | undefined;
   private repeatCount = 0;
   private settleWaiters: (() => void)[] = [];
+  private statusWrites = 0;
+  private backoffMs = 0;
+  private wakeBackoff: (() => void) | undefined;
 
   // persistence / publishing
   private persistTimer: NodeJS.Timeout | undefined;
@@ -177,7 +182,7 @@ export class Controller implements ClusterService {
     );
     for (const t of this.transports.values()) {
       this.applyMembership(t.node, t.state(), "controller start", true);
-      this.unsubs.push(t.onStateChange((s, reason) => this.onTransportState(t.node, s, reason)));
+      this.unsubs.set(t.node, t.onStateChange((s, reason) => this.onTransportState(t.node, s, reason)));
     }
     this.updateQuorum(true);
     await this.persistNow();
@@ -200,7 +205,8 @@ export class Controller implements ClusterService {
     await this.waitLoopIdle();
     clearTimeout(this.recheckTimer);
     clearTimeout(this.failureTimer);
-    for (const u of this.unsubs.splice(0)) u();
+    for (const u of this.unsubs.values()) u();
+    this.unsubs.clear();
     for (const [key, e] of [...this.recurring]) this.dropRecurring(key, e, OpStatus.CANCELLED);
     this.opts.executor.stop();
     if (this.persistTimer) {
@@ -355,32 +361,43 @@ export class Controller implements ClusterService {
   }
 
   /**
-   * Manage one more host at runtime (`vigil host add`, server/hosts): from now on its
-   * state changes are membership changes; a host that is up is treated as joining
-   * (probed before anything starts there). The executor is given the transport by the caller.
+   * A host added at runtime (`vigil host add`): the controller follows its
+   * transport's state from now on (joined = probed, then used). The caller
+   * registers it with the executor too.
    */
   addTransport(t: Transport): void {
-    if (this.transports.has(t.node)) throw new Error(`controller: node ${t.node} already has a transport`);
+    if (this.transports.has(t.node)) this.removeTransport(t.node);
     this.transports.set(t.node, t);
+    const ex = this.opts.executor;
+    if (ex.addTransport && ex.transport && ex.transport(t.node) !== t) ex.addTransport(t);
     if (!this.started || this.stopped) return;
-    this.unsubs.push(
+    this.unsubs.set(
+      t.node,
       t.onStateChange((s, reason) => {
         if (this.transports.get(t.node) === t) this.onTransportState(t.node, s, reason);
       }),
     );
-    if (t.state() === "up") this.onTransportState(t.node, "up", "host added");
+    if (t.state() !== "connecting") this.onTransportState(t.node, t.state(), "host added");
+    else this.updateQuorum(false);
   }
 
-  /** Stop managing a host (`vigil host remove`): its recurring monitors end; the transport is not closed. */
+  /** A host removed at runtime (`vigil host remove`): its monitors stop and it no longer counts. */
   removeTransport(node: string): Transport | undefined {
     const t = this.transports.get(node);
     if (!t) return undefined;
+    this.unsubs.get(node)?.();
+    this.unsubs.delete(node);
     this.cancelRecurringOn(node);
     this.transports.delete(node);
+    const ex = this.opts.executor;
+    if (ex.removeTransport && ex.transport?.(node) === t) ex.removeTransport(node);
     if (this.started && !this.stopped) {
-      this.updateQuorum(false);
+      const id = this.nodeIdOf(node);
+      if (this.cib.status.some((n) => n.id === id && n.crmd === "online"))
+        this.commitStatus((c) => setNodeMembership(c, id, node, "down", "peer_update_callback"));
       this.updateDc();
-      this.requestSchedule(`node ${node} removed`);
+      this.updateQuorum(false);
+      this.requestSchedule(`host ${node} removed`);
     }
     return t;
   }
@@ -420,6 +437,7 @@ export class Controller implements ClusterService {
   private commitStatus(fn: (cib: Cib) => Cib): void {
     const next = fn(this.cib);
     if (next === this.cib) return;
+    this.statusWrites++;
     this.cib = this.opts.policy.bumpNumUpdates(next);
     this.snap = undefined;
     if (!this.persistTimer) {
@@ -591,6 +609,7 @@ export class Controller implements ClusterService {
     if (this.stopped || this.shuttingDown) return;
     this.dirty = true;
     this.dirtyReason ??= reason;
+    this.wakeBackoff?.();
     if (invalidates && this.running && !this.running.graph.isAborted) this.running.graph.abort(reason);
     this.kick();
   }
@@ -640,8 +659,25 @@ export class Controller implements ClusterService {
       } else {
         this.repeatCount = 0;
       }
+      const writesBefore = this.statusWrites;
       const outcome = await this.runTransition(result, trigger);
       this.lastGoodKeys = outcome === "complete" ? keys : undefined;
+      if (outcome !== "complete" && this.statusWrites === writesBefore && !this.stopped) {
+        // the transition failed without changing anything (e.g. its actions could not
+        // reach their host): retrying at once would spin; wait, longer each time,
+        // unless a real event comes first
+        this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 250);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, this.backoffMs);
+          this.wakeBackoff = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        this.wakeBackoff = undefined;
+      } else if (outcome === "complete") {
+        this.backoffMs = 0;
+      }
       // whatever happened, look again: the results are in status now
       if (!this.stopped) {
         this.dirty = true;

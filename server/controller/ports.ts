@@ -5,7 +5,7 @@
 // tests use them too.
 
 import type { Cib } from "../cib/types";
-import type { AgentOp, OpResult } from "../executor/types";
+import type { AgentOp, OpResult, Transport } from "../executor/types";
 
 /** The executor as the controller uses it (server/executor/executor.ts Executor has this shape). */
 export interface OpExecutor {
@@ -21,6 +21,10 @@ export interface OpExecutor {
   cancelRecurring(node: string, rsc: string, intervalMs: number): boolean;
   /** Stop all recurring operations and end pending ones (controller stop). */
   stop(): void;
+  /** hosts added / removed at runtime (Executor has these) */
+  transport?(node: string): Transport | undefined;
+  addTransport?(t: Transport): void;
+  removeTransport?(node: string): Transport | undefined;
 }
 
 export interface FenceResult {
