@@ -546,7 +546,12 @@ export function scheduleFencing(ws: WorkingSet): void {
     } else if (n.online && n.shutdown) {
       const down = customAction(ws, undefined, "do_shutdown", n, false, { key: `do_shutdown-${n.uname}` });
       down.meta = { on_node: n.uname, on_node_uuid: n.id };
-      for (const r of n.running) for (const s of actionsOf(r, "stop", n)) ws.orders.push({ id: "shutdown", firstAction: s, firstTask: "stop", thenAction: down, thenTask: "do_shutdown", flags: 1 });
+      // stops first; a blocked stop blocks the shutdown, an unmanaged resource is left alone
+      for (const r of n.running) {
+        if (!r.managed && !r.blocked) continue;
+        if (n.maintenance) continue;
+        for (const s of actionsOf(r, "stop", n)) ws.orders.push({ id: "shutdown", firstAction: s, firstTask: "stop", thenAction: down, thenTask: "do_shutdown", flags: 1 | 8 });
+      }
     }
   }
   // Without concurrent fencing, fencing actions run one after another (DC last)

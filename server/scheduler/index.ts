@@ -206,7 +206,7 @@ function toAction(ws: WorkingSet, a: SAction, id: number): Action {
     id,
     key: a.cancel ? a.key.replace(/_cancel$/, "") : a.key,
     task: a.cancel ? "cancel" : a.task,
-    rsc: r?.id,
+    rsc: r ? r.historyName ?? r.id : undefined,
     configRsc: r?.cfgId,
     node: a.pseudo ? undefined : a.node?.uname,
     intervalMs: a.intervalMs,

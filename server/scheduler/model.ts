@@ -149,6 +149,8 @@ export interface SRsc {
   promotionScore: number;
   /** for display only */
   pendingTask?: string;
+  /** the id its operation history uses, when not its instance id (anonymous clone instances: the bare id) */
+  historyName?: string;
   /** the instance number (clone children) */
   instanceNo?: number;
   /** anonymous clone instance that was found active only under the base name */

@@ -107,7 +107,9 @@ function reasonText(it: Item): string | undefined {
 
 export function transitionSummary(ws: WorkingSet): string[] {
   const lines: string[] = [];
-  for (const a of ws.actions) {
+  // node actions in the order Pacemaker keeps them (newest first)
+  for (let i = ws.actions.length - 1; i >= 0; i--) {
+    const a = ws.actions[i];
     if (a.rsc || a.optional) continue;
     if (a.task === "stonith") lines.push(`  * Fence (${a.fenceAction ?? "reboot"}) ${a.node!.uname} '${a.reason ?? "node is unclean"}'`);
   }

@@ -235,6 +235,11 @@ export function unpackResources(ws: WorkingSet, ruleById: Map<string, Rule>): vo
     const s = buildResource(ctx, r, undefined);
     ws.resources.push(s);
   }
+  // Pacemaker keeps resources sorted by priority (stable) from here on; crm_mon lists them so
+  ws.resources = ws.resources
+    .map((r, i) => ({ r, i }))
+    .sort((x, y) => (x.r.priority !== y.r.priority ? (x.r.priority > y.r.priority ? -1 : 1) : x.i - y.i))
+    .map((x) => x.r);
   ws.hasStonithResource = ws.primitives.some((p) => p.agent?.standard === "stonith");
 }
 

@@ -86,7 +86,7 @@ function onlineWithFencing(ws: WorkingSet, node: SNode, st: NodeState): boolean 
   }
   if (join === "nack" || join === "banned") {
     fenceNode(ws, node, "peer failed Pacemaker membership criteria");
-    return false;
+    return ccm;
   }
   if (!terminate && expected === "down") {
     if (ccm || crmd) {
@@ -102,11 +102,11 @@ function onlineWithFencing(ws: WorkingSet, node: SNode, st: NodeState): boolean 
   }
   if (!crmd) {
     fenceNode(ws, node, "peer process is no longer available");
-    return false;
+    return ccm;
   }
   if (terminate) {
     fenceNode(ws, node, "termination was requested");
-    return false;
+    return ccm;
   }
   if (join === "member") return true;
   if (join === "pending" || join === "down") {
@@ -115,7 +115,7 @@ function onlineWithFencing(ws: WorkingSet, node: SNode, st: NodeState): boolean 
     return false;
   }
   fenceNode(ws, node, "peer was in an unknown state");
-  return false;
+  return ccm;
 }
 
 function onlineWithoutFencing(ws: WorkingSet, node: SNode, st: NodeState): boolean {
@@ -283,12 +283,12 @@ function findAnonymousInstance(
       }
     } else if (!skipInactive && !inactive && !inst.blocked) {
       const m = memberOf(inst, cfgId);
-      // an instance already used for history on this node (stopped there) stays with it
-      if (m && !m.knownOn.has(node)) inactive = m;
+      if (m && !(m.pendingOn.size > 0 && !m.pendingOn.has(node))) inactive = m;
     }
   }
   if (!found && !skipInactive && inactive) found = inactive;
-  if (found && found.requires !== "fencing" && (!node.online || node.unclean)) found = undefined;
+  // without fencing, an instance on a lost node is not worth an instance number (unless the clone runs everywhere)
+  if (found && found.requires !== "fencing" && (!node.online || node.unclean) && clone.cloneMax < ws.nodes.length) found = undefined;
   if (!found) {
     // anonymous orphan instance: a new instance number beyond the configured ones
     const n = clone.children.length;
@@ -342,6 +342,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
   const ops = sortOps(lr.ops.map(opView));
   const rsc = findHistoryResource(ws, extras, node, lr, ops);
   if (!rsc) return;
+  if (lr.id !== rsc.id) rsc.historyName ??= lr.id;
 
   let role = "Unknown" as Role;
   let onFail = "ignore" as OnFail;

@@ -56,7 +56,7 @@ function resourceView(ws: WorkingSet, r: SRsc): ResourceView {
     children,
     active: [],
     targetRole: configuredTargetRole(r),
-    managed: r.managed && primitivesOf(r).every((p) => p.managed || p.blocked),
+    managed: r.managed,
     blocked: false,
     failed: primitivesOf(r).some((p) => p.failed),
     orphan: false,
