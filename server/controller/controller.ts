@@ -202,6 +202,7 @@ export class Controller implements ClusterService {
     if (opts.stopResources) await this.stopAllResources();
     this.stopped = true;
     this.running?.graph.abort("controller stopping");
+    this.wakeBackoff?.();
     await this.waitLoopIdle();
     clearTimeout(this.recheckTimer);
     clearTimeout(this.failureTimer);
@@ -224,6 +225,7 @@ export class Controller implements ClusterService {
   private async stopAllResources(): Promise<void> {
     this.shuttingDown = true;
     this.running?.graph.abort("cluster shutdown");
+    this.wakeBackoff?.();
     await this.waitLoopIdle();
     for (let round = 0; round < 5; round++) {
       const hypothetical = setClusterProperty(this.cib, "stop-all-resources", "true");
@@ -525,7 +527,12 @@ export class Controller implements ClusterService {
   }
 
   private applyMembership(node: string, s: TransportState, reason: string, initial: boolean): void {
-    if (s === "connecting") return;
+    // A host still connecting after start-up could not be reached: to the DC it
+    // has not joined, so it is offline (as Pacemaker's DC sees an unjoined node:
+    // with stonith enabled and startup-fencing it is fenced). Later, "connecting"
+    // is a reconnect in progress and changes nothing until it is up or down.
+    if (s === "connecting" && !initial) return;
+    if (s === "connecting") s = "down";
     const id = this.nodeIdOf(node);
     const ns = this.cib.status.find((n) => n.id === id);
     const wasOnline = ns?.crmd === "online" && ns?.inCcm === "true";
