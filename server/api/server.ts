@@ -65,7 +65,8 @@ async function loadOrCreateCert(stateDir: string, host: string): Promise<{ key: 
   const alt: { type: 2 | 7; value?: string; ip?: string }[] = [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }];
   if (/^[\d.]+$/.test(host) && host !== "0.0.0.0" && host !== "127.0.0.1") alt.push({ type: 7, ip: host });
   const pems = await generate([{ name: "commonName", value: host === "0.0.0.0" ? "vigil" : host }], {
-    keySize: 2048,
+    keyType: "ec",
+    curve: "P-256",
     algorithm: "sha256",
     extensions: [{ name: "subjectAltName", altNames: alt }] as never,
   } as never);
