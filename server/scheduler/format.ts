@@ -412,16 +412,19 @@ export function formatClusterStatus(state: ClusterState, opts: StatusFormatOptio
 
   if (!simulate) {
     const utc = opts.utc ?? false;
-    if (opts.full) {
+    // crm_mon prints the heading once it has an online node to report on, and each online
+    // node that has fail-counts (with its id in the detailed form)
+    if (opts.full && state.nodes.some((n) => n.online)) {
       lines.push("", "Migration Summary:");
       const byNode = new Map<string, ClusterState["failCounts"]>();
       for (const f of state.failCounts) {
-        if (f.failCount <= 0) continue;
+        if (f.failCount <= 0 || !ctx.nodes.get(f.node)?.online) continue;
         if (!byNode.has(f.node)) byNode.set(f.node, []);
         byNode.get(f.node)!.push(f);
       }
       for (const node of sortNodeNames(byNode.keys())) {
-        lines.push(`  * Node: ${node}:`);
+        const id = ctx.nodes.get(node)?.id;
+        lines.push(`  * Node: ${node}${id && id !== node ? ` (${id})` : ""}:`);
         for (const f of byNode.get(node)!) {
           let s = `    * ${f.rsc}: migration-threshold=${f.migrationThreshold} fail-count=${failCountText(f.failCount)}`;
           if (f.lastFailure) s += ` last-failure='${ctimeString(f.lastFailure, utc)}'`;

@@ -15,7 +15,7 @@ import path from "node:path";
 import { exportCibXml, parseCibXml } from "../cib/xml";
 import { formatClusterStatus, formatExecutedActions } from "./format";
 import { applyTransition } from "./simulate";
-import { parsePacemakerResult, placements } from "./fuzz/pacemaker-xml";
+import { parseCrmMonXml, parsePacemakerResult, placements } from "./fuzz/pacemaker-xml";
 import { parsePacemakerGraph } from "./fuzz/pacemaker-graph";
 import { splitSections } from "../../scripts/conformance";
 
@@ -64,5 +64,17 @@ describe("output tooling against Pacemaker's own answers", () => {
     writeFileSync(applied, exportCibXml(applyTransition(cib, graph, { now })));
     const back = parsePacemakerResult(crmSimulate(["-x", applied, "--output-as=xml"]), symmetric);
     expect(placements(back.current!)).toEqual(placements(pm.revised!));
+  });
+});
+
+describe("crm_mon formatter against crm_mon itself", () => {
+  it.each(cases.filter((n) => !KNOWN_STATUS_QUIRK.has(n)))("%s", (name) => {
+    const env = { ...process.env, CIB_file: path.join(dir, "xml", `${name}.xml`) };
+    const text = spawnSync("crm_mon", ["-1", "-r"], { env, encoding: "utf8" }).stdout;
+    const x = parseCrmMonXml(spawnSync("crm_mon", ["-1", "-r", "-f", "--output-as=xml"], { env, encoding: "utf8" }).stdout);
+    const mine = formatClusterStatus(x.state, { mode: "crm_mon", summary: x.summary, now: x.lastUpdated });
+    // "Last updated" is the time crm_mon ran; everything else must match line for line
+    const norm = (s: string) => s.split("\n").filter((l) => !l.includes("Last updated:") && l.trim() !== "");
+    expect(norm(mine)).toEqual(norm(text));
   });
 });

@@ -197,3 +197,102 @@ export function placements(state: ClusterState): string[] {
   state.resources.forEach(walk);
   return out.sort();
 }
+
+// ---------------------------------------------------------------------------
+// crm_mon --output-as=xml (for checking Vigil's crm_mon formatter against crm_mon itself)
+
+import type { ClusterSummaryInfo } from "../format";
+
+/** "2017-10-26 14:23:49Z" -> epoch seconds */
+function isoToEpoch(s: string | undefined): number | undefined {
+  if (!s) return undefined;
+  const ms = Date.parse(s.replace(" ", "T"));
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
+
+/** ctime text ("Thu Oct 26 14:23:49 2017", local time) -> epoch seconds */
+function ctimeToEpoch(s: string | undefined): number | undefined {
+  if (!s) return undefined;
+  const m = /^\w{3} (\w{3}) +(\d+) (\d\d):(\d\d):(\d\d) (\d{4})$/.exec(s.trim());
+  if (!m) return undefined;
+  const mon = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].indexOf(m[1]);
+  return Math.floor(new Date(Number(m[6]), mon, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])).getTime() / 1000);
+}
+
+export interface CrmMonResult {
+  state: ClusterState;
+  summary: ClusterSummaryInfo;
+  lastUpdated?: number;
+}
+
+/** Parses `crm_mon -1 -r -f --output-as=xml`. */
+export function parseCrmMonXml(xml: string): CrmMonResult {
+  const root = toTree(parser.parse(xml) as X[]).find((t) => t.tag === "pacemaker-result");
+  if (!root) throw new Error("not a pacemaker-result document");
+  const sum = root.children.find((c) => c.tag === "summary");
+  const get = (tag: string) => sum?.children.find((c) => c.tag === tag)?.attrs ?? {};
+  const opts = get("cluster_options");
+  const state = stateOf(root, opts["symmetric-cluster"] !== "false")!;
+  const dc = get("current_dc");
+  const rc = get("resources_configured");
+  const lc = get("last_change");
+  state.dc = dc.present === "true" ? dc.name : undefined;
+  state.haveQuorum = dc.with_quorum === "true";
+  state.maintenanceMode = opts["maintenance-mode"] === "true";
+  state.counts = {
+    nodes: Number(get("nodes_configured").number ?? state.nodes.length),
+    resourceInstances: Number(rc.number ?? 0),
+    disabled: Number(rc.disabled ?? 0),
+    blocked: Number(rc.blocked ?? 0),
+  };
+  for (const f of (root.children.find((c) => c.tag === "failures")?.children ?? []).filter((c) => c.tag === "failure")) {
+    const a = f.attrs;
+    // older histories give only the op id ("rsc1_monitor_1"): take task and interval from it
+    const key = a.op_key ?? a.id ?? "";
+    const km = /^(.*)_([a-z_-]+)_(\d+)$/.exec(key);
+    const task = a.task ?? km?.[2] ?? "";
+    const interval = Number(a.interval ?? km?.[3] ?? 0);
+    const suffix = `_${task}_${interval}`;
+    const rsc = key.endsWith(suffix) ? key.slice(0, -suffix.length) : (km?.[1] ?? key);
+    state.failedActions.push({
+      rsc,
+      node: a.node,
+      task,
+      intervalMs: interval,
+      rc: Number(a.exitcode),
+      rcText: a.exitstatus,
+      opStatus: a.status === "complete" ? 0 : 1,
+      opStatusText: a.status,
+      exitReason: a.exitreason && a.exitreason !== "none" ? a.exitreason : undefined,
+      callId: Number(a.call),
+      lastRcChange: isoToEpoch(a["last-rc-change"]),
+      execMs: Number(a.exec ?? 0),
+      queueMs: Number(a.queued ?? 0),
+      opId: key,
+    });
+  }
+  for (const n of (root.children.find((c) => c.tag === "node_history")?.children ?? []).filter((c) => c.tag === "node")) {
+    for (const h of n.children.filter((c) => c.tag === "resource_history")) {
+      if (h.attrs["fail-count"] === undefined) continue;
+      state.failCounts.push({
+        rsc: h.attrs.id,
+        node: n.attrs.name,
+        failCount: Number(h.attrs["fail-count"]),
+        lastFailure: ctimeToEpoch(h.attrs["last-failure"]),
+        migrationThreshold: Number(h.attrs["migration-threshold"]),
+      });
+    }
+  }
+  return {
+    state,
+    summary: {
+      stack: get("stack").type,
+      dcVersion: dc.version || undefined,
+      lastWritten: lc.time,
+      updateUser: lc.user,
+      updateClient: lc.client,
+      updateOrigin: lc.origin,
+    },
+    lastUpdated: ctimeToEpoch(get("last_update").time),
+  };
+}
