@@ -18,6 +18,7 @@ import { assign, sortResourcesForAssignment } from "./assign";
 import { createActions, fillExecution, scheduleFencing, scheduleProbes } from "./actions";
 import { applyOrderings, internalConstraints, propagate } from "./graph";
 import { transitionSummary } from "./summary";
+import { addNotifications } from "./notify";
 import { buildView } from "./view";
 import { INFINITY } from "./score";
 import { cloneOf } from "./unpack-config";
@@ -252,7 +253,7 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   propagate(ws);
 
   const summary = transitionSummary(ws);
-  const transition = transitionOf(ws, extras);
+  const transition = addNotifications(ws, transitionOf(ws, extras));
   return { transition, summary, scores: ws.scores, before, messages: ws.messages };
 }
 
