@@ -886,7 +886,24 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const showProps = async (): Promise<void> => {
     out(propertyConfigText(await readCib()).join("\n"));
   };
-  property.command("config").alias("list").argument("[names...]").action(async (names: string[]) => {
+  property
+    .command("config")
+    .alias("list")
+    .argument("[names...]")
+    .option("--all", "also the properties that are not set, with their defaults")
+    .option("--defaults", "only the defaults")
+    .action(async (names: string[], o: { all?: boolean; defaults?: boolean }) => {
+    if (o.all || o.defaults) {
+      const { CLUSTER_PROPERTIES } = await import("../cib/ops/property");
+      const set = new Map((o.defaults ? [] : (await readCib()).configuration.crmConfig.flatMap((s) => s.nvpairs)).map((p) => [p.name, p.value ?? ""]));
+      const names2 = [...new Set([...Object.keys(CLUSTER_PROPERTIES), ...set.keys()])].sort();
+      const lines = names2
+        .map((n) => [n, set.get(n) ?? CLUSTER_PROPERTIES[n]?.default] as const)
+        .filter(([, v]) => v !== undefined)
+        .map(([n, v]) => ` ${n}: ${v}`);
+      out(["Cluster Properties:", ...lines].join("\n"));
+      return;
+    }
     if (!names.length) return showProps();
     const cib = await readCib();
     const pairs = cib.configuration.crmConfig.flatMap((s) => s.nvpairs).filter((p) => names.includes(p.name));
