@@ -225,6 +225,7 @@ describe("controller on the demo cluster", { timeout: 60_000 }, () => {
     const sim = execFileSync("crm_simulate", ["-x", f, "-S"], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
     expect(sim).toMatch(/web-server\t\(ocf:vigil:WebServer\):\t Started node1/);
     expect(sim).toMatch(/Transition Summary:\n\nExecuting/); // Pacemaker sees nothing left to do either
+    execFileSync("crm_verify", ["-x", f], { encoding: "utf8" }); // throws on a non-zero exit
 
     await ctl.update((c) => cleanupResource(c, "web-server"), ADMIN, "resource cleanup web-server");
     await waitFor("failure cleared", () => {
