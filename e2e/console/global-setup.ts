@@ -64,7 +64,8 @@ export default async function globalSetup() {
   }
   mkdirSync(stateDir, { recursive: true });
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  const log = path.join(stateDir, "..", `${path.basename(stateDir)}.server.log`);
+  // the server's output is kept with the screenshots, for CI logs
+  const log = path.join(root, "e2e/artifacts/server.log");
   const lines: string[] = [];
   const keep = (d: Buffer) => {
     lines.push(d.toString());
@@ -81,6 +82,7 @@ export default async function globalSetup() {
   }
   return async () => {
     await stop(child);
+    mkdirSync(path.dirname(log), { recursive: true });
     writeFileSync(log, lines.join(""));
     for (const pid of processesUsing(stateDir)) {
       try {
