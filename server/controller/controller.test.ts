@@ -363,6 +363,22 @@ describe("controller on the demo cluster", { timeout: 60_000 }, () => {
     expect(() => ctl.preview(dup)).toThrow(CibError);
   });
 
+  it("the recorded op-digests let Pacemaker see a changed parameter as a definition change", async () => {
+    await ctl.settled(10000);
+    const cib = structuredClone(ctl.snapshot().cib);
+    const web = cib.configuration.resources.find((r) => r.id === "web")!;
+    if (web.kind !== "group") throw new Error("web is not a group");
+    const set = web.children.find((c) => c.id === "web-server")!.instanceAttributes[0];
+    const f = path.join(dir, "changed.xml");
+    writeFileSync(f, exportCibXml(cib));
+    const same = execFileSync("crm_simulate", ["-x", f, "-S"], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
+    expect(same).toMatch(/Transition Summary:\n\nExecuting/); // live digests = configured parameters
+    set.nvpairs.push({ id: `${set.id}-message`, name: "message", value: "changed" });
+    writeFileSync(f, exportCibXml(cib));
+    const changed = execFileSync("crm_simulate", ["-x", f, "-S"], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
+    expect(changed).toMatch(/Restart\s+web-server\s+\( node1 \)\s+due to resource definition change/);
+  });
+
   it("a CIB change aborts the running transition: running actions finish, nothing new is dispatched", async () => {
     await ctl.settled(10000);
     const before = ctl.transitions().length;
