@@ -218,11 +218,19 @@ function phase(b: Builder, clone: SRsc, op: Op): Phase {
   return ph;
 }
 
-function notifyAction(ws: WorkingSet, b: Builder, p: SRsc, node: SNode, ph: Phase, type: "pre" | "post", keys: Record<string, string>): void {
+function notifyAction(
+  ws: WorkingSet,
+  b: Builder,
+  p: SRsc,
+  node: SNode,
+  ph: Phase,
+  type: "pre" | "post",
+  keys: Record<string, string>,
+): Action | undefined {
   const trigger = type === "pre" ? ph.pre : ph.post;
   const confirm = type === "pre" ? ph.preDone : ph.postDone;
-  if (!trigger || !confirm) return;
-  if (!node.online || node.unclean) return;
+  if (!trigger || !confirm) return undefined;
+  if (!node.online || node.unclean) return undefined;
   const key = `${p.id}_${type}_notify_${ph.op}_0`;
   let a = b.get(key, node.uname);
   if (!a) {
@@ -268,15 +276,44 @@ function notifyAction(ws: WorkingSet, b: Builder, p: SRsc, node: SNode, ph: Phas
   }
   b.edge(trigger, a);
   b.edge(a, confirm);
+  return a;
 }
 
-function postNotify(ws: WorkingSet, b: Builder, p: SRsc, node: SNode, ph: Phase, keys: Record<string, string>): void {
-  if (!ph.post) return;
-  notifyAction(ws, b, p, node, ph, "post", keys);
+function postNotify(ws: WorkingSet, b: Builder, p: SRsc, node: SNode, ph: Phase, keys: Record<string, string>): Action | undefined {
+  if (!ph.post) return undefined;
+  const a = notifyAction(ws, b, p, node, ph, "post", keys);
   // the instance's recurring monitors start only once everybody was told
   for (const sa of p.actions) {
     if (sa.intervalMs === 0 || sa.cancel) continue;
     b.edge(ph.postDone, b.of(sa));
+  }
+  return a;
+}
+
+/**
+ * An instance whose stop is implied by fencing its node: the survivors are told
+ * right after the fencing, each in its own post-stop notification, without
+ * waiting for the rest of the clone's stop phase.
+ */
+function notifyAfterFencing(b: Builder, prims: SRsc[], ph: Phase, told: Action[]): void {
+  if (!ph.post) return;
+  for (const p of prims) {
+    const stop = firstOf(p, "stop");
+    if (!stop || !stop.pseudo || !stop.node?.unclean || !b.of(stop)) continue;
+    const fencing = b.t.actions.find((a) => a.task === "stonith" && a.node === stop.node!.uname);
+    if (!fencing) continue;
+    const mk = (key: string, task: string, keyType: string): Action =>
+      b.get(key) ??
+      b.add({ key, task, rsc: p.id, configRsc: p.cfgId, intervalMs: 0, pseudo: true, params: {}, meta: phaseMeta("post", "stop", keyType, "stonith"), timeoutMs: 0 });
+    const post = mk(`${p.id}_post_notify_stop_0`, "notify", "post");
+    const done = mk(`${p.id}_notified_0`, "notified", "confirmed-post");
+    b.edge(fencing, post);
+    b.edge(post, done);
+    for (const n of told) {
+      n.meta["notify_key_operation"] = "stonith";
+      b.edge(post, n);
+      b.edge(n, done);
+    }
   }
 }
 
@@ -315,6 +352,7 @@ function notifyClone(ws: WorkingSet, b: Builder, clone: SRsc): void {
     }
   }
 
+  const toldOfStop: Action[] = [];
   for (const op of ops) {
     const ph = phases.get(op)!;
     if (!ph.pre && !ph.post) continue;
@@ -327,7 +365,10 @@ function notifyClone(ws: WorkingSet, b: Builder, clone: SRsc): void {
           // a stop implied by fencing the node: nobody is left there to tell
           if (stop && stop.pseudo && n.unclean) continue;
           notifyAction(ws, b, p, n, ph, "pre", keys);
-          if (op === "demote" || !stop || stop.optional) postNotify(ws, b, p, n, ph, keys);
+          if (op === "demote" || !stop || stop.optional) {
+            const a = postNotify(ws, b, p, n, ph, keys);
+            if (a && op === "stop") toldOfStop.push(a);
+          }
         }
       } else {
         if (p.nextRole === "Stopped" || !p.allocatedTo) continue;
@@ -337,6 +378,8 @@ function notifyClone(ws: WorkingSet, b: Builder, clone: SRsc): void {
       }
     }
   }
+
+  notifyAfterFencing(b, prims, phases.get("stop")!, toldOfStop);
 
   // whatever waits for a phase of this clone waits for its post-notifications too
   for (const op of ops) {
