@@ -137,7 +137,7 @@ export function configurationIdSites(cib: Cib): IdSite[] {
       if (s.idRef !== undefined && !s.nvpairs.length) continue; // pure reference
       add(s.id, tag, parentId);
       if (s.rule) rule(s.rule, s.id);
-      for (const p of s.nvpairs) add(p.id, "nvpair", s.id);
+      for (const p of s.nvpairs) if (!(p.idRef !== undefined && p.id === "")) add(p.id, "nvpair", s.id);
       for (const u of s.unknown ?? []) raw(u, s.id);
     }
   };

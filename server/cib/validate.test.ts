@@ -148,6 +148,14 @@ describe("validateCib", () => {
 });
 
 describe("validateCib: id-refs", () => {
+  it("accepts nvpair id-refs (they define no id)", () => {
+    const cib = load("rules.xml");
+    cib.configuration.crmConfig[0].nvpairs.push({ id: "", name: "", idRef: "night-batch" });
+    expect(() => validateCib(cib)).not.toThrow();
+    cib.configuration.crmConfig[0].nvpairs.push({ id: "", name: "", idRef: "ghost-pair" });
+    expect(errorOf(cib).message).toBe('nvpair id-ref "ghost-pair" in "cib-bootstrap-options" names no nvpair');
+  });
+
   it("rejects id-refs that name nothing", () => {
     const cib = load("rules.xml");
     const helper = cib.configuration.resources.find((r) => r.id === "helper") as Primitive;

@@ -107,9 +107,15 @@ function checkDuplicateIds(cib: Cib, add: Add): void {
 
 // An id-ref must name an element of the same kind that is defined somewhere in the configuration.
 function checkIdRefs(cib: Cib, add: Add): void {
-  for (const s of allNvSets(cib))
+  const sets = allNvSets(cib);
+  const nvpairIds = new Set(sets.flatMap((s) => s.nvpairs.filter((p) => p.idRef === undefined).map((p) => p.id)));
+  for (const s of sets) {
     if (s.idRef !== undefined && !findNvSetById(cib, s.idRef))
       add("unknown-id-ref", `id-ref "${s.idRef}" names no attribute set`, s.idRef, "id-ref");
+    for (const p of s.nvpairs)
+      if (p.idRef !== undefined && !nvpairIds.has(p.idRef))
+        add("unknown-id-ref", `nvpair id-ref "${p.idRef}" in "${s.id}" names no nvpair`, p.idRef, "id-ref");
+  }
   for (const r of allRules(cib))
     if (r.idRef !== undefined && !findRuleById(cib, r.idRef))
       add("unknown-id-ref", `rule id-ref "${r.idRef}" names no rule`, r.idRef, "id-ref");
