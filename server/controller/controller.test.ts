@@ -443,14 +443,18 @@ describe("controller on the demo cluster", { timeout: 60_000 }, () => {
 
     const restartedAt = Date.now();
     const lastId = ctl.transitions().at(-1)!.id;
+    const { seq: lastSeq, message: lastMessage } = ctl.events().at(-1)!;
     ctl = await startController({ stateDir: dir, demo: true, webPortBase: portBase });
     expect(ctl.snapshot().cib.attrs.epoch).toBe(epoch);
     // the history from before the restart is read back; numbering continues
     expect(ctl.transitions().some((t) => t.id === lastId)).toBe(true);
-    expect(ctl.events().some((e) => e.message === "resource disable slow")).toBe(true);
+    expect(ctl.events().some((e) => e.seq === lastSeq && e.message === lastMessage)).toBe(true);
+    expect(ctl.events().at(-1)!.seq).toBeGreaterThan(lastSeq);
     await ctl.settled(15000);
     expect(allStarted(ctl)).toEqual(p0);
     expect(webServerPid("node1")).toBe(pid);
+    // probes that found a resource running are not failures (Pacemaker records them as *_last_failure_0 with rc 0)
+    expect(ctl.snapshot().state.failedActions).toEqual([]);
     expect(ctl.transitions().filter((t) => t.startedAt >= restartedAt).every((t) => t.id > lastId)).toBe(true);
     const actions = executedTasks(ctl, restartedAt);
     expect(actions).toContain("monitor"); // probes (and the recurring monitors again)
