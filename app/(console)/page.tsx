@@ -6,6 +6,7 @@ import { ResourceTree } from "@/components/resources/resource-tree";
 import { ConstraintList } from "@/components/constraints/constraint-list";
 import { FailedActions } from "@/components/failures/failed-actions";
 import { Card } from "@/components/ui/card";
+import { nvMap } from "@/components/config-view";
 import { RecentTransitions } from "@/components/dashboard/recent-transitions";
 import { Loading, PageTitle } from "@/components/ui/loading";
 
@@ -13,9 +14,10 @@ export default function DashboardPage() {
   const { doc } = useLive();
   if (!doc) return <Loading />;
   const { state, cib } = doc;
+  const clusterName = nvMap(cib.configuration.crmConfig)["cluster-name"];
   return (
     <div className="space-y-5" data-testid="dashboard">
-      <PageTitle sub="Live: every change in the cluster shows here as it happens.">Dashboard</PageTitle>
+      <PageTitle sub={`${clusterName ? `${clusterName} · ` : ""}live: every change in the cluster shows here as it happens.`}>Dashboard</PageTitle>
       <ClusterSummary state={state} />
       <NodeGrid state={state} />
       <Card title={`Failed actions (${state.failedActions.length})`} testId="failed-actions-card">

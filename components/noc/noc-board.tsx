@@ -44,8 +44,16 @@ function Clock() {
   return <span className="font-mono tabular-nums">{now?.toLocaleTimeString() ?? ""}</span>;
 }
 
+function useTitle(t: string) {
+  useEffect(() => {
+    document.title = t;
+  }, [t]);
+}
+
 export function NocBoard() {
   const { doc, connection } = useLive();
+  const overallForTitle = doc ? (alertsOf(doc.state).some((a) => a.tone === "bad") ? "CRITICAL" : alertsOf(doc.state).length ? "ATTENTION" : "OK") : "…";
+  useTitle(`${overallForTitle} · NOC · Vigil`);
   if (connection === "signed-out")
     return (
       <p data-testid="noc-denied" className="p-16 text-3xl text-red-300">
@@ -60,6 +68,7 @@ export function NocBoard() {
     );
   const s = doc.state;
   const alerts = alertsOf(s);
+  const clusterName = doc.cib.configuration.crmConfig.flatMap((x) => x.nvpairs).find((p) => p.name === "cluster-name")?.value;
   const overall: Tone = alerts.some((a) => a.tone === "bad") ? "bad" : alerts.length || s.nodes.some((n) => nodeStatus(n).tone !== "ok") ? "warn" : "ok";
   const word = { ok: "ALL OK", warn: "ATTENTION", bad: "CRITICAL", idle: "", info: "" }[overall];
   const prims = primitives(s.resources);
@@ -72,6 +81,7 @@ export function NocBoard() {
           <h1 className="text-5xl font-bold tracking-tight" data-testid="noc-overall">
             {word}
           </h1>
+          {clusterName && <span className="text-3xl text-slate-400">{clusterName}</span>}
         </div>
         <div className="flex items-center gap-8 text-2xl text-slate-300">
           {connection !== "live" && (

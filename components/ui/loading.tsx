@@ -1,4 +1,5 @@
 "use client";
+import { useEffect } from "react";
 import { useLive } from "../live-store";
 
 /** Shown until the first snapshot arrives. */
@@ -15,6 +16,9 @@ export function Loading() {
 }
 
 export function PageTitle({ children, sub }: { children: React.ReactNode; sub?: React.ReactNode }) {
+  useEffect(() => {
+    if (typeof children === "string") document.title = `${children} · Vigil`;
+  }, [children]);
   return (
     <div className="mb-5">
       <h1 className="text-xl font-semibold tracking-tight text-slate-800">{children}</h1>
