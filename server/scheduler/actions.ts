@@ -494,6 +494,38 @@ function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
   return true;
 }
 
+/**
+ * Cancel recurring monitors found running in the history that must not run:
+ * the resource or node is in maintenance, or the monitor is no longer configured.
+ */
+export function scheduleCancels(ws: WorkingSet): void {
+  for (const r of ws.primitives) {
+    const maint = ws.maintenanceMode || /^(true|yes|on|1)$/i.test(r.meta["maintenance"] ?? "");
+    if (r.orphan) {
+      // a stopped orphan's history is removed once it is stopped
+      if (r.managed && !cloneOf(r)) {
+        for (const n of r.runningOn) {
+          if (!n.online || n.unclean) continue;
+          const del = customAction(ws, r, "delete", n, false);
+          del.runnable = true;
+          for (const s of actionsOf(r, "stop", n)) ws.orders.push({ id: "orphan-delete", firstAction: s, firstTask: "stop", thenAction: del, thenTask: "delete", flags: 1 | 2 });
+        }
+      }
+      continue;
+    }
+    for (const m of r.activeMonitors) {
+      if (!m.node.online || m.node.unclean || !r.runningOn.includes(m.node)) continue;
+      const configured = r.ops.some((o) => o.name === m.name && o.intervalMs === m.intervalMs && o.enabled);
+      if (!(maint || m.node.maintenance || !configured)) continue;
+      const c = customAction(ws, r, "cancel", m.node, false, { intervalMs: m.intervalMs, key: `${m.key}_cancel` });
+      c.cancel = true;
+      c.runnable = true;
+      c.optional = false;
+      c.meta["cancel_interval"] = String(m.intervalMs);
+    }
+  }
+}
+
 export function scheduleProbes(ws: WorkingSet): void {
   // probing walks clone instances in instance-number order and leaves them so
   if (ws.nodes.some((n) => n.online && !n.unclean && !n.pending)) {

@@ -248,7 +248,11 @@ function flagsFor(kind: Kind, firstTask: string, symmetry: "asym" | "sym" | "inv
     else if (symmetry === "sym") {
       f |= O.impliesThen;
       if (firstTask === "start" || firstTask === "promote") f |= O.runnableLeft;
-    } else f |= O.impliesFirst;
+    } else {
+      f |= O.impliesFirst;
+      // then cannot happen when first cannot (a blocked stop blocks the stops ordered after it)
+      f |= O.runnableLeft;
+    }
   }
   return f;
 }
@@ -307,11 +311,15 @@ function orderPair(
 ): void {
   let flags = flagsFor(kind, fa, symmetrical ? "sym" : "asym");
   if (oneOrMore) flags = (flags & ~O.runnableLeft) | O.oneOrMore;
+  // legacy restart-type=restart upgrades an optional ordering to a recovery dependency
+  if (kind === "Optional" && (then.meta["restart-type"] ?? "").toLowerCase() === "restart") flags |= O.impliesThen;
   newRscOrder(ws, id, first, fa, then, ta, flags);
   if (symmetrical) {
     const ifa = invert(fa);
     const ita = invert(ta);
     if (!ifa || !ita) return;
-    newRscOrder(ws, id, then, ita, first, ifa, flagsFor(kind, ita, "inverse"));
+    let inv = flagsFor(kind, ita, "inverse");
+    if (kind === "Optional" && (first.meta["restart-type"] ?? "").toLowerCase() === "restart") inv |= O.impliesFirst;
+    newRscOrder(ws, id, then, ita, first, ifa, inv);
   }
 }

@@ -15,7 +15,7 @@ import { collectRules, unpackNodes, unpackProperties, unpackResources } from "./
 import { addAllowed, applyTargetRoles, failCount, unpackHistories, unpackNodeStates, type StatusExtras } from "./unpack-status";
 import { newColocation, unpackConstraints } from "./constraints";
 import { assign, sortResourcesForAssignment } from "./assign";
-import { createActions, fillExecution, scheduleFencing, scheduleProbes } from "./actions";
+import { createActions, fillExecution, scheduleCancels, scheduleFencing, scheduleProbes } from "./actions";
 import { applyOrderings, internalConstraints, propagate } from "./graph";
 import { transitionSummary } from "./summary";
 import { addNotifications } from "./notify";
@@ -239,6 +239,16 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   for (const n of ws.nodes) for (const r of ws.resources) checkFailureThreshold(ws, extras, r, n);
   for (const r of ws.resources) groupColocations(ws, r);
 
+  // fail-counts of orphans are cleared
+  for (const r of ws.primitives) {
+    if (!r.orphan) continue;
+    for (const n of ws.nodes) {
+      if (failCount(ws, r, n, false).count > 0 && !extras.clearFailcounts.some((c) => c.rsc === r && c.node === n)) {
+        extras.clearFailcounts.push({ rsc: r, node: n, reason: "orphan" });
+      }
+    }
+  }
+
   // assignment
   const order = sortResourcesForAssignment(ws);
   ws.resources = order;
@@ -247,6 +257,7 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   // actions
   scheduleProbes(ws);
   for (const r of ws.resources) createActions(ws, r);
+  scheduleCancels(ws);
   for (const r of ws.resources) internalConstraints(ws, r);
   scheduleFencing(ws);
   applyOrderings(ws);

@@ -194,6 +194,8 @@ export function unpackHistories(ws: WorkingSet, extras: StatusExtras): void {
       if (done.has(st)) continue;
       const node = nodeOf(ws, st)!;
       if (pass === 0 && ws.stonithEnabled && !node.online) continue;
+      // without fencing, what an offline node last reported is not trusted: its resources count as stopped
+      if (!ws.stonithEnabled && !node.online) continue;
       done.add(st);
       for (const lr of st.lrmResources) unpackLrmResource(ws, extras, node, lr);
     }
@@ -378,7 +380,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
     let rc = o.rc;
     // failure-timeout expiry
     let expired = false;
-    if (rsc.failureTimeoutMs > 0 && o.lastRcChange > 0 && rc !== o.targetRc && !(status === EXEC.done && rc === 0 && o.targetRc < 0)) {
+    if (rsc.failureTimeoutMs > 0 && o.lastRcChange > 0 && onFailFor(ws, rsc, o.task, o.intervalMs) !== "block" && rc !== o.targetRc && !(status === EXEC.done && rc === 0 && o.targetRc < 0)) {
       if (ws.now >= o.lastRcChange + rsc.failureTimeoutMs / 1000) {
         const fc = failCount(ws, rsc, node, false);
         const fcEff = failCount(ws, rsc, node, true);
