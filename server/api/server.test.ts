@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { ClusterState, ResourceView } from "../scheduler/types";
-import type { LiveDocument, WsServerMessage } from "./contract";
+import { StatusResponseSchema, WsServerMessageSchema, type LiveDocument, type WsServerMessage } from "./contract";
 import { applyPatch } from "./jsonpatch";
 import { REPO_ROOT, startServer, type RunningServer } from "./server";
 
@@ -114,6 +114,13 @@ describe("first start and login", () => {
     expect(limited.body.error).toMatch(/too many failed logins/);
   });
 
+  it("GET /api/status satisfies the contract", async () => {
+    const s = await login("hacluster", password);
+    const r = await fetch(`${base}/api/status`, { headers: { cookie: s.cookie } });
+    const parsed = StatusResponseSchema.safeParse(await r.json());
+    expect(parsed.success, parsed.success ? "" : JSON.stringify(parsed.error.issues.slice(0, 3))).toBe(true);
+  });
+
   it("every API call needs a session or token", async () => {
     const r = await fetch(`${base}/api/status`);
     expect(r.status).toBe(401);
@@ -213,6 +220,9 @@ describe("WebSocket", () => {
     await until("snapshot", () => msgs.length > 0, 5000);
     const snap = msgs[0];
     expect(snap.type).toBe("snapshot");
+    // the real messages satisfy the contract the console validates with
+    const parsed = WsServerMessageSchema.safeParse(snap);
+    expect(parsed.success, parsed.success ? "" : JSON.stringify(parsed.error.issues.slice(0, 3))).toBe(true);
     if (snap.type !== "snapshot") return;
     let doc: LiveDocument = { state: snap.state, cib: snap.cib };
     let version = snap.version;
@@ -225,6 +235,7 @@ describe("WebSocket", () => {
     expect(r.status).toBe(200);
     await until("patch with the change", () => msgs.some((m) => m.type === "patch" && m.to >= changed.version), 5000);
     for (const m of msgs) {
+      expect(WsServerMessageSchema.safeParse(m).success).toBe(true);
       if (m.type !== "patch") continue;
       expect(m.from).toBe(version); // no gap
       doc = applyPatch(doc, m.ops);
