@@ -69,6 +69,7 @@ function benchCib(): Cib {
 }
 
 let cluster: HostCluster;
+let outages: number[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function activeNodes(id: string): string[] {
@@ -119,11 +120,22 @@ function pinger() {
   return {
     replies,
     stop: () => p.kill("SIGINT"),
-    /** the longest gap between replies from `since` on */
-    outage(since: number): number {
+    /**
+     * t0 = just before the trigger (as in ../shared/reference/pacemaker-failover.md):
+     * back = first reply that ends the outage, minus t0; outage = the longest gap between replies
+     */
+    measure(t0: number): { back: number; outage: number } {
       let worst = 0;
-      for (let i = 1; i < replies.length; i++) if (replies[i] >= since) worst = Math.max(worst, replies[i] - replies[i - 1]);
-      return worst;
+      let end = -1;
+      for (let i = 1; i < replies.length; i++) {
+        if (replies[i] < t0) continue;
+        const gap = replies[i] - replies[i - 1];
+        if (gap > worst) {
+          worst = gap;
+          end = replies[i];
+        }
+      }
+      return { back: end < 0 ? 0 : end - t0, outage: worst };
     },
   };
 }
@@ -159,7 +171,8 @@ async function crashCase(fencing: boolean): Promise<number> {
   await waitFor("VIP elsewhere and answering", () => activeNodes("VIP").some((n) => n !== host) && ping.replies.length > 0 && ping.replies[ping.replies.length - 1] > t0 + 50, 60000);
   await sleep(300);
   ping.stop();
-  const ms = ping.outage(t0 - 2000);
+  const { back: ms, outage } = ping.measure(t0);
+  outages.push(outage);
   if (!fencing) await bed.boot(host); // nobody fenced (rebooted) it
   await everyHostOnline();
   await settle();
@@ -176,7 +189,8 @@ async function standbyCase(): Promise<number> {
   await waitFor("VIP on another host", () => activeNodes("VIP").some((n) => n !== host) && ping.replies[ping.replies.length - 1] > t0 + 50, 60000);
   await sleep(300);
   ping.stop();
-  const ms = ping.outage(t0);
+  const { back: ms, outage } = ping.measure(t0);
+  outages.push(outage);
   await settle();
   await cluster.controller.update((cib) => nodeStandby(cib, [host], false).cib, ADMIN, `node unstandby ${host}`);
   await settle();
@@ -218,6 +232,7 @@ function stats(xs: number[]) {
 
 async function main() {
   const results: Record<string, number[]> = { "host crash -> VIP pings (fencing on)": [], "host crash -> VIP pings (fencing off)": [], "node standby -> VIP on the other host": [], "apache killed -> HTTP again": [] };
+  const outageStats: Record<string, number[]> = {};
   const stateDir = mkdtempSync(path.join(os.tmpdir(), "vigil-bench-failover-"));
   await bed.down().catch(() => {});
   try {
@@ -228,11 +243,13 @@ async function main() {
     await waitFor("web started", () => activeNodes("Web").length === 1, 120000);
     await settle();
     const run = async (name: string, fn: () => Promise<number>) => {
+      outages = [];
       for (let i = 0; i < REPS; i++) {
         const ms = await fn();
         results[name].push(ms);
-        console.log(`${name}: ${ms.toFixed(0)} ms`);
+        console.log(`${name}: ${ms.toFixed(0)} ms${outages.length ? ` (ping outage ${outages[outages.length - 1].toFixed(0)} ms)` : ""}`);
       }
+      if (outages.length) outageStats[name] = [...outages];
     };
     await run("host crash -> VIP pings (fencing on)", () => crashCase(true));
     await run("host crash -> VIP pings (fencing off)", () => crashCase(false));
@@ -244,11 +261,14 @@ async function main() {
     rmSync(stateDir, { recursive: true, force: true });
   }
   console.log(`\nVigil failover on the test bed (${REPS} runs each, ms; host-timeout 1500 ms, VIP monitor 10s, Web monitor 2s):`);
-  console.log(`${"case".padEnd(42)} ${"median".padStart(8)} ${"min".padStart(8)} ${"max".padStart(8)}`);
+  console.log("(from just before the trigger to the first ping reply / HTTP 200 after it; ping outage = longest gap between replies)");
+  console.log(`${"case".padEnd(42)} ${"median".padStart(8)} ${"min".padStart(8)} ${"max".padStart(8)}   ping outage median [min-max]`);
   for (const [name, xs] of Object.entries(results)) {
     if (!xs.length) continue;
     const s = stats(xs);
-    console.log(`${name.padEnd(42)} ${s.median.toFixed(0).padStart(8)} ${s.min.toFixed(0).padStart(8)} ${s.max.toFixed(0).padStart(8)}`);
+    const o = outageStats[name]?.length ? stats(outageStats[name]) : undefined;
+    const os = o ? `   ${o.median.toFixed(0)} [${o.min.toFixed(0)}-${o.max.toFixed(0)}]` : "";
+    console.log(`${name.padEnd(42)} ${s.median.toFixed(0).padStart(8)} ${s.min.toFixed(0).padStart(8)} ${s.max.toFixed(0).padStart(8)}${os}`);
   }
   process.exit(0);
 }
