@@ -292,10 +292,11 @@ function postNotify(ws: WorkingSet, b: Builder, p: SRsc, node: SNode, ph: Phase,
 
 /**
  * An instance whose stop is implied by fencing its node: the survivors are told
- * right after the fencing, each in its own post-stop notification, without
- * waiting for the rest of the clone's stop phase.
+ * right after the fencing (<instance>_post_notify_stonith_0 ->
+ * notifications -> <instance>_confirmed-post_notify_stonith_0), without waiting
+ * for the rest of the clone's stop phase.
  */
-function notifyAfterFencing(b: Builder, prims: SRsc[], ph: Phase, told: Action[]): void {
+function notifyAfterFencing(b: Builder, prims: SRsc[], ph: Phase, told: { rsc: SRsc; action: Action }[]): void {
   if (!ph.post) return;
   for (const p of prims) {
     const stop = firstOf(p, "stop");
@@ -305,14 +306,15 @@ function notifyAfterFencing(b: Builder, prims: SRsc[], ph: Phase, told: Action[]
     const mk = (key: string, task: string, keyType: string): Action =>
       b.get(key) ??
       b.add({ key, task, rsc: p.id, configRsc: p.cfgId, intervalMs: 0, pseudo: true, params: {}, meta: phaseMeta("post", "stop", keyType, "stonith"), timeoutMs: 0 });
-    const post = mk(`${p.id}_post_notify_stop_0`, "notify", "post");
-    const done = mk(`${p.id}_notified_0`, "notified", "confirmed-post");
+    const post = mk(`${p.id}_post_notify_stonith_0`, "notify", "post");
+    const done = mk(`${p.id}_confirmed-post_notify_stonith_0`, "notified", "confirmed-post");
     b.edge(fencing, post);
     b.edge(post, done);
-    for (const n of told) {
-      n.meta["notify_key_operation"] = "stonith";
-      b.edge(post, n);
-      b.edge(n, done);
+    for (const t of told) {
+      t.action.meta["notify_key_operation"] = "stonith";
+      b.edge(post, t.action);
+      b.edge(t.action, done);
+      for (const sa of t.rsc.actions) if (sa.intervalMs !== 0 && !sa.cancel) b.edge(done, b.of(sa));
     }
   }
 }
@@ -329,14 +331,10 @@ function notifyClone(ws: WorkingSet, b: Builder, clone: SRsc): void {
   for (const op of ops) phases.set(op, phase(b, clone, op));
   if (![...phases.values()].some((p) => p.pre || p.post)) return;
 
-  // phases follow one another: demote, stop, start, promote
-  const chain = (from: Op, to: Op): void => b.edge(phases.get(from)?.postDone, phases.get(to)?.pre);
-  chain("stop", "start");
-  if (clone.promotable) {
-    chain("demote", "stop");
-    chain("demote", "promote");
-    chain("stop", "promote");
-    chain("start", "promote");
+  // phases follow one another (demote, stop, start, promote): a phase's
+  // pre-notifications wait for the post-notifications of every earlier phase
+  for (let i = 0; i < ops.length; i++) {
+    for (let j = i + 1; j < ops.length; j++) b.edge(phases.get(ops[i])!.postDone, phases.get(ops[j])!.pre);
   }
 
   const d = collect(ws, clone, b);
@@ -352,7 +350,7 @@ function notifyClone(ws: WorkingSet, b: Builder, clone: SRsc): void {
     }
   }
 
-  const toldOfStop: Action[] = [];
+  const toldOfStop: { rsc: SRsc; action: Action }[] = [];
   for (const op of ops) {
     const ph = phases.get(op)!;
     if (!ph.pre && !ph.post) continue;
@@ -367,7 +365,7 @@ function notifyClone(ws: WorkingSet, b: Builder, clone: SRsc): void {
           notifyAction(ws, b, p, n, ph, "pre", keys);
           if (op === "demote" || !stop || stop.optional) {
             const a = postNotify(ws, b, p, n, ph, keys);
-            if (a && op === "stop") toldOfStop.push(a);
+            if (a && op === "stop") toldOfStop.push({ rsc: p, action: a });
           }
         }
       } else {
