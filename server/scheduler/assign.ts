@@ -577,6 +577,14 @@ function cmpInstances(ws: WorkingSet, a: SRsc, b: SRsc): number {
     const wb = b.allowed.get(cb) ?? -INFINITY;
     if (wa !== wb) return wa > wb ? -1 : 1;
   }
+  // the instance with the better allocation scores goes first (best node against best node, ...)
+  const la = sortNodes(ws, a.allowed, ca);
+  const lb = sortNodes(ws, b.allowed, cb);
+  for (let i = 0; i < Math.min(la.length, lb.length); i++) {
+    const wa = canRun(la[i]) ? a.allowed.get(la[i])! : -INFINITY;
+    const wb = canRun(lb[i]) ? b.allowed.get(lb[i])! : -INFINITY;
+    if (wa !== wb) return wa > wb ? -1 : 1;
+  }
   return (a.instanceNo ?? 0) - (b.instanceNo ?? 0);
 }
 
