@@ -5,6 +5,7 @@
 // Change applied with pcs semantics through ClusterService.update(), which
 // leaves the CIB untouched when it throws.
 
+import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
 import { CibError } from "../cib/errors";
@@ -49,6 +50,15 @@ export interface ApiDeps {
 }
 
 const MAX_BODY = 16 * 1024 * 1024;
+
+/** "vigil-0.1.0", from package.json (shown as the DC version in vigil status) */
+const VIGIL_VERSION = (() => {
+  try {
+    return `vigil-${JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version}`;
+  } catch {
+    return undefined;
+  }
+})();
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
   const data = JSON.stringify(body);
@@ -257,7 +267,10 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
   route("GET", "/api/status", "read-only", async ({ res }) => {
     const snap = service.snapshot();
     const clusterName = snap.cib.configuration.crmConfig.flatMap((s) => s.nvpairs).find((p) => p.name === "cluster-name")?.value;
-    send(res, 200, { version: snap.version, state: snap.state, summary: clusterSummaryInfo(snap.cib), ...(clusterName ? { clusterName } : {}) });
+    // the controller does not write cluster-infrastructure / dc-version: name Vigil itself there
+    const info = clusterSummaryInfo(snap.cib);
+    const summary = { ...info, stack: info.stack ?? "vigil", dcVersion: info.dcVersion ?? VIGIL_VERSION };
+    send(res, 200, { version: snap.version, state: snap.state, summary, ...(clusterName ? { clusterName } : {}) });
   });
 
   route("GET", "/api/cib", "read-only", async ({ res, url }) => {

@@ -119,6 +119,8 @@ describe("first start and login", () => {
     const r = await fetch(`${base}/api/status`, { headers: { cookie: s.cookie } });
     const parsed = StatusResponseSchema.safeParse(await r.json());
     expect(parsed.success, parsed.success ? "" : JSON.stringify(parsed.error.issues.slice(0, 3))).toBe(true);
+    expect(parsed.data?.summary).toMatchObject({ stack: "vigil", dcVersion: expect.stringMatching(/^vigil-\d/) });
+    expect(parsed.data?.clusterName).toBe("vigil-demo");
   });
 
   it("every API call needs a session or token", async () => {
