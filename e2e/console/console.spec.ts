@@ -62,8 +62,8 @@ test("create a resource from the Dummy preset, edit its monitor interval, move, 
   await page.getByTestId("create-submit").click();
   await expect(page.getByTestId("preview-summary")).toContainText("e2e-dummy");
   await page.getByTestId("preview-apply").click();
-  await expect(page).toHaveURL(/\/resources\/e2e-dummy$/);
-  await expect(page.getByTestId("resource-detail-status")).toHaveText("Started", { timeout: 10_000 });
+  await expect(page).toHaveURL(/\/resources\/e2e-dummy$/, { timeout: 20_000 });
+  await expect(page.getByTestId("resource-detail-status")).toHaveText("Started", { timeout: 20_000 });
 
   // operation editor: 10s -> 20s, then the CIB has the new monitor
   const row = page.locator('[data-testid^="op-row-"]', { hasText: "monitor" });
@@ -76,7 +76,7 @@ test("create a resource from the Dummy preset, edit its monitor interval, move, 
   await page.getByTestId("preview-apply").click();
   const monitorIntervals = () =>
     page.locator('[data-testid^="op-row-"]', { hasText: "monitor" }).evaluateAll((rows) => rows.map((r) => r.querySelector('[data-testid^="op-interval-"]')?.textContent?.trim()));
-  await expect.poll(monitorIntervals).toEqual(["20s"]);
+  await expect.poll(monitorIntervals, { timeout: 20_000 }).toEqual(["20s"]);
   const cib = await (await apiCall(page, "GET", "/api/cib")).text();
   expect(cib).toMatch(/e2e-dummy[^]*interval="20s"/);
   await shot(page, "resource-detail");
@@ -101,7 +101,7 @@ test("create a resource from the Dummy preset, edit its monitor interval, move, 
   // delete it again
   await page.goto("/resources/e2e-dummy");
   await applyWithPreview(page, "resource-delete");
-  await expect(page).toHaveURL(/\/resources$/);
+  await expect(page).toHaveURL(/\/resources$/, { timeout: 20_000 });
   await expect(page.getByTestId("resource-row-e2e-dummy")).toHaveCount(0, { timeout: 10_000 });
 });
 
