@@ -10,6 +10,7 @@ import { existsSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ClusterService } from "../controller/types";
+import { startController, type StartControllerOptions } from "../controller/start";
 import { exportCibXml, parseCibXml } from "../cib/xml";
 import { Auth, INITIAL_ADMIN, type AuthOptions } from "./auth";
 import { createApiHandler } from "./http";
@@ -77,12 +78,8 @@ async function loadOrCreateCert(stateDir: string, host: string): Promise<{ key: 
 }
 
 async function defaultController(stateDir: string, extra: Record<string, unknown> = {}): Promise<ClusterService> {
-  // the controller helper's entry point: wires store, scheduler, executor and the demo hosts
-  // (a URL, not a static import, until server/controller/start.ts lands for every checkout)
-  const mod = (await import(new URL("../controller/start.ts", import.meta.url).href)) as {
-    startController(o: { stateDir: string; demo: boolean }): Promise<ClusterService> | ClusterService;
-  };
-  return await mod.startController({ ...extra, stateDir, demo: true });
+  // the controller's entry point wires store, scheduler, executor and the demo hosts
+  return await startController({ ...(extra as Partial<StartControllerOptions>), stateDir, demo: true });
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
