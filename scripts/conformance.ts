@@ -24,6 +24,19 @@ export interface CaseResult {
   /** first differing line pair (expected, actual) of the first differing section */
   firstDiff?: { section: Section; expected?: string; actual?: string };
   error?: string;
+  /** per differing section: lines only the summary has / only Vigil printed (whitespace removed) */
+  details?: Partial<Record<Section, { missing: string[]; extra: string[] }>>;
+}
+
+function multisetDelta(exp: string[], act: string[]): { missing: string[]; extra: string[] } {
+  const rest = [...act];
+  const missing: string[] = [];
+  for (const l of exp) {
+    const i = rest.indexOf(l);
+    if (i >= 0) rest.splice(i, 1);
+    else missing.push(l);
+  }
+  return { missing, extra: rest };
 }
 
 /** The fixed "now" for cases without execution-date (crm_simulate would use its wall clock). */
@@ -78,20 +91,22 @@ function firstMultisetDiff(exp: string[], act: string[]): { expected?: string; a
 }
 
 /** Compares Vigil's output with the expected summary; returns the differing sections. */
-export function compareSummary(expected: string, actual: string): Pick<CaseResult, "sections" | "firstDiff"> {
+export function compareSummary(expected: string, actual: string): Pick<CaseResult, "sections" | "firstDiff" | "details"> {
   const e = splitSections(expected);
   const a = splitSections(actual);
   const sections: Section[] = [];
   let firstDiff: CaseResult["firstDiff"];
+  const details: NonNullable<CaseResult["details"]> = {};
   for (const [, s] of HEADINGS) {
     const sec = s as Exclude<Section, "scores">;
     const d = sec === "executing" ? firstMultisetDiff(e[sec], a[sec]) : firstOrderedDiff(e[sec], a[sec]);
     if (d) {
       sections.push(sec);
       firstDiff ??= { section: sec, ...d };
+      details[sec] = multisetDelta(e[sec], a[sec]);
     }
   }
-  return { sections, firstDiff };
+  return sections.length ? { sections, firstDiff, details } : { sections, firstDiff };
 }
 
 export function listCases(dir: string): string[] {
@@ -212,6 +227,10 @@ async function main(argv: string[]): Promise<number> {
     else failed++;
     process.stdout.write(formatCaseLine(r) + "\n");
     if (verbose && !r.pass && !r.error) {
+      for (const [sec, d] of Object.entries(r.details ?? {})) {
+        for (const l of d.missing.slice(0, 8)) process.stdout.write(`    ${sec} - ${l}\n`);
+        for (const l of d.extra.slice(0, 8)) process.stdout.write(`    ${sec} + ${l}\n`);
+      }
       const file = path.join(dir, "xml", `${name}.xml`);
       process.stdout.write(`    (run: node --import tsx scripts/simulate.ts -x ${file} -S)\n`);
     }
