@@ -157,9 +157,9 @@ test("a killed web server shows as a failed action, is recovered, and Cleanup cl
   expect(pids.length, "the demo runs a web server process").toBeGreaterThan(0);
   await markNoReload(page);
   for (const pid of pids) process.kill(pid, "SIGKILL");
-  const failed = page.locator("[data-failed-rsc]");
-  await expect(failed.first()).toBeVisible({ timeout: 30_000 });
-  const rsc = (await failed.first().getAttribute("data-failed-rsc"))!;
+  const rsc = "web-server"; // the demo's WebServer resource
+  await expect(page.getByTestId(`failed-action-${rsc}`)).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId(`failed-action-${rsc}`)).toContainText("not running");
   await expect(page.getByTestId(`resource-status-${rsc}`)).toHaveText(/Started/, { timeout: 30_000 });
   await shot(page, "failed-action");
   await page.getByTestId(`cleanup-${rsc}`).click();
