@@ -642,7 +642,8 @@ function distribute(ws: WorkingSet, clone: SRsc, nodes: SNode[]): void {
 // Promotion
 
 function promotionAttr(n: SNode, r: SRsc): string | undefined {
-  const v = n.attrs[`master-${r.id}`];
+  // the name the resource's history uses is the one its agent set the score under
+  const v = n.attrs[`master-${r.historyName ?? r.id}`];
   if (v !== undefined) return v;
   const c = cloneOf(r);
   if (c && !c.uniqueClone) return n.attrs[`master-${r.cfgId}`];

@@ -344,7 +344,8 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
   const ops = sortOps(lr.ops.map(opView));
   const rsc = findHistoryResource(ws, extras, node, lr, ops);
   if (!rsc) return;
-  if (lr.id !== rsc.id) rsc.historyName ??= lr.id;
+  const previousName = rsc.historyName;
+  if (lr.id !== rsc.id) rsc.historyName = lr.id;
 
   let role = "Unknown" as Role;
   let onFail = "ignore" as OnFail;
@@ -508,6 +509,8 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
   });
 
   if (known) rsc.knownOn.add(node);
+  // a numbered history name is kept only while that history shows the instance active
+  if (lr.id !== rsc.id && !(ROLE_RANK[role] > ROLE_RANK.Stopped) && lr.id.includes(":")) rsc.historyName = previousName;
   if (pending) {
     rsc.pendingOn.set(node, pending);
     rsc.pendingTask ??= pending;
