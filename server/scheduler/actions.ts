@@ -197,7 +197,10 @@ function promoteResource(ws: WorkingSet, r: SRsc, node: SNode | undefined, optio
     customAction(ws, r, "promote", node, optional);
     return;
   }
-  for (const p of actionsOf(r, "promote", node)) p.runnable = false;
+  const existing = actionsOf(r, "promote", node);
+  // the promote that cannot happen is still recorded (crm_simulate reports it as blocked)
+  if (existing.length === 0) existing.push(customAction(ws, r, "promote", undefined, optional));
+  for (const p of existing) p.runnable = false;
 }
 
 function demoteResource(ws: WorkingSet, r: SRsc, optional: boolean): void {
