@@ -117,6 +117,11 @@ function byRscThenNode(a: Entry, b: Entry): number {
   return an < bn ? -1 : an > bn ? 1 : 0;
 }
 
+/** The instance's name as the cluster knows it (the history name when it was found under another number). */
+function nameOf(p: SRsc): string {
+  return p.historyName ?? p.id;
+}
+
 function firstOf(p: SRsc, task: string): SAction | undefined {
   const key = `${p.id}_${task}_0`;
   return p.actions.find((a) => a.key === key);
@@ -138,17 +143,17 @@ function collect(ws: WorkingSet, clone: SRsc, b: Builder): NotifyData {
   for (const p of primitivesOf(clone)) {
     if (p.role !== "Stopped" && p.role !== "Unknown" && p.runningOn.length) {
       for (const n of p.runningOn) {
-        const e = { rsc: p.id, node: n.uname };
+        const e = { rsc: nameOf(p), node: n.uname };
         d.active.push(e);
         if (p.role === "Promoted") d.promoted.push(e);
         else if (p.role === "Unpromoted") d.unpromoted.push(e);
       }
-    } else d.inactive.push({ rsc: p.id });
+    } else d.inactive.push({ rsc: nameOf(p) });
     for (const sa of p.actions) {
       if (sa.intervalMs !== 0 || sa.cancel || !sa.node) continue;
       if (sa.task !== "start" && sa.task !== "stop" && sa.task !== "promote" && sa.task !== "demote") continue;
       if (!b.of(sa)) continue;
-      d[sa.task as Op].push({ rsc: p.id, node: sa.node.uname });
+      d[sa.task as Op].push({ rsc: nameOf(p), node: sa.node.uname });
     }
   }
   for (const l of [d.active, d.inactive, d.promoted, d.unpromoted, d.start, d.stop, d.promote, d.demote]) l.sort(byRscThenNode);
@@ -259,7 +264,7 @@ function notifyAction(
     a = b.add({
       key,
       task: "notify",
-      rsc: p.id,
+      rsc: nameOf(p),
       configRsc: p.cfgId,
       node: node.uname,
       intervalMs: 0,
@@ -305,9 +310,12 @@ function notifyAfterFencing(b: Builder, prims: SRsc[], ph: Phase, told: { rsc: S
     if (!fencing) continue;
     const mk = (key: string, task: string, keyType: string): Action =>
       b.get(key) ??
-      b.add({ key, task, rsc: p.id, configRsc: p.cfgId, intervalMs: 0, pseudo: true, params: {}, meta: phaseMeta("post", "stop", keyType, "stonith"), timeoutMs: 0 });
-    const post = mk(`${p.id}_post_notify_stonith_0`, "notify", "post");
-    const done = mk(`${p.id}_confirmed-post_notify_stonith_0`, "notified", "confirmed-post");
+      b.add({ key, task, rsc: nameOf(p), configRsc: p.cfgId, intervalMs: 0, pseudo: true, params: {}, meta: phaseMeta("post", "stop", keyType, "stonith"), timeoutMs: 0 });
+    // crm_simulate 2.1.5 keys these by the history name, in another form, when the
+    // instance was found under a different number than it was given
+    const renamed = p.historyName !== undefined && p.historyName !== p.id;
+    const post = renamed ? mk(`${p.historyName}_post_notify_stop_0`, "notify", "post") : mk(`${p.id}_post_notify_stonith_0`, "notify", "post");
+    const done = renamed ? mk(`${p.historyName}_notified_0`, "notified", "confirmed-post") : mk(`${p.id}_confirmed-post_notify_stonith_0`, "notified", "confirmed-post");
     b.edge(fencing, post);
     b.edge(post, done);
     for (const t of told) {
