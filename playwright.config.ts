@@ -21,7 +21,7 @@ export default defineConfig({
   // One demo cluster is shared by all tests; they change it, so one at a time.
   workers: 1,
   fullyParallel: false,
-  timeout: 60_000,
+  timeout: 120_000,
   expect: { timeout: 5_000 },
   retries: 0,
   // starts the real server (and stops it, with the demo agents it leaves running)
