@@ -249,6 +249,14 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
     }
   }
 
+  if (ws.stonithEnabled && !ws.hasStonithResource) {
+    ws.messages.push(
+      "error: Resource start-up disabled since no STONITH resources have been defined",
+      "error: Either configure some or disable STONITH with the stonith-enabled option",
+      "error: NOTE: Clusters with shared data need STONITH to ensure data integrity",
+    );
+  }
+
   // assignment
   const order = sortResourcesForAssignment(ws);
   ws.resources = order;

@@ -167,3 +167,58 @@ describe("scheduler v1: what the controller needs", () => {
     expect(() => schedule(tmpl, NOW)).toThrow(/P/);
   });
 });
+
+// Expected lines below were checked against Debian's crm_simulate 2.1.5 on the same CIBs.
+describe("scheduler: clones, promotion, rules, sets", () => {
+  const three: NodeSpec[] = [{ name: "node1" }, { name: "node2" }, { name: "node3" }];
+
+  it("clone instances follow a dependent's ban through the colocation", () => {
+    const r = schedule(
+      cib({
+        nodes: three,
+        resources: `<clone id="C">${dummy("c")}${meta("C", { "clone-max": "2" })}</clone>` + dummy("X"),
+        constraints: `<rsc_colocation id="x-with-c" rsc="X" with-rsc="C" score="INFINITY"/><rsc_location id="l" rsc="X" node="node1" score="-INFINITY"/>`,
+      }),
+      NOW,
+    );
+    expect(r.summary).toEqual(["  * Start      c:0     ( node2 )", "  * Start      c:1     ( node3 )", "  * Start      X       ( node2 )"]);
+    expect(r.transition.actions.map((a) => a.key)).toEqual(expect.arrayContaining(["C_start_0", "C_running_0"]));
+    const inst = r.transition.actions.find((a) => a.rsc === "c:0" && a.task === "start")!;
+    expect(inst.meta).toMatchObject({ clone: "0", clone_max: "2", clone_node_max: "1" });
+  });
+
+  it("promotable clone promotes where the promotion score is highest, with role-specific monitors", () => {
+    const res = `<clone id="S"><primitive id="s" class="ocf" provider="pacemaker" type="Stateful"><operations><op id="s-m1" name="monitor" interval="10s" role="Promoted"/><op id="s-m2" name="monitor" interval="11s" role="Unpromoted"/></operations></primitive>${meta("S", { promotable: "true" })}</clone>`;
+    const nodes: NodeSpec[] = [{ name: "node1", transient: { "master-s": "5" } }, { name: "node2", transient: { "master-s": "50" } }];
+    const r = schedule(cib({ nodes, resources: res }), NOW);
+    expect(r.summary).toEqual(["  * Promote    s:0     ( Stopped -> Promoted node2 )", "  * Start      s:1     (                     node1 )"]);
+    const mons = r.transition.actions.filter((a) => a.task === "monitor" && a.intervalMs > 0).map((a) => `${a.rsc}@${a.node}/${a.intervalMs}`);
+    expect(mons.sort()).toEqual(["s:0@node2/10000", "s:1@node1/11000"]);
+    const promote = r.transition.actions.find((a) => a.task === "promote")!;
+    const start = r.transition.actions.find((a) => a.task === "start" && a.rsc === "s:0")!;
+    expect(r.transition.edges).toContainEqual({ first: start.id, then: promote.id });
+    expect(r.scores).toContainEqual({ scope: "promotion", rsc: "s:0", node: "node2", score: 50 });
+  });
+
+  it("rules: or of attribute expressions, typed comparison, score-attribute", () => {
+    const nodes: NodeSpec[] = [{ name: "node1", attrs: { rack: "a", cpus: "8" } }, { name: "node2", attrs: { rack: "b", cpus: "16" } }];
+    const c = `<rsc_location id="la" rsc="A"><rule id="ra" score="-INFINITY" boolean-op="or"><expression id="ra1" attribute="rack" operation="eq" value="b"/><expression id="ra2" attribute="cpus" operation="gt" value="32"/></rule></rsc_location><rsc_location id="lb" rsc="B"><rule id="rb" score-attribute="cpus"><expression id="rb1" attribute="cpus" operation="defined"/></rule></rsc_location>`;
+    const r = schedule(cib({ nodes, resources: dummy("A") + dummy("B"), constraints: c }), NOW);
+    expect(r.summary).toEqual(["  * Start      A       ( node1 )", "  * Start      B       ( node2 )"]);
+    expect(r.scores).toContainEqual({ scope: "pcmk__primitive_assign", rsc: "B", node: "node2", score: 16 });
+  });
+
+  it("a sequential colocation set keeps all members together", () => {
+    const c = `<rsc_colocation id="cs" score="INFINITY"><resource_set id="cs1"><resource_ref id="A"/><resource_ref id="B"/><resource_ref id="C"/></resource_set></rsc_colocation><rsc_location id="lc" rsc="C" node="node2" score="-INFINITY"/>`;
+    const r = schedule(cib({ nodes: [{ name: "node1" }, { name: "node2" }], resources: dummy("A") + dummy("B") + dummy("C"), constraints: c }), NOW);
+    expect(r.summary).toEqual(["  * Start      A       ( node1 )", "  * Start      B       ( node1 )", "  * Start      C       ( node1 )"]);
+  });
+
+  it("date rules use the CIB's execution-date as now", () => {
+    const c = `<rsc_location id="ld" rsc="A"><rule id="rd" score="-INFINITY"><date_expression id="de" operation="lt" end="2020-01-01"/><expression id="dn" attribute="#uname" operation="eq" value="node1"/></rule></rsc_location><rsc_location id="pref" rsc="A" node="node1" score="10"/>`;
+    const before2020 = schedule(cib({ nodes: two, resources: dummy("A"), constraints: c, extraAttrs: `execution-date="1500000000"` }), NOW);
+    expect(placement(before2020, "A")).toBe("node2");
+    const after2020 = schedule(cib({ nodes: two, resources: dummy("A"), constraints: c, extraAttrs: `execution-date="1700000000"` }), NOW);
+    expect(placement(after2020, "A")).toBe("node1");
+  });
+});
