@@ -26,10 +26,15 @@ try {
   const stop = async (sig: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${sig}: stopping the controller (resources keep running; the next start adopts them)`);
-    const t = setTimeout(() => process.exit(1), 10_000);
+    // Real hosts keep their resources when the controller stops (the next start
+    // adopts them); the embedded demo's hosts are this process's children, so
+    // a clean stop stops them too and frees their ports.
+    console.log(real
+      ? `${sig}: stopping the controller (resources keep running on the hosts; the next start adopts them)`
+      : `${sig}: stopping the demo cluster's resources and the controller`);
+    const t = setTimeout(() => process.exit(1), 30_000);
     t.unref();
-    await srv.close().catch((e) => console.error(e));
+    await srv.close({ stopResources: !real }).catch((e) => console.error(e));
     await real?.stop().catch((e) => console.error(e));
     process.exit(0);
   };

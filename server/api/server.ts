@@ -51,7 +51,8 @@ export interface RunningServer {
   hub: LiveHub;
   /** the generated admin password, set on the first start only */
   initialPassword?: string;
-  close(): Promise<void>;
+  /** stopResources: stop every resource first (the embedded demo's hosts live and die with it) */
+  close(opts?: { stopResources?: boolean }): Promise<void>;
 }
 
 function isLoopback(host: string): boolean {
@@ -168,14 +169,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     auth,
     hub,
     initialPassword: auth.initialPassword,
-    async close() {
+    async close(opts: { stopResources?: boolean } = {}) {
       if (closed) return;
       closed = true;
       hub.close();
       server.closeAllConnections?.();
       await new Promise<void>((r) => server.close(() => r()));
       await nextApp?.close?.();
-      if (ownService) await service.stop();
+      if (ownService) await service.stop(opts);
     },
   };
 }

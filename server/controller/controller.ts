@@ -826,6 +826,19 @@ export class Controller implements ClusterService {
       // the host went away under the action (or it was cancelled): nothing to record; the membership change reschedules
       return { ok: false };
     }
+    if (a.task === "notify") {
+      // Pacemaker neither records notifications in the status nor fails the
+      // transition on them: an agent without a notify action answers rc 3, and
+      // aborting on that would replan the same notifications forever.
+      this.history.event({
+        kind: "action-result",
+        node,
+        rsc: lrmId,
+        message: `${lrmId} notify (${a.meta.notify_type ?? "?"}-${a.meta.notify_operation ?? "?"}) on ${node}: ${describeResult(res, targetRc)}`,
+        detail: { rc: res.rc, opStatus: res.opStatus, transition: transitionId, action: a.id, execMs: res.execMs },
+      });
+      return { ok: true };
+    }
     const callId = this.nextCallId(nodeId);
     const failed = opFailed(res.rc, res.opStatus, targetRc);
     this.recordResult(a, res, { node, nodeId, lrmId, targetRc, callId, transitionId });

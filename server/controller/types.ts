@@ -64,5 +64,6 @@ export interface ClusterService {
   transitions(): TransitionRecord[];
   /** resolves when no transition is running and none is pending */
   settled(timeoutMs: number): Promise<void>;
-  stop(): Promise<void>;
+  /** stopResources: stop every resource before the controller itself (embedded demo shutdown) */
+  stop(opts?: { stopResources?: boolean }): Promise<void>;
 }
