@@ -169,6 +169,7 @@ function opView(op: LrmRscOp): OpView {
 }
 
 function sortOps(ops: OpView[]): OpView[] {
+  if (ops.length < 2) return ops;
   return ops
     .map((o, i) => ({ o, i }))
     .sort((a, b) => {
@@ -519,9 +520,10 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
 
   // recurring monitors that are active (after the last start, not stopped since)
   if (ROLE_RANK[role] > ROLE_RANK.Stopped && lastStopIdx <= lastStartIdx || (lastStartIdx < 0 && lastStopIdx < 0)) {
-    const seenKeys = new Set<string>();
+    let seenKeys: Set<string> | undefined;
     ops.forEach((o, idx) => {
       if (o.intervalMs <= 0 || o.task !== "monitor") return;
+      seenKeys ??= new Set<string>();
       if (idx < lastStartIdx) return;
       if (o.status === EXEC.cancelled) return;
       const key = `${rsc.id}_${o.task}_${o.intervalMs}`;
