@@ -277,6 +277,13 @@ describe("parseCibXml: errors", () => {
       expect(e.message).toContain(v);
     }
   });
+  it("refuses duplicate attributes, a second root and nesting deeper than 100 elements", () => {
+    expect(errorOf(() => parseCibXml('<cib a="1" a="2"><configuration/></cib>')).message).toMatch(/line 1.*duplicate attribute: a/);
+    expect(errorOf(() => parseCibXml("<cib><configuration/></cib><cib/>")).message).toMatch(/only one root/);
+    const deep = "<cib><configuration>" + "<x>".repeat(120) + "</x>".repeat(120) + "</configuration></cib>";
+    expect(errorOf(() => parseCibXml(deep)).details).toMatchObject({ code: "bad-xml", line: 1 });
+    expect(errorOf(() => parseCibXml(deep)).message).toMatch(/deeper than 100/);
+  });
   it("rejects empty input and non-CIB roots", () => {
     expect(errorOf(() => parseCibXml("")).message).toMatch(/empty/);
     expect(errorOf(() => parseCibXml("<foo/>")).message).toMatch(/<cib>/);

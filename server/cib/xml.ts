@@ -1,7 +1,7 @@
 // Pacemaker CIB XML <-> typed model. Import keeps every attribute and element it
 // does not model (extraAttrs / unknown / raw) so that export gives back what came in;
 // export writes XML that Pacemaker 2.1's tools (crm_simulate, crm_verify) accept.
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { SaxesParser } from "saxes";
 import { CibError } from "./errors";
 import type {
   Cib,
@@ -34,7 +34,11 @@ import type {
 } from "./types";
 
 // ---------------------------------------------------------------------------
-// Generic element tree (with line numbers) built from fast-xml-parser's ordered output.
+// Generic element tree (with line numbers), built in one pass by saxes, a strict
+// (well-formedness checking) streaming XML parser: it decodes the five entities and
+// character references, refuses undeclared entities and characters XML forbids, and
+// normalises attribute values as libxml2 (hence Pacemaker) reads them: literal line
+// ends and tabs become spaces, only character references (&#10;) give real newlines.
 
 interface El {
   tag: string;
@@ -44,95 +48,73 @@ interface El {
   line: number;
 }
 
-const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
+/** Deeper than any CIB; keeps the recursive readers and writers far from the stack limit. */
+const MAX_DEPTH = 100;
 
-type FxpNode = Record<string, unknown> & { ":@"?: Record<string, string> };
+const SAX_ERROR = /^(?:.*?:)?(\d+):(\d+): (.*?)\.?$/s;
 
-function lineIndex(xml: string): (offset: number) => number {
-  const starts: number[] = [0];
-  for (let i = xml.indexOf("\n"); i >= 0; i = xml.indexOf("\n", i + 1)) starts.push(i + 1);
-  return (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
+function badXml(xml: string, err: Error, position: number): CibError {
+  const m = SAX_ERROR.exec(err.message);
+  const line = m ? Number(m[1]) : undefined;
+  let msg = m ? m[3] : err.message;
+  if (/entity/.test(msg)) {
+    // name the reference itself, as the reader of the error will search for it
+    const amp = xml.lastIndexOf("&", Math.max(0, position - 1));
+    if (amp >= 0) {
+      const semi = xml.indexOf(";", amp);
+      const end = semi >= 0 && semi - amp < 40 ? semi + 1 : Math.min(xml.length, amp + 20);
+      msg += ` "${xml.slice(amp, end)}"`;
     }
-    return lo + 1;
-  };
-}
-
-const ENTITY_RE = /&([^;&\s]*);?/g;
-const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-
-function xmlChar(code: number): boolean {
-  return (
-    code === 0x9 || code === 0xa || code === 0xd ||
-    (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff)
-  );
-}
-
-/** Decode the five XML entities and character references; anything else is an error (undeclared entity). */
-function decodeEntities(s: string, line: number): string {
-  if (!s.includes("&")) return s;
-  return s.replace(ENTITY_RE, (whole, e: string) => {
-    const bad = (why: string): never => {
-      throw new CibError(`malformed XML at line ${line}: ${why} "${whole}"`, { line, code: "bad-xml" });
-    };
-    if (!whole.endsWith(";")) bad("unterminated entity reference");
-    if (e in NAMED) return NAMED[e];
-    const m = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/.exec(e);
-    if (!m) return bad("undeclared entity");
-    const code = m[1] !== undefined ? parseInt(m[1], 16) : parseInt(m[2], 10);
-    if (!xmlChar(code)) bad("character reference to a character XML does not allow:");
-    return String.fromCodePoint(code);
-  });
-}
-
-// XML attribute-value normalisation (as libxml2, hence Pacemaker, reads it): literal line
-// ends and tabs become spaces; only character references (&#10;) give real newlines.
-function normalizeAttr(v: string): string {
-  return v.replace(/\r\n?|[\n\t]/g, " ");
-}
-
-function buildTree(nodes: FxpNode[], lineOf: (o: number) => number, parentLine = 1): { els: El[]; text: string } {
-  const els: El[] = [];
-  let text = "";
-  for (const n of nodes) {
-    if ("#text" in n) {
-      text += decodeEntities(String(n["#text"]).replace(/\r\n?/g, "\n"), parentLine);
-      continue;
-    }
-    const tag = Object.keys(n).find((k) => k !== ":@");
-    if (!tag) continue;
-    const meta = (n as Record<symbol, { startIndex?: number } | undefined>)[META];
-    const line = lineOf(meta?.startIndex ?? 0);
-    const attrsIn = n[":@"] ?? {};
-    const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(attrsIn)) attrs[k] = decodeEntities(normalizeAttr(String(v)), line);
-    const inner = buildTree((n[tag] as FxpNode[]) ?? [], lineOf, line);
-    const el: El = { tag, attrs, children: inner.els, line };
-    const t = inner.text.trim();
-    if (t) el.text = t;
-    els.push(el);
   }
-  return { els, text };
+  const where = m ? `line ${m[1]}, column ${m[2]}` : "unknown line";
+  return new CibError(`malformed XML at ${where}: ${msg}`, { line, code: "bad-xml" });
 }
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: "",
-  allowBooleanAttributes: false,
-  parseAttributeValue: false,
-  parseTagValue: false,
-  trimValues: false, // attribute values keep their spaces (digests depend on them)
-  processEntities: false, // decoded here, including numeric references
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  captureMetaData: true,
-});
+function parseTree(xml: string): El[] {
+  const p = new SaxesParser({ position: true });
+  const roots: El[] = [];
+  const stack: El[] = [];
+  const texts: string[] = [];
+  let line = 1;
+  let error: CibError | undefined;
+  const onText = (t: string) => {
+    if (stack.length) texts[stack.length - 1] += t;
+  };
+  p.on("opentagstart", () => {
+    line = p.line; // the line of "<name", where the tag begins
+  });
+  p.on("opentag", (tag) => {
+    const el: El = { tag: tag.name, attrs: tag.attributes as Record<string, string>, children: [], line };
+    if (stack.length) stack[stack.length - 1].children.push(el);
+    else roots.push(el);
+    if (stack.length >= MAX_DEPTH)
+      throw new CibError(`malformed XML at line ${line}: elements nest deeper than ${MAX_DEPTH} levels`, { line, code: "bad-xml" });
+    texts[stack.length] = "";
+    stack.push(el); // a self-closing tag gets its closetag event too
+  });
+  p.on("closetag", () => {
+    const el = stack.pop();
+    if (!el) return;
+    const t = texts[stack.length];
+    if (t) {
+      const trimmed = t.trim();
+      if (trimmed) el.text = trimmed;
+    }
+  });
+  p.on("text", onText);
+  p.on("cdata", onText);
+  p.on("error", (e) => {
+    error ??= badXml(xml, e, p.position);
+    throw error;
+  });
+  try {
+    p.write(xml).close();
+  } catch (e) {
+    if (e instanceof CibError) throw e;
+    throw error ?? new CibError(`unreadable XML: ${(e as Error).message}`, { code: "bad-xml" });
+  }
+  return roots;
+}
 
 // ---------------------------------------------------------------------------
 // Errors and attribute reading
@@ -151,25 +133,34 @@ function fail(el: El, msg: string, field?: string, code = "bad-element"): never 
   });
 }
 
-/** Reads the attributes an element is known to have; what is left over becomes extraAttrs. */
+/** Reads the attributes an element is known to have; what is left over becomes extraAttrs.
+ *  (Hot path: runs for every element of an 18 MB status section, so no Sets or entry arrays.) */
 class Attrs {
-  private used = new Set<string>();
+  private used: string[] = [];
+  private found = 0;
   constructor(private el: El) {}
   opt(name: string): string | undefined {
-    this.used.add(name);
-    return this.el.attrs[name];
+    this.used.push(name);
+    const v = this.el.attrs[name];
+    if (v !== undefined) this.found++;
+    return v;
   }
   req(name: string): string {
-    this.used.add(name);
+    this.used.push(name);
     const v = this.el.attrs[name];
     if (v === undefined) fail(this.el, `missing required attribute "${name}"`, name, "missing-attribute");
+    this.found++;
     return v;
   }
   extras(): ExtraAttrs | undefined {
+    const attrs = this.el.attrs;
+    let n = 0;
+    for (const _ in attrs) n++;
+    if (n === this.found) return undefined; // every attribute was a known one
     let out: ExtraAttrs | undefined;
-    for (const [k, v] of Object.entries(this.el.attrs)) {
-      if (this.used.has(k)) continue;
-      (out ??= {})[k] = v;
+    for (const k in attrs) {
+      if (this.used.includes(k)) continue;
+      (out ??= {})[k] = attrs[k];
     }
     return out;
   }
@@ -177,7 +168,10 @@ class Attrs {
 
 /** Assign only defined values, so parsed objects never carry `key: undefined`. */
 function def<T extends object>(obj: T, extra: Record<string, unknown>): T {
-  for (const [k, v] of Object.entries(extra)) if (v !== undefined) (obj as Record<string, unknown>)[k] = v;
+  for (const k in extra) {
+    const v = extra[k];
+    if (v !== undefined) (obj as Record<string, unknown>)[k] = v;
+  }
   return obj;
 }
 
@@ -743,24 +737,9 @@ function parseNodeState(el: El): NodeState {
  * element, id and line for a missing required attribute or a misplaced element.
  */
 export function parseCibXml(xml: string): Cib {
-  if (typeof xml !== "string" || xml.trim() === "") throw new CibError("empty CIB XML", { code: "bad-xml" });
+  if (typeof xml !== "string" || !/\S/.test(xml)) throw new CibError("empty CIB XML", { code: "bad-xml" });
   if (xml.charCodeAt(0) === 0xfeff) xml = xml.slice(1); // byte order mark
-  const v = XMLValidator.validate(xml, { allowBooleanAttributes: false });
-  if (v !== true) {
-    throw new CibError(`malformed XML at line ${v.err.line}, column ${v.err.col}: ${v.err.msg}`, {
-      line: v.err.line,
-      code: "bad-xml",
-    });
-  }
-  let parsed: FxpNode[];
-  try {
-    parsed = parser.parse(xml) as FxpNode[];
-  } catch (e) {
-    // the parser's own limits (e.g. nesting deeper than 100 elements)
-    throw new CibError(`unreadable XML: ${(e as Error).message}`, { code: "bad-xml" });
-  }
-  const tree = buildTree(parsed, lineIndex(xml));
-  const roots = tree.els;
+  const roots = parseTree(xml);
   if (roots.length !== 1) throw new CibError("XML must have exactly one root element", { code: "bad-xml" });
   const root = roots[0];
   if (root.tag !== "cib") fail(root, "the root element must be <cib>", undefined, "not-a-cib");
