@@ -790,45 +790,54 @@ function escText(s: string, tag: string): string {
 
 type AttrList = [string, string | undefined][];
 
+// Hot path at scale (an 18 MB status section): every piece goes into one flat array of
+// small strings joined once at the end, so no per-element concatenation chains.
+const INDENT: string[] = [];
+const indent = (d: number): string => (INDENT[d] ??= "  ".repeat(d));
+
 class Writer {
   private out: string[] = [];
   private depth = 0;
 
-  private open(tag: string, attrs: AttrList, extra?: ExtraAttrs): string {
+  private open(tag: string, attrs: AttrList, extra?: ExtraAttrs): void {
     if (typeof tag !== "string" || !XML_NAME.test(tag)) unwritable(`"${String(tag)}" is not an XML element name`, "an element");
-    const id = attrs.find(([k]) => k === "id")?.[1] ?? extra?.id;
+    let id: string | undefined;
+    for (const [k, v] of attrs) if (k === "id") id = v;
+    id ??= extra?.id;
     const label = typeof id === "string" && id !== "" ? `<${tag} id="${id}">` : `<${tag}>`;
-    let s = `${"  ".repeat(this.depth)}<${tag}`;
-    const written = new Set<string>();
+    const out = this.out;
+    out.push(indent(this.depth), "<", tag);
     for (const [k, v] of attrs) {
       if (v === undefined) continue;
-      written.add(k);
-      s += ` ${k}="${escAttr(v, label, k)}"`;
+      out.push(" ", k, '="', escAttr(v, label, k), '"');
     }
-    for (const [k, v] of Object.entries(extra ?? {})) {
-      if (written.has(k)) continue; // a modelled field wins over a stray duplicate
-      if (!XML_NAME.test(k)) unwritable(`"${k}" is not an XML attribute name`, label);
-      s += ` ${k}="${escAttr(v, label, k)}"`;
+    if (extra) {
+      for (const k in extra) {
+        if (attrs.some(([m, v]) => m === k && v !== undefined)) continue; // a modelled field wins over a stray duplicate
+        if (!XML_NAME.test(k)) unwritable(`"${k}" is not an XML attribute name`, label);
+        out.push(" ", k, '="', escAttr(extra[k], label, k), '"');
+      }
     }
-    return s;
   }
 
   /** Element with children written by `body`; self-closing when body writes nothing. */
   el(tag: string, attrs: AttrList, extra: ExtraAttrs | undefined, body?: () => void, text?: string): void {
-    const head = this.open(tag, attrs, extra);
-    const mark = this.out.length;
-    this.out.push(head);
+    this.open(tag, attrs, extra);
+    const out = this.out;
+    const mark = out.length;
+    out.push(""); // becomes the end of the start tag once we know whether children follow
     this.depth++;
     body?.();
     this.depth--;
-    const hasChildren = this.out.length > mark + 1;
+    const hasChildren = out.length > mark + 1;
     if (!hasChildren && text === undefined) {
-      this.out[mark] = `${head}/>`;
+      out[mark] = "/>\n";
     } else if (!hasChildren) {
-      this.out[mark] = `${head}>${escText(text!, tag)}</${tag}>`;
+      out[mark] = ">";
+      out.push(escText(text!, tag), "</", tag, ">\n");
     } else {
-      this.out[mark] = text === undefined ? `${head}>` : `${head}>${escText(text, tag)}`;
-      this.out.push(`${"  ".repeat(this.depth)}</${tag}>`);
+      out[mark] = text === undefined ? ">\n" : `>${escText(text, tag)}\n`;
+      out.push(indent(this.depth), "</", tag, ">\n");
     }
   }
 
@@ -837,7 +846,7 @@ class Writer {
   }
 
   toString(): string {
-    return this.out.join("\n") + "\n";
+    return this.out.join("");
   }
 }
 
