@@ -775,6 +775,7 @@ export class Controller implements ClusterService {
         note(0, OpStatus.DONE, 0);
         return { ok: true };
       case "lrm_delete":
+      case "delete": // the scheduler's name for it (crm_simulate prints "X delete on node")
         // forget the resource's history on that node (orphans, cleanup): recurring ops go with it
         if (a.node && a.rsc) {
           const node = a.node;

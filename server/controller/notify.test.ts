@@ -2,7 +2,6 @@
 // action (Debian's ocf:heartbeat:Dummy answers rc 3) must not stall the
 // cluster, because Pacemaker only logs a failed notification.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -10,6 +9,7 @@ import type { Cib } from "../cib/types";
 import { demoCib } from "../demo/cib";
 import type { Controller } from "./controller";
 import { startController } from "./start";
+import { freePortBase } from "./test-helpers";
 
 const dirs: string[] = [];
 let ctl: Controller | undefined;
@@ -18,22 +18,6 @@ afterAll(async () => {
   await ctl?.stop({ stopResources: true });
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
-
-async function freePortBase(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
-    if ((await canListen(base)) && (await canListen(base + 1)) && (await canListen(base + 2))) return base;
-  }
-  throw new Error("no free ports");
-}
 
 function withNotifyClone(base: number): Cib {
   const cib = demoCib({ webPortBase: base });
