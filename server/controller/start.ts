@@ -63,7 +63,12 @@ export async function startController(opts: StartControllerOptions): Promise<Con
     const demo = createDemoHosts(stateDir);
     transports = [...demo.transports.values()];
     fencer ??= demo.fencer;
-    initialCib = opts.initialCib ?? (() => demoCib({ webPortBase: opts.webPortBase }));
+    // VIGIL_DEMO_WEB_PORT moves the demo web servers (node1 on it, node2 and node3 on the next ports)
+    const envBase = process.env.VIGIL_DEMO_WEB_PORT ? Number(process.env.VIGIL_DEMO_WEB_PORT) : undefined;
+    if (envBase !== undefined && !(Number.isInteger(envBase) && envBase > 0 && envBase < 65534))
+      throw new Error(`VIGIL_DEMO_WEB_PORT must be a port number, got '${process.env.VIGIL_DEMO_WEB_PORT}'`);
+    const webPortBase = opts.webPortBase ?? envBase;
+    initialCib = opts.initialCib ?? (() => demoCib({ webPortBase }));
   }
   let controller: Controller | undefined;
   if (!fencer) {
