@@ -9,7 +9,8 @@
 //   apache killed        kill -9 of apache's main process -> HTTP answers again
 // Ping runs every 10 ms from the root namespace; an outage is the longest gap between two
 // replies around the event. HTTP is polled every 10 ms. Settings are the defaults
-// (host-timeout 1500 ms) except the monitor intervals (VIP 10s, Web 2s), written below.
+// (host-timeout 1500 ms) except the monitor intervals (VIP 10s, Web 2s) and stonith-action=off
+// (fence_testbed's reboot would bring the host back before recovery; it is booted after each run).
 // Needs root; apache2, resource-agents and iputils-ping installed before the bed is up.
 
 import { spawn } from "node:child_process";
@@ -46,7 +47,7 @@ const prim = (id: string, cls: string, provider: string | undefined, type: strin
 
 function benchCib(): Cib {
   const cib = emptyCib();
-  cib.configuration.crmConfig = [nv("cib-bootstrap-options", { "cluster-name": "vigil-bench", "stonith-enabled": "true", "no-quorum-policy": "stop" })];
+  cib.configuration.crmConfig = [nv("cib-bootstrap-options", { "cluster-name": "vigil-bench", "stonith-enabled": "true", "stonith-action": "off", "no-quorum-policy": "stop" })];
   cib.configuration.rscDefaults = [nv("rsc_defaults-meta_attributes", { "resource-stickiness": "100" })];
   cib.configuration.resources = [
     prim("fence-bed", "stonith", undefined, "fence_testbed", { testbed_dir: bed.dir, pcmk_host_list: "node1 node2 node3" }, [op("fence-bed", "monitor", "60s", "20s")]),
@@ -166,6 +167,8 @@ async function crashCase(fencing: boolean): Promise<number> {
   const host = activeNodes("VIP")[0];
   const ping = pinger();
   await waitFor("ping replies", () => ping.replies.length > 10, 10000);
+  const evs: { at: number; kind: string; node?: string; message: string }[] = [];
+  const unsub = cluster.controller.onEvent((e) => evs.push(e));
   const t0 = Date.now();
   await bed.crash(host);
   await waitFor("VIP elsewhere and answering", () => activeNodes("VIP").some((n) => n !== host) && ping.replies.length > 0 && ping.replies[ping.replies.length - 1] > t0 + 50, 60000);
@@ -173,7 +176,17 @@ async function crashCase(fencing: boolean): Promise<number> {
   ping.stop();
   const { back: ms, outage } = ping.measure(t0);
   outages.push(outage);
-  if (!fencing) await bed.boot(host); // nobody fenced (rebooted) it
+  unsub();
+  const at = (f: (e: (typeof evs)[number]) => boolean) => {
+    const e = evs.find(f);
+    return e ? `${e.at - t0}` : "-";
+  };
+  console.log(
+    `  timeline (ms after t0): node-lost ${at((e) => e.kind === "node-lost" && e.node === host)}, ` +
+      `fenced ${at((e) => e.kind === "fence" && e.node === host)}, VIP started ${at((e) => e.kind === "action-result" && /VIP_start_0 on .*rc=0/.test(e.message))}, ` +
+      `ping back ${ms.toFixed(0)}`,
+  );
+  await bed.boot(host); // fenced hosts stay off (stonith-action=off); unfenced ones are still crashed
   await everyHostOnline();
   await settle();
   return ms;
@@ -203,7 +216,8 @@ async function apacheCase(): Promise<number> {
   await waitFor("HTTP", () => httpOk(), 20000);
   const pid = (await bed.exec(host, ["cat", "/var/run/apache2/apache2.pid"])).trim();
   const t0 = Date.now();
-  await bed.exec(host, ["kill", "-9", pid]);
+  // apache's workers keep serving when only the parent dies: kill its whole process group
+  await bed.exec(host, ["kill", "-9", "--", `-${pid}`]);
   const killedAt = Date.now();
   await waitFor("HTTP down", async () => !(await httpOk(100)), 5000, 5);
   await waitFor("HTTP again", () => httpOk(200), 60000, 10);
