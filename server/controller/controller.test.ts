@@ -3,7 +3,6 @@
 // local hosts. Nothing is mocked.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +17,7 @@ import { DEMO_NODES, demoCib } from "../demo/cib";
 import type { Controller } from "./controller";
 import { cleanupResource } from "./record";
 import { startController } from "./start";
+import { freePortBase } from "./test-helpers";
 
 const ADMIN = { user: "hacluster", role: "admin" as const };
 const PRIMITIVES = ["dummy1", "dummy2", "demo-vip", "web-server"];
@@ -25,23 +25,6 @@ const PRIMITIVES = ["dummy1", "dummy2", "demo-vip", "web-server"];
 let dir: string;
 let ctl: Controller;
 let portBase: number;
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
-
-/** three consecutive free loopback ports for the demo web servers */
-async function freePortBase(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
-    if ((await canListen(base)) && (await canListen(base + 1)) && (await canListen(base + 2))) return base;
-  }
-  throw new Error("no free ports");
-}
 
 function primitives(state: ClusterState): ResourceView[] {
   const out: ResourceView[] = [];
