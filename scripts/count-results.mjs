@@ -5,8 +5,9 @@ import { join } from "node:path";
 
 const dir = process.argv[2];
 let passed = 0, failed = 0, skipped = 0;
-const vt = join(dir, "vitest.json");
-if (existsSync(vt)) {
+for (const name of ["vitest.json", "vitest-testbed.json"]) {
+  const vt = join(dir, name);
+  if (!existsSync(vt)) continue;
   const r = JSON.parse(readFileSync(vt, "utf8"));
   passed += r.numPassedTests ?? 0;
   failed += (r.numFailedTests ?? 0) + (r.numFailedTestSuites && !r.numFailedTests ? r.numFailedTestSuites : 0);

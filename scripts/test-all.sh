@@ -11,8 +11,18 @@ step() { echo; echo "=== $* ==="; }
 step "typecheck"
 if npx next typegen >/dev/null && npx tsc --noEmit; then echo "typecheck ok"; else echo "typecheck FAILED"; status=1; fi
 
+# Tests on the SSH test bed (network namespaces, real sshd) time host loss and
+# rejoin; they run after the rest, one file at a time, so CPU contention from
+# parallel test files cannot stretch those timings.
+bed_tests="server/executor/ssh-transport.test.ts server/fencing/fencer.testbed.test.ts server/hosts/hosts.e2e.test.ts"
+excludes=""
+for f in $bed_tests; do excludes="$excludes --exclude $f"; done
+
 step "unit and integration tests (vitest)"
-npx vitest run --reporter=default --reporter=json --outputFile="$out/vitest.json" || status=1
+npx vitest run $excludes --reporter=default --reporter=json --outputFile="$out/vitest.json" || status=1
+
+step "test-bed tests: real SSH hosts in network namespaces (vitest, one file at a time)"
+npx vitest run $bed_tests --no-file-parallelism --reporter=default --reporter=json --outputFile="$out/vitest-testbed.json" || status=1
 
 shared="$(cd .. && pwd)/shared/pacemaker-scheduler"
 if [ -d "$shared" ] && [ -f scripts/conformance.ts ]; then
