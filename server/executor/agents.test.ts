@@ -5,27 +5,14 @@ import { LocalTransport, REPO_AGENTS_DIR } from "./local-transport";
 import { describeFallback, fenceStdin, mapHost, mapLsbCode, ocfAgentPath, parseExitReason, resolvePaths, runAgentOp } from "./agents";
 import { parseAgentMetadata } from "./metadata";
 import { OcfRc, OpStatus, type AgentOp, type Transport } from "./types";
-import { freePort, pidAlive, tempDir, waitFor } from "./test-helpers";
+import { freePort, pidAlive, tempDir, waitFor, dummyOp } from "./test-helpers";
 
 let tmp: ReturnType<typeof tempDir>;
 let t: LocalTransport;
 let ocfRoot: string;
 let initDir: string;
 
-function op(over: Partial<AgentOp>): AgentOp {
-  return {
-    rsc: "r1",
-    standard: "ocf",
-    provider: "vigil",
-    type: "Dummy",
-    action: "monitor",
-    intervalMs: 0,
-    timeoutMs: 20000,
-    params: {},
-    meta: {},
-    ...over,
-  };
-}
+const op = (over: Partial<AgentOp>): AgentOp => dummyOp("r1", over);
 
 function script(file: string, body: string): void {
   mkdirSync(path.dirname(file), { recursive: true });

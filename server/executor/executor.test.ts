@@ -4,27 +4,14 @@ import path from "node:path";
 import { Executor } from "./executor";
 import { LocalTransport } from "./local-transport";
 import { OcfRc, OpStatus, type AgentOp, type OpResult } from "./types";
-import { freePort, pidAlive, tempDir, waitFor } from "./test-helpers";
+import { freePort, pidAlive, tempDir, waitFor, dummyOp } from "./test-helpers";
 
 let tmp: ReturnType<typeof tempDir>;
 let n1: LocalTransport;
 let n2: LocalTransport;
 let ex: Executor;
 
-function op(over: Partial<AgentOp>): AgentOp {
-  return {
-    rsc: "d1",
-    standard: "ocf",
-    provider: "vigil",
-    type: "Dummy",
-    action: "monitor",
-    intervalMs: 0,
-    timeoutMs: 20000,
-    params: {},
-    meta: {},
-    ...over,
-  };
-}
+const op = (over: Partial<AgentOp>): AgentOp => dummyOp("d1", over);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import type { AgentOp } from "./types";
 
 export function tempDir(prefix = "vigil-exec-"): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -43,4 +44,20 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** an ocf:vigil:Dummy operation for tests; `over` replaces any field */
+export function dummyOp(rsc: string, over: Partial<AgentOp>): AgentOp {
+  return {
+    rsc,
+    standard: "ocf",
+    provider: "vigil",
+    type: "Dummy",
+    action: "monitor",
+    intervalMs: 0,
+    timeoutMs: 20000,
+    params: {},
+    meta: {},
+    ...over,
+  };
 }
