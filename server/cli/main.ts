@@ -462,22 +462,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .description("delete a resource and the constraints naming it")
       .action(async (id: string) => change({ op: "resource-delete", id }));
   }
-  resource
-    .command("cleanup")
-    .argument("[id]")
-    .argument("[opts...]", "node=NODE")
-    .description("forget failed operations and fail-counts so the resource may run again")
-    .action(async (id: string | undefined, opts: string[]) => {
-      let rid = id;
-      let extra = opts;
-      if (rid?.includes("=")) {
-        extra = [rid, ...opts];
-        rid = undefined;
-      }
-      const kv = parseNv(extra);
-      for (const k of Object.keys(kv)) if (k !== "node") throw new CliError(`unknown cleanup option '${k}' (use node=NODE)`);
-      await change({ op: "resource-cleanup", ...(rid ? { id: rid } : {}), ...(kv.node ? { node: kv.node } : {}) });
-    });
+  // cleanup and refresh: [ID] [node=NODE], in either order as pcs allows
+  const historyCommand = (cmd: "cleanup" | "refresh", op: "resource-cleanup" | "resource-refresh", desc: string) =>
+    resource
+      .command(cmd)
+      .argument("[id]")
+      .argument("[opts...]", "node=NODE")
+      .description(desc)
+      .action(async (id: string | undefined, opts: string[]) => {
+        let rid = id;
+        let extra = opts;
+        if (rid?.includes("=")) {
+          extra = [rid, ...opts];
+          rid = undefined;
+        }
+        const kv = parseNv(extra);
+        for (const k of Object.keys(kv)) if (k !== "node") throw new CliError(`unknown ${cmd} option '${k}' (use node=NODE)`);
+        await change({ op, ...(rid ? { id: rid } : {}), ...(kv.node ? { node: kv.node } : {}) });
+      });
+  historyCommand("cleanup", "resource-cleanup", "forget failed operations and fail-counts so the resource may run again");
   for (const [cmd, op] of [
     ["enable", "resource-enable"],
     ["disable", "resource-disable"],
@@ -641,22 +644,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument("<id>")
     .description("remove the clone around a resource")
     .action(async (id: string) => change({ op: "resource-unclone", id }));
-  resource
-    .command("refresh")
-    .argument("[id]")
-    .argument("[opts...]", "node=NODE")
-    .description("forget all operation history so the resource is probed again")
-    .action(async (id: string | undefined, opts: string[]) => {
-      let rid = id;
-      let extra = opts;
-      if (rid?.includes("=")) {
-        extra = [rid, ...opts];
-        rid = undefined;
-      }
-      const kv = parseNv(extra);
-      for (const k of Object.keys(kv)) if (k !== "node") throw new CliError(`unknown refresh option '${k}' (use node=NODE)`);
-      await change({ op: "resource-refresh", ...(rid ? { id: rid } : {}), ...(kv.node ? { node: kv.node } : {}) });
-    });
+  historyCommand("refresh", "resource-refresh", "forget all operation history so the resource is probed again");
 
   resource
     .command("config")
