@@ -473,6 +473,24 @@ export const ChangeSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("resource-meta"), id, meta: nvMap }),
   z.object({ op: z.literal("resource-op-add"), id, opSpec: OpSpecSchema }),
   z.object({ op: z.literal("resource-op-delete"), id, opId: id }),
+  /**
+   * Change one operation in place (one CIB write). The operation is picked by
+   * opId, or by name (+ interval / role when the resource has several of that
+   * name). set: pcs option names (interval timeout on-fail role enabled
+   * record-pending start-delay interval-origin description OCF_CHECK_LEVEL);
+   * "" removes an option. replace: the given options replace all of the
+   * operation's options (pcs `resource update ID op NAME ...`).
+   */
+  z.object({
+    op: z.literal("resource-op-update"),
+    id,
+    opId: z.string().optional(),
+    name: z.string().optional(),
+    interval: z.string().optional(),
+    role: z.string().optional(),
+    set: nvMap,
+    replace: z.boolean().optional(),
+  }),
   z.object({ op: z.literal("resource-move"), id, node: z.string().optional(), lifetime: z.string().optional() }),
   z.object({ op: z.literal("resource-ban"), id, node: z.string().optional(), lifetime: z.string().optional() }),
   z.object({ op: z.literal("resource-clear"), id, node: z.string().optional() }),
@@ -548,6 +566,7 @@ export const CHANGE_ROLE: Record<ChangeOp, "operator" | "admin"> = {
   "resource-meta": "admin",
   "resource-op-add": "admin",
   "resource-op-delete": "admin",
+  "resource-op-update": "admin",
   "resource-move": "operator",
   "resource-ban": "operator",
   "resource-clear": "operator",
