@@ -93,6 +93,8 @@ interface RunningTransition {
 }
 
 const DEFAULT_RECHECK_MS = 15 * 60 * 1000;
+/** the trigger of the loop's own look after a transition that completed */
+const TRANSITION_COMPLETE = "transition complete";
 /** longest wait before retrying a transition that failed without changing anything */
 const MAX_BACKOFF_MS = 5000;
 
@@ -648,8 +650,20 @@ export class Controller implements ClusterService {
         return;
       }
       // idle: nothing to do (a graph of pseudo actions only changes nothing either)
-      if (!result.transition.actions.some((a) => !a.pseudo)) return;
+      if (!result.transition.actions.some((a) => !a.pseudo)) {
+        // converged: a later identical plan (the same resource failing again) is a new
+        // recovery, not a loop; remembering the old keys refused the third restart
+        this.lastGoodKeys = undefined;
+        this.repeatCount = 0;
+        return;
+      }
       const keys = result.transition.actions.map((a) => `${a.key}@${a.node ?? ""}`).join(",");
+      // only a re-run right after our own complete transition can be a loop; any other
+      // trigger (a monitor failure, a host, a user change) is news
+      if (trigger !== TRANSITION_COMPLETE) {
+        this.lastGoodKeys = undefined;
+        this.repeatCount = 0;
+      }
       if (keys === this.lastGoodKeys) {
         // the previous, fully successful transition was identical: the plan
         // does not converge (scheduler and recorded status disagree). Stop
@@ -688,7 +702,7 @@ export class Controller implements ClusterService {
       // whatever happened, look again: the results are in status now
       if (!this.stopped) {
         this.dirty = true;
-        this.dirtyReason ??= outcome === "complete" ? `transition complete` : `transition ${outcome}`;
+        this.dirtyReason ??= outcome === "complete" ? TRANSITION_COMPLETE : `transition ${outcome}`;
       }
     }
   }
