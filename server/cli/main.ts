@@ -12,6 +12,7 @@ import { exportCibXml, parseCibXml } from "../cib/xml";
 import type { Change, ChangeResponse, StatusResponse } from "../api/contract";
 import type { ClusterState } from "../scheduler/types";
 import { clusterSummaryInfo, formatClusterStatus } from "../scheduler/format";
+import { formatFencingHistory, type FenceRecord } from "../fencing/history";
 import { ApiClient, CliError, locateController } from "./client";
 import { registerHostCommands } from "./hosts";
 import { dropUpdateWord, markNegatives, parseCreateArgs, parseNv, restore, restoreText, splitArgs, takeLeadingOptions } from "./args";
@@ -308,6 +309,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       out("WARNINGS:\nNo stonith devices and stonith-enabled is not false\n");
     }
     out(text.replace(/\n+$/, ""));
+    if (!globals().file) for (const line of await fencingSection(!!globals().full)) out(line);
+  }
+
+  /**
+   * crm_mon's fencing sections from the controller's fence history: with --full
+   * "Fencing History:" (everything, newest first); otherwise only failed and pending
+   * actions, as crm_mon's default fence-history level shows. The embedded demo has no
+   * fencing (the API answers 501): nothing is printed then.
+   */
+  async function fencingSection(full: boolean): Promise<string[]> {
+    const r = await api().request("GET", "/api/fencing");
+    if (r.status !== 200) return [];
+    const history = ((r.json as { history?: FenceRecord[] })?.history ?? []) as FenceRecord[];
+    const section = (title: string, records: FenceRecord[]) => (records.length ? ["", title, ...formatFencingHistory(records, { full: true })] : []);
+    if (full) return section("Fencing History:", history);
+    return [...section("Failed Fencing Actions:", history.filter((h) => h.state === "failed")), ...section("Pending Fencing Actions:", history.filter((h) => h.state === "pending"))];
   }
 
   // --- program -------------------------------------------------------------------
