@@ -1,44 +1,27 @@
 // `vigil status` prints crm_mon's fencing sections from a real controller in host mode
 // (server/hosts startHostCluster + the real API server): a real fence agent
 // (fence-agents' fence_dummy) fences a node, another request fails for want of a device.
-import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emptyCib } from "../cib/empty";
 import { applyChange } from "../cib/ops";
 import { addNodes } from "../hosts/manager";
-import { startHostCluster, type HostCluster } from "../hosts/cluster";
-import { startServer, type RunningServer } from "../api/server";
+import { startHostModeServer, type HostModeServer } from "../api/test-host-server";
 import { runCli } from "./main";
 
-let dir: string;
-let cluster: HostCluster;
-let srv: RunningServer;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
+let h: HostModeServer;
 
 async function vigil(...args: string[]) {
   let stdout = "";
   let stderr = "";
-  const env = { ...process.env, VIGIL_STATE_DIR: dir, VIGIL_PORT: String(srv.port), VIGIL_HOST: "127.0.0.1" };
+  const env = { ...process.env, VIGIL_STATE_DIR: h.dir, VIGIL_PORT: String(h.srv.port), VIGIL_HOST: "127.0.0.1" };
   const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env });
   return { code, stdout, stderr };
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), "vigil-cli-fence-"));
   // two configured nodes without SSH hosts: fencing needs only the CIB and a device
-  const initialCib = () => {
+  const initialCib = (dir: string) => {
     let cib = addNodes(emptyCib(), ["fnode1", "fnode2"]);
     // no automatic fencing of never-seen nodes: the test asks for each fencing itself
     cib = applyChange(cib, { op: "property-set", name: "startup-fencing", value: "false" }, { force: true }).cib;
@@ -54,15 +37,10 @@ beforeAll(async () => {
     }, { force: true }).cib;
     return cib;
   };
-  cluster = await startHostCluster({ stateDir: dir, initialCib, fenceAgentDirs: ["/usr/sbin"] });
-  srv = await startServer({ stateDir: dir, port: await freePort(), next: false, service: cluster.controller, hosts: cluster.hosts });
+  h = await startHostModeServer({ initialCib, fenceAgentDirs: ["/usr/sbin"] });
 }, 60_000);
 
-afterAll(async () => {
-  await srv?.close();
-  await cluster?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => h?.stop());
 
 describe("vigil status: fencing history (crm_mon layout)", () => {
   it("prints no fencing section before any fencing", async () => {
