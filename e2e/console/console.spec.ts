@@ -79,6 +79,9 @@ test("create a resource from the Dummy preset, edit its monitor interval, move, 
   await expect.poll(monitorIntervals, { timeout: 20_000 }).toEqual(["20s"]);
   const cib = await (await apiCall(page, "GET", "/api/cib")).text();
   expect(cib).toMatch(/e2e-dummy[^]*interval="20s"/);
+  // changed in place: the pcs-style id follows the interval, the old monitor is gone
+  expect(cib).toContain('<op id="e2e-dummy-monitor-interval-20s" name="monitor" interval="20s"');
+  expect(cib).not.toContain("e2e-dummy-monitor-interval-10s");
   await shot(page, "resource-detail");
 
   // move to another node
