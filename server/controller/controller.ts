@@ -14,7 +14,7 @@ import { nvGet, nvToRecord } from "../cib/nvset";
 import { parseBoolean, tryParseDuration } from "../cib/values";
 import type { AgentOp, OpResult, Transport, TransportState } from "../executor/types";
 import { OpStatus } from "../executor/types";
-import type { Action, ClusterState, ScheduleResult } from "../scheduler/types";
+import type { Action, ClusterState, QuorumVotes, ScheduleResult } from "../scheduler/types";
 import { UnsupportedFeatureError } from "../scheduler/types";
 import { GraphRun, type ActionOutcome, type GraphOutcome } from "./graph";
 import { History } from "./history";
@@ -112,6 +112,8 @@ export class Controller implements ClusterService {
   private readonly recurring = new Map<string, RecurringEntry>();
   private dcUuid = "";
   private quorumMemory: QuorumMemory = EMPTY_QUORUM_MEMORY;
+  /** the last quorum computation, published in the snapshot's state.quorum (console: votes) */
+  private quorumVotes: QuorumVotes | undefined;
   private transitionSeq = 0;
 
   // scheduling state
@@ -486,6 +488,7 @@ export class Controller implements ClusterService {
     } catch (e) {
       state = emptyState(`unpacking the CIB failed: ${errText(e)}`);
     }
+    if (this.quorumVotes) state = { ...state, quorum: this.quorumVotes };
     return { version: this.version, cib: this.cib, state };
   }
 
@@ -591,6 +594,12 @@ export class Controller implements ClusterService {
       this.clock(),
     );
     this.quorumMemory = memory;
+    const counted: QuorumVotes = { quorate: status.quorate, votes: status.totalVotes, expectedVotes: status.highestExpected, quorum: status.quorum, flags: status.flags };
+    if (JSON.stringify(counted) !== JSON.stringify(this.quorumVotes)) {
+      this.quorumVotes = counted;
+      this.snap = undefined;
+      this.publishSoon();
+    }
     const q = status.quorate;
     const v = q ? "1" : "0";
     if (this.cib.attrs["have-quorum"] === v) return;
