@@ -9,6 +9,7 @@ import type { Tone } from "../cluster-view";
 import { api } from "../api";
 import { Badge } from "../ui/badge";
 import { Button, errorText } from "../ui/button";
+import { TableHead } from "../ui/table-head";
 
 const stateTone: Record<HostStatus["state"], Tone> = { online: "ok", suspect: "warn", lost: "bad", offline: "idle", unknown: "idle" };
 
@@ -63,17 +64,7 @@ export function HostList({ hosts, readAt, admin, onChanged }: { hosts: HostStatu
         </p>
       ) : (
       <table className="w-full text-left text-sm" data-testid="hosts-table">
-        <thead className="text-xs tracking-wide text-slate-500 uppercase">
-          <tr>
-            <th className="py-1.5 pr-3 font-medium">Host</th>
-            <th className="py-1.5 pr-3 font-medium">State</th>
-            <th className="py-1.5 pr-3 font-medium">Address</th>
-            <th className="py-1.5 pr-3 font-medium">Host key</th>
-            <th className="py-1.5 pr-3 font-medium">Last heard</th>
-            <th className="py-1.5 pr-3 font-medium">RTT</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead columns={["Host", "State", "Address", "Host key", "Last heard", "RTT", ""]} />
         <tbody>
           {hosts.map((h) => {
             const keyChanged = !!h.lastError && /HOST KEY CHANGED/i.test(h.lastError);
