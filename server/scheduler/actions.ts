@@ -13,6 +13,15 @@ export function actionKey(rsc: SRsc | undefined, task: string, intervalMs: numbe
   return `${rsc ? rsc.id : ""}_${task}_${intervalMs}`;
 }
 
+/** The key an action has in the transition (cancels under the monitor's key; see below for pseudo stops). */
+export function transitionKey(a: SAction): string {
+  const key = a.cancel ? a.key.replace(/_cancel$/, "") : a.key;
+  const r = a.rsc;
+  // a primitive's pseudo action (implied by fencing) is keyed by the name its history uses, as Pacemaker does
+  if (a.pseudo && r?.variant === "primitive" && r.historyName && key.startsWith(`${r.id}_`)) return r.historyName + key.slice(r.id.length);
+  return key;
+}
+
 function mapKey(key: string, node: SNode | undefined): string {
   return `${key}\u0000${node ? node.uname : ""}`;
 }

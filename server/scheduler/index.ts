@@ -15,7 +15,7 @@ import { collectRules, unpackNodes, unpackProperties, unpackResources } from "./
 import { addAllowed, applyTargetRoles, failCount, unpackHistories, unpackNodeStates, type StatusExtras } from "./unpack-status";
 import { newColocation, unpackConstraints } from "./constraints";
 import { assign, sortResourcesForAssignment } from "./assign";
-import { createActions, fillExecution, scheduleCancels, scheduleFencing, scheduleProbes } from "./actions";
+import { createActions, fillExecution, scheduleCancels, scheduleFencing, scheduleProbes, transitionKey } from "./actions";
 import { applyOrderings, internalConstraints, propagate } from "./graph";
 import { transitionSummary } from "./summary";
 import { checkDefinitionChanges } from "./definition-changes";
@@ -208,7 +208,7 @@ function toAction(ws: WorkingSet, a: SAction, id: number): Action {
   fillExecution(ws, a);
   const out: Action = {
     id,
-    key: a.cancel ? a.key.replace(/_cancel$/, "") : a.key,
+    key: transitionKey(a),
     task: a.cancel ? "cancel" : a.task,
     rsc: r ? r.historyName ?? r.id : undefined,
     configRsc: r?.cfgId,
