@@ -364,6 +364,11 @@ export class Controller implements ClusterService {
   // -------------------------------------------------------------------------
   // additions for the API / tests (not part of ClusterService)
 
+  /** the CIB as it is now, without building a snapshot (the fencer reads its devices on the failover path) */
+  currentCib(): Cib {
+    return this.cib;
+  }
+
   /** the state directory this controller keeps its CIB, history and hosts in */
   get stateDir(): string {
     return this.opts.stateDir;
