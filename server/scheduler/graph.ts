@@ -162,12 +162,20 @@ function stateOf(r: SRsc): string {
 export function applyOrderings(ws: WorkingSet): void {
   for (const o of ws.orders) resolveOrder(ws, o);
   // probes complete before the resource (and its top-level parent) starts
+  // An unrunnable probe (pending node) blocks the start, unless the resource
+  // is already active somewhere (it must not be stopped for that).
   for (const p of ws.probes) {
     const r = p.rsc!;
     const top = topOf(r);
-    for (const s of actionsOf(top, "start")) addEdge(p, s, O.optional, "probe");
-    if (top !== r) for (const s of actionsOf(r, "start")) addEdge(p, s, O.optional, "probe");
+    const flags = !p.runnable && !isActiveAnywhere(top) ? O.optional | O.runnableLeft : O.optional;
+    for (const s of actionsOf(top, "start")) addEdge(p, s, flags, "probe");
+    if (top !== r) for (const s of actionsOf(r, "start")) addEdge(p, s, flags, "probe");
   }
+}
+
+function isActiveAnywhere(r: SRsc): boolean {
+  if (r.variant === "primitive") return r.runningOn.length > 0;
+  return r.children.some(isActiveAnywhere);
 }
 
 function isAncestor(a: SRsc, r: SRsc): boolean {
