@@ -173,6 +173,10 @@ function transitionOf(ws: WorkingSet, extras: StatusExtras): Transition {
   const ids = new Map<SAction, number>();
   included.forEach((a, i) => ids.set(a, i));
   const actions: Action[] = included.map((a, i) => toAction(ws, a, i));
+  included.forEach((a, i) => {
+    const k = a.pseudo ? historyKey(a) : a.key;
+    if (k !== a.key) historyKeys.set(actions[i], k);
+  });
   const edges: Edge[] = [];
   for (const a of included) {
     for (const e of a.before) {
@@ -200,6 +204,44 @@ function transitionOf(ws: WorkingSet, extras: StatusExtras): Transition {
   return { actions, edges };
 }
 
+const historyNamesOf = new WeakMap<WorkingSet, Set<string>>();
+
+/**
+ * The name crm_simulate prints for an action's resource. An anonymous clone
+ * instance goes by its configured id when some instance was found under that
+ * name in the history; otherwise by its own history name or instance id.
+ */
+function graphRscId(ws: WorkingSet, r: SRsc): string {
+  const clone = r.variant === "primitive" && !r.orphan ? cloneOf(r) : undefined;
+  if (clone && !clone.uniqueClone) {
+    let names = historyNamesOf.get(ws);
+    if (!names) {
+      names = new Set(ws.primitives.map((p) => p.historyName).filter((n): n is string => n !== undefined));
+      historyNamesOf.set(ws, names);
+    }
+    if (names.has(r.cfgId)) return r.cfgId;
+  }
+  return r.historyName ?? r.id;
+}
+
+/** Keys to give pseudo actions once notifications (which find actions by their scheduler key) are added. */
+const historyKeys = new WeakMap<Action, string>();
+
+function applyHistoryKeys(t: Transition): Transition {
+  for (const a of t.actions) {
+    const k = historyKeys.get(a);
+    if (k !== undefined) a.key = k;
+  }
+  return t;
+}
+
+/** A pseudo action of a clone instance known by another name in the history carries that name (as the graph does). */
+function historyKey(a: SAction): string {
+  const r = a.rsc;
+  if (!r || r.variant !== "primitive" || r.historyName === undefined || !a.key.startsWith(`${r.id}_`)) return a.key;
+  return r.historyName + a.key.slice(r.id.length);
+}
+
 function toAction(ws: WorkingSet, a: SAction, id: number): Action {
   const r = a.rsc;
   fillExecution(ws, a);
@@ -207,7 +249,7 @@ function toAction(ws: WorkingSet, a: SAction, id: number): Action {
     id,
     key: a.cancel ? a.key.replace(/_cancel$/, "") : a.key,
     task: a.cancel ? "cancel" : a.task,
-    rsc: r ? r.historyName ?? r.id : undefined,
+    rsc: r ? graphRscId(ws, r) : undefined,
     configRsc: r?.cfgId,
     node: a.pseudo ? undefined : a.node?.uname,
     intervalMs: a.intervalMs,
@@ -272,7 +314,7 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   propagate(ws);
 
   const summary = transitionSummary(ws);
-  const transition = addNotifications(ws, transitionOf(ws, extras));
+  const transition = applyHistoryKeys(addNotifications(ws, transitionOf(ws, extras)));
   return { transition, summary, scores: ws.scores, before, messages: ws.messages };
 }
 

@@ -1,0 +1,35 @@
+// Clone instances around a failed stop: which instance takes a free node, and
+// the names crm_simulate prints for anonymous instances. Expected lines were
+// checked with crm_simulate 2.1.5 on the same CIBs.
+import { describe, expect, it } from "vitest";
+import { formatActionLine } from "./format";
+import { schedule } from "./index";
+import { cib, type NodeSpec } from "./test-helpers";
+
+const NOW = { now: 1_700_000_000 };
+const resources = `<primitive id="F" class="stonith" type="fence_xvm"/><clone id="C-clone"><primitive id="C" class="ocf" provider="heartbeat" type="Dummy"/></clone>`;
+
+function run(n2: NodeSpec["history"], n1: NodeSpec["history"] = {}) {
+  const r = schedule(
+    cib({ props: { "stonith-enabled": "true" }, nodes: [{ name: "n1", history: n1 }, { name: "n2", history: n2 }, { name: "n3", online: false }], resources }),
+    NOW,
+  );
+  return { summary: r.summary.map((l) => l.replace(/\s+/g, " ").trim()), lines: r.transition.actions.map((a) => formatActionLine(a).replace(/\s+/g, " ").trim()) };
+}
+
+describe("clone instances after a failed stop", () => {
+  it("a fresh instance takes the free node; the failed one is stopped by fencing its node", () => {
+    const r = run({ C: [["start", 0, 0, 10], ["stop", 0, 1, 11]] });
+    expect(r.summary).toEqual(["* Fence (reboot) n2 'C:0 failed there'", "* Start F ( n1 )", "* Stop C:0 ( n2 ) due to node availability", "* Start C:1 ( n1 )"]);
+    // the stop implied by fencing carries the name the history knows the instance by,
+    // and the new instance is printed under the configured id
+    expect(r.lines).toContain("* Pseudo action: C_stop_0");
+    expect(r.lines).toContain("* Resource action: C start on n1");
+    expect(r.lines.some((l) => l.includes("C:0") || l.includes("C:1"))).toBe(false);
+  });
+
+  it("an instance still running where it may stay keeps its number", () => {
+    const r = run({ C: [["start", 0, 0, 10], ["monitor", 10000, 1, 11]] });
+    expect(r.summary).toEqual(["* Start F ( n1 )", "* Recover C:0 ( n2 )", "* Start C:1 ( n1 )"]);
+  });
+});
