@@ -14,7 +14,7 @@ import { nvGet, nvToRecord } from "../cib/nvset";
 import { parseBoolean, tryParseDuration } from "../cib/values";
 import type { AgentOp, OpResult, Transport, TransportState } from "../executor/types";
 import { OpStatus } from "../executor/types";
-import type { Action, ClusterState, ScheduleResult } from "../scheduler/types";
+import type { Action, ClusterState, QuorumVotes, ScheduleResult } from "../scheduler/types";
 import { UnsupportedFeatureError } from "../scheduler/types";
 import { GraphRun, type ActionOutcome, type GraphOutcome } from "./graph";
 import { History } from "./history";
@@ -93,6 +93,8 @@ interface RunningTransition {
 }
 
 const DEFAULT_RECHECK_MS = 15 * 60 * 1000;
+/** the trigger of the loop's own look after a transition that completed */
+const TRANSITION_COMPLETE = "transition complete";
 /** longest wait before retrying a transition that failed without changing anything */
 const MAX_BACKOFF_MS = 5000;
 
@@ -110,6 +112,8 @@ export class Controller implements ClusterService {
   private readonly recurring = new Map<string, RecurringEntry>();
   private dcUuid = "";
   private quorumMemory: QuorumMemory = EMPTY_QUORUM_MEMORY;
+  /** the last quorum computation, published in the snapshot's state.quorum (console: votes) */
+  private quorumVotes: QuorumVotes | undefined;
   private transitionSeq = 0;
 
   // scheduling state
@@ -123,6 +127,8 @@ export class Controller implements ClusterService {
   private lastGoodKeys: string | undefined;
   private repeatCount = 0;
   private settleWaiters: (() => void)[] = [];
+  /** update()'s dry-run plan of the CIB it committed */
+  private planned: { cib: Cib; now: number; result: ScheduleResult } | undefined;
   private statusWrites = 0;
   private backoffMs = 0;
   private wakeBackoff: (() => void) | undefined;
@@ -279,11 +285,14 @@ export class Controller implements ClusterService {
     if (!this.started || this.stopped) throw new CibError("the controller is not running", { code: "not-running" });
     const before = this.cib;
     const next = this.tryMutation(before, mutation);
-    this.checkSchedulable(next);
     const configChanged = JSON.stringify(next.configuration) !== JSON.stringify(before.configuration);
     let committed = configChanged ? this.opts.policy.bumpEpoch(next) : this.opts.policy.bumpNumUpdates(next);
     committed = this.withCibMeta(committed, actor.user);
+    // the dry run on exactly the CIB to commit: the loop uses its plan instead of scheduling again
+    const now = this.nowSec();
+    const plan = this.checkSchedulable(committed, now);
     this.cib = committed;
+    this.planned = { cib: committed, now, result: plan };
     this.reconcileRecurring();
     if (configChanged) {
       this.updateQuorum(false);
@@ -300,9 +309,12 @@ export class Controller implements ClusterService {
       clearTimeout(this.persistTimer);
       this.persistTimer = undefined;
     }
-    const saved = this.persistNow();
-    this.publishNow();
+    // the transition first: its first actions go out before the CIB is exported, saved and
+    // unpacked for the subscribers (standby -> stop dispatched with nothing in between)
     this.requestSchedule(`${configChanged ? "configuration" : "status"} changed by ${actor.user}: ${description}`);
+    const saved = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.persistNow());
+    this.snap = undefined;
+    this.publishSoon();
     await saved;
     if (this.lastSaveError) {
       const e = this.lastSaveError;
@@ -351,6 +363,11 @@ export class Controller implements ClusterService {
 
   // -------------------------------------------------------------------------
   // additions for the API / tests (not part of ClusterService)
+
+  /** the CIB as it is now, without building a snapshot (the fencer reads its devices on the failover path) */
+  currentCib(): Cib {
+    return this.cib;
+  }
 
   /** the state directory this controller keeps its CIB, history and hosts in */
   get stateDir(): string {
@@ -423,9 +440,9 @@ export class Controller implements ClusterService {
   }
 
   /** The scheduler must accept the CIB (a dry run): unsupported features are rejected before they are committed. */
-  private checkSchedulable(cib: Cib): ScheduleResult {
+  private checkSchedulable(cib: Cib, now = this.nowSec()): ScheduleResult {
     try {
-      return this.opts.policy.schedule(cib, { now: this.nowSec() });
+      return this.opts.policy.schedule(cib, { now });
     } catch (e) {
       if (e instanceof UnsupportedFeatureError) {
         throw new CibError(e.message, { elementId: e.elementId, code: "unsupported-feature" });
@@ -484,6 +501,7 @@ export class Controller implements ClusterService {
     } catch (e) {
       state = emptyState(`unpacking the CIB failed: ${errText(e)}`);
     }
+    if (this.quorumVotes) state = { ...state, quorum: this.quorumVotes };
     return { version: this.version, cib: this.cib, state };
   }
 
@@ -589,6 +607,12 @@ export class Controller implements ClusterService {
       this.clock(),
     );
     this.quorumMemory = memory;
+    const counted: QuorumVotes = { quorate: status.quorate, votes: status.totalVotes, expectedVotes: status.highestExpected, quorum: status.quorum, flags: status.flags };
+    if (JSON.stringify(counted) !== JSON.stringify(this.quorumVotes)) {
+      this.quorumVotes = counted;
+      this.snap = undefined;
+      this.publishSoon();
+    }
     const q = status.quorate;
     const v = q ? "1" : "0";
     if (this.cib.attrs["have-quorum"] === v) return;
@@ -641,15 +665,31 @@ export class Controller implements ClusterService {
       const trigger = this.dirtyReason ?? "recheck";
       this.dirtyReason = undefined;
       let result: ScheduleResult;
+      const now = this.nowSec();
+      const planned = this.planned;
+      this.planned = undefined;
       try {
-        result = this.opts.policy.schedule(this.cib, { now: this.nowSec() });
+        // update() already planned this very CIB (its dry run): no second scheduler run
+        result = planned && planned.cib === this.cib && planned.now === now ? planned.result : this.opts.policy.schedule(this.cib, { now });
       } catch (e) {
         this.history.event({ kind: "transition-end", message: `scheduler failed (${trigger}): ${errText(e)}` });
         return;
       }
       // idle: nothing to do (a graph of pseudo actions only changes nothing either)
-      if (!result.transition.actions.some((a) => !a.pseudo)) return;
+      if (!result.transition.actions.some((a) => !a.pseudo)) {
+        // converged: a later identical plan (the same resource failing again) is a new
+        // recovery, not a loop; remembering the old keys refused the third restart
+        this.lastGoodKeys = undefined;
+        this.repeatCount = 0;
+        return;
+      }
       const keys = result.transition.actions.map((a) => `${a.key}@${a.node ?? ""}`).join(",");
+      // only a re-run right after our own complete transition can be a loop; any other
+      // trigger (a monitor failure, a host, a user change) is news
+      if (trigger !== TRANSITION_COMPLETE) {
+        this.lastGoodKeys = undefined;
+        this.repeatCount = 0;
+      }
       if (keys === this.lastGoodKeys) {
         // the previous, fully successful transition was identical: the plan
         // does not converge (scheduler and recorded status disagree). Stop
@@ -688,7 +728,7 @@ export class Controller implements ClusterService {
       // whatever happened, look again: the results are in status now
       if (!this.stopped) {
         this.dirty = true;
-        this.dirtyReason ??= outcome === "complete" ? `transition complete` : `transition ${outcome}`;
+        this.dirtyReason ??= outcome === "complete" ? TRANSITION_COMPLETE : `transition ${outcome}`;
       }
     }
   }

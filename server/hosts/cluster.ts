@@ -30,7 +30,7 @@ import { addNodes, HostManager } from "./manager";
 
 export interface HostClusterOptions {
   stateDir: string;
-  /** host-timeout when the CIB sets none [the CIB's host-timeout, else 1500 ms] */
+  /** host-timeout when the CIB sets none [the CIB's host-timeout, else 1000 ms] */
   hostTimeoutMs?: number;
   /** fence agents found here run on the controller's machine [/usr/sbin, plus $VIGIL_FENCE_AGENT_DIRS (colon-separated)] */
   fenceAgentDirs?: string[];
@@ -92,8 +92,8 @@ export async function startHostCluster(opts: HostClusterOptions): Promise<HostCl
     },
   });
   const fencer: Fencer = new Fencer({
-    devices: () => (controller ? devicesFromCib(controller.snapshot().cib) : []),
-    topology: () => (controller ? topologyFromCib(controller.snapshot().cib) : []),
+    devices: () => (controller ? devicesFromCib(controller.currentCib()) : []),
+    topology: () => (controller ? topologyFromCib(controller.currentCib()) : []),
     hosts: () => hosts.allTransports().filter((t) => t.state() === "up"),
     agentDirs: fenceAgentDirs,
     stonithTimeoutMs: tryParseDuration(stored ? nvGet(stored.configuration.crmConfig, "stonith-timeout") : undefined),
