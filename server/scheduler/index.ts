@@ -174,10 +174,6 @@ function transitionOf(ws: WorkingSet, extras: StatusExtras): Transition {
   const ids = new Map<SAction, number>();
   included.forEach((a, i) => ids.set(a, i));
   const actions: Action[] = included.map((a, i) => toAction(ws, a, i));
-  included.forEach((a, i) => {
-    const k = a.pseudo ? historyKey(a) : a.key;
-    if (k !== a.key) historyKeys.set(actions[i], k);
-  });
   const edges: Edge[] = [];
   for (const a of included) {
     for (const e of a.before) {
@@ -225,24 +221,6 @@ function graphRscId(ws: WorkingSet, r: SRsc): string {
     if (names.has(r.cfgId)) return r.cfgId;
   }
   return r.historyName ?? r.id;
-}
-
-/** Keys to give pseudo actions once notifications (which find actions by their scheduler key) are added. */
-const historyKeys = new WeakMap<Action, string>();
-
-function applyHistoryKeys(t: Transition): Transition {
-  for (const a of t.actions) {
-    const k = historyKeys.get(a);
-    if (k !== undefined) a.key = k;
-  }
-  return t;
-}
-
-/** A pseudo action of a clone instance known by another name in the history carries that name (as the graph does). */
-function historyKey(a: SAction): string {
-  const r = a.rsc;
-  if (!r || r.variant !== "primitive" || r.historyName === undefined || !a.key.startsWith(`${r.id}_`)) return a.key;
-  return r.historyName + a.key.slice(r.id.length);
 }
 
 function toAction(ws: WorkingSet, a: SAction, id: number): Action {
@@ -319,7 +297,7 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   propagate(ws);
 
   const summary = transitionSummary(ws);
-  const transition = applyHistoryKeys(addNotifications(ws, transitionOf(ws, extras)));
+  const transition = addNotifications(ws, transitionOf(ws, extras));
   return { transition, summary, scores: ws.scores, before, messages: ws.messages };
 }
 
