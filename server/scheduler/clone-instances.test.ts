@@ -2,8 +2,8 @@
 // the names crm_simulate prints for anonymous instances. Expected lines were
 // checked with crm_simulate 2.1.5 on the same CIBs.
 import { describe, expect, it } from "vitest";
-import { formatActionLine } from "./format";
-import { schedule } from "./index";
+import { formatActionLine, formatClusterStatus } from "./format";
+import { schedule, unpack } from "./index";
 import { cib, type NodeSpec } from "./test-helpers";
 
 const NOW = { now: 1_700_000_000 };
@@ -31,5 +31,45 @@ describe("clone instances after a failed stop", () => {
   it("an instance still running where it may stay keeps its number", () => {
     const r = run({ C: [["start", 0, 0, 10], ["monitor", 10000, 1, 11]] });
     expect(r.summary).toEqual(["* Start F ( n1 )", "* Recover C:0 ( n2 )", "* Start C:1 ( n1 )"]);
+  });
+});
+
+describe("a stop that failed for good on a node that cannot be fenced", () => {
+  // no quorum and n2 offline: n2 cannot be fenced
+  function inquorate(rc: number) {
+    const c = cib({
+      props: { "stonith-enabled": "true", "no-quorum-policy": "stop" },
+      quorum: false,
+      nodes: [{ name: "n1" }, { name: "n2", online: false, history: { C: [["start", 0, 0, 10], ["stop", 0, rc, 11]] } }, { name: "n3" }],
+      resources,
+    });
+    return { r: schedule(c, NOW), text: formatClusterStatus(unpack(c, NOW), { mode: "simulate" }) };
+  }
+
+  it("blocks the instance (not installed, invalid parameters, ...) instead of waiting for fencing", () => {
+    for (const rc of [2, 3, 4, 5]) {
+      const { r } = inquorate(rc);
+      expect(r.summary.map((l) => l.replace(/\s+/g, " ").trim()), `rc ${rc}`).toEqual([
+        "* Start F ( n1 ) due to no quorum (blocked)",
+        "* Start C:1 ( n3 ) due to no quorum (blocked)",
+        "* Start C:2 ( n1 ) due to no quorum (blocked)",
+      ]);
+      expect(r.before.counts.blocked, `rc ${rc}`).toBe(1);
+    }
+  });
+
+  it("an ordinary stop failure there still waits for the node to be fenced", () => {
+    const waits = ["* Start F ( n1 ) due to no quorum (blocked)", "* Stop C:0 ( n2 ) due to node availability (blocked)"];
+    const { r } = inquorate(1);
+    expect(r.summary.map((l) => l.replace(/\s+/g, " ").trim())).toEqual([...waits, "* Start C:1 ( n3 ) due to no quorum (blocked)", "* Start C:2 ( n1 ) due to no quorum (blocked)"]);
+    expect(r.before.counts.blocked).toBe(0);
+    // a fatal error (not configured) bans the clone everywhere
+    expect(inquorate(6).r.summary.map((l) => l.replace(/\s+/g, " ").trim())).toEqual(waits);
+  });
+
+  it("crm_mon leaves out a clone whose only active instance is blocked on an offline node", () => {
+    const { text } = inquorate(5);
+    expect(text).not.toContain("C-clone");
+    expect(text).toContain("F\t(stonith:fence_xvm):\t Stopped");
   });
 });

@@ -9,6 +9,7 @@ import type { FailedAction, Role } from "./types";
 import { ROLE_RANK, type SNode, type SRsc, type WorkingSet } from "./model";
 import { builderFor, buildInstance, cloneOf, emptyRsc, mergeNvSets, opDefaultsFor, parseRole, topOf } from "./unpack-config";
 import { INFINITY, addScores, isTrue, score } from "./score";
+import { canFence } from "./actions";
 
 // Pacemaker's executor status codes (op-status)
 export const EXEC = { pending: -1, done: 0, cancelled: 1, timeout: 2, notSupported: 3, error: 4, errorHard: 5, errorFatal: 6, notInstalled: 7 } as const;
@@ -503,6 +504,12 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
     if (failRank(configured) > failRank(onFail)) onFail = configured;
     if (o.task === "stop") {
       addAllowed(rsc, node, -INFINITY);
+      // a stop that failed for good (bad parameters, not installed, ...) on a
+      // node that cannot be fenced leaves nothing to recover with: block it
+      if ((o.status === EXEC.done || o.status === EXEC.error) && [2, 3, 4, 5].includes(rc) && !canFence(ws, node)) {
+        rsc.managed = false;
+        rsc.blocked = true;
+      }
     } else if (o.task === "promote") {
       role = "Promoted";
     } else if (o.task === "demote") {
