@@ -73,3 +73,20 @@ describe("a stop that failed for good on a node that cannot be fenced", () => {
     expect(text).toContain("F\t(stonith:fence_xvm):\t Stopped");
   });
 });
+
+describe("promotion scores of anonymous instances", () => {
+  it("a node's score goes to the instance active there, so a failed demote is recovered in place", () => {
+    const c = cib({
+      nodes: [
+        { name: "n1", history: { P: [["start", 0, 0, 10]] }, transient: { "master-P": "5" } },
+        { name: "n2", history: { P: [["start", 0, 0, 10], ["promote", 0, 0, 11], ["demote", 0, 1, 12]] }, transient: { "master-P": "10" } },
+      ],
+      resources: `<clone id="P-clone"><meta_attributes id="pm"><nvpair id="pm1" name="promotable" value="true"/></meta_attributes><primitive id="P" class="ocf" provider="pacemaker" type="Stateful"/></clone>`,
+    });
+    const r = schedule(c, NOW);
+    const lines = r.summary.map((l) => l.replace(/\s+/g, " ").trim());
+    expect(lines).toContain("* Recover P:1 ( Unpromoted -> Promoted n2 )");
+    // P:0 stays an unpromoted instance on n1 (before, it was moved to n2 and P:1 to n1)
+    expect(lines.filter((l) => l.includes("P:0")).every((l) => l.includes("( Unpromoted n1 )"))).toBe(true);
+  });
+});
