@@ -19,6 +19,7 @@ import { createActions, fillExecution, scheduleCancels, scheduleFencing, schedul
 import { applyOrderings, internalConstraints, propagate } from "./graph";
 import { transitionSummary } from "./summary";
 import { checkDefinitionChanges } from "./definition-changes";
+import { checkAgentChanges } from "./agent-changes";
 import { addNotifications } from "./notify";
 import { buildView } from "./view";
 import { INFINITY } from "./score";
@@ -263,6 +264,8 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   for (const r of ws.resources) groupColocations(ws, r);
   // parameters changed since the resource was started: restart, reload or reschedule
   checkDefinitionChanges(ws, extras);
+  // histories recorded under another resource agent: deleted (and the resource restarted)
+  checkAgentChanges(ws);
 
   // fail-counts of orphans are cleared (top-level orphans: an orphaned clone instance is the clone's business)
   for (const r of ws.primitives) {
