@@ -24,7 +24,7 @@ export const CLUSTER_PROPERTIES: PropInfo[] = [
   { name: "concurrent-fencing", type: "boolean", default: "false", description: "Allow several fence actions at the same time." },
   { name: "stop-orphan-resources", type: "boolean", default: "true", description: "Stop resources that are running but no longer configured." },
   { name: "placement-strategy", type: "enum", default: "default", values: ["default", "utilization", "minimal", "balanced"], description: "How nodes are chosen when scores tie: by node order, or by utilization attributes and capacity." },
-  { name: "host-timeout", type: "duration", default: "1.5s", description: "Vigil: how long a host's SSH keepalives may go unanswered before the host is declared lost." },
+  { name: "host-timeout", type: "duration", default: "1s", description: "Vigil: how long a host's SSH keepalives may go unanswered before the host is declared lost." },
   { name: "cluster-name", type: "string", default: "", description: "A name for this cluster, shown in the console and in alerts." },
 ];
 

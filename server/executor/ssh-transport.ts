@@ -479,14 +479,26 @@ export class SshTransport implements Transport {
     const dir = this.opts.opsDir ?? DEFAULT_OPS_DIR;
     const script = buildRemoteScript(id, req, dir); // validates req first: bad input never reaches the host
     if (this.st !== "up") throw new HostDownError(this.node, this.reason ? `is down (${this.reason})` : "is down");
+    if (req.signal?.aborted) throw new RunCancelledError(this.node);
     await this.acquire();
     try {
+      if (req.signal?.aborted) throw new RunCancelledError(this.node);
       const ch = await this.execWithRetry(`exec /bin/sh -c ${shq(script)}`);
       const started = Date.now();
       return await this.collect(ch, req, id, dir, started);
     } finally {
       this.release();
     }
+  }
+
+  /** ask the host to kill a run's process group (its watchdog would only at the timeout) */
+  private killRun(id: string, dir: string) {
+    void this.openExec(`exec /bin/sh -c ${shq(killScript(id, dir))}`)
+      .then((k) => {
+        k.on("data", () => {});
+        k.end();
+      })
+      .catch(() => {});
   }
 
   private collect(ch: Ssh2Channel, req: RunRequest, id: string, dir: string, started: number): Promise<RunResult> {
@@ -499,10 +511,22 @@ export class SshTransport implements Transport {
         settled = true;
         clearTimeout(guard);
         this.inflight.delete(onDown);
+        req.signal?.removeEventListener("abort", onAbort);
         fn();
       };
       const onDown = (err: Error) => finish(() => reject(err));
       this.inflight.add(onDown);
+      const onAbort = () =>
+        finish(() => {
+          this.killRun(id, dir);
+          try {
+            ch.close();
+          } catch {
+            /* ignore */
+          }
+          reject(new RunCancelledError(this.node));
+        });
+      req.signal?.addEventListener("abort", onAbort, { once: true });
       // the host's watchdog kills at timeoutMs; this guard only fires when the host stops answering
       // without the connection being declared down (it then also asks the host to kill the group)
       const guard = setTimeout(() => {
@@ -512,17 +536,13 @@ export class SshTransport implements Transport {
           } catch {
             /* ignore */
           }
-          void this.openExec(`exec /bin/sh -c ${shq(killScript(id, dir))}`)
-            .then((k) => {
-              k.on("data", () => {});
-              k.end();
-            })
-            .catch(() => {});
+          this.killRun(id, dir);
           resolve({ code: null, signal: "SIGKILL", stdout: "", stderr: `no answer from ${this.node} within the timeout`, timedOut: true, durationMs: Date.now() - started });
         });
       }, req.timeoutMs + 2 * this.hostTimeoutMs + 1000);
       ch.on("data", (d: Buffer) => chunks.push(d));
       ch.stderr.on("data", (d: Buffer) => errChunks.push(d));
+      if (req.signal?.aborted) queueMicrotask(onAbort); // aborted while the channel opened
       ch.on("close", () => {
         const parsed = parseRemoteOutput(Buffer.concat(chunks), id);
         if (!parsed) {
@@ -570,6 +590,14 @@ export function parseBootId(out: string): string | undefined {
   const rest = stat ? stat.slice(stat.lastIndexOf(")") + 2).split(" ") : [];
   const start = rest[19];
   return start && /^\d+$/.test(start) ? `${boot.trim()}/${start}` : boot.trim();
+}
+
+/** run() of a request whose signal was aborted: the command was killed on the host */
+export class RunCancelledError extends Error {
+  constructor(node: string) {
+    super(`run on ${node} was cancelled`);
+    this.name = "RunCancelledError";
+  }
 }
 
 function validTimeout(ms: number): number {

@@ -512,6 +512,12 @@ function knownOn(r: SRsc, n: SNode): boolean {
   return false;
 }
 
+/** Where an instance (a primitive, or a group's first member) was assigned. */
+function assignedTo(inst: SRsc): SNode | undefined {
+  if (inst.variant === "primitive") return inst.allocatedTo;
+  return inst.children.length ? assignedTo(inst.children[0]) : undefined;
+}
+
 function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
   if (r.variant === "group") {
     let any = false;
@@ -525,7 +531,9 @@ function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
       return any;
     }
     const sorted = [...r.children].sort((a, b) => (a.instanceNo ?? 0) - (b.instanceNo ?? 0));
+    // the instance active there, else the one assigned there, else the first
     let inst = sorted.find((c) => currentNode(c) === n);
+    if (!inst) inst = sorted.find((c) => !c.orphan && assignedTo(c) === n);
     if (!inst) inst = sorted.find((c) => !c.orphan) ?? sorted[0];
     return inst ? probeResource(ws, inst, n) : false;
   }

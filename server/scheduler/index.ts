@@ -18,7 +18,7 @@ import { assign, sortResourcesForAssignment } from "./assign";
 import { createActions, fillExecution, scheduleCancels, scheduleFencing, scheduleProbes, transitionKey } from "./actions";
 import { applyOrderings, internalConstraints, propagate } from "./graph";
 import { transitionSummary } from "./summary";
-import { checkDefinitionChanges } from "./definition-changes";
+import { cancelSupersededReloads, checkDefinitionChanges } from "./definition-changes";
 import { checkAgentChanges } from "./agent-changes";
 import { addNotifications } from "./notify";
 import { buildView } from "./view";
@@ -263,7 +263,7 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   for (const n of ws.nodes) for (const r of ws.resources) checkFailureThreshold(ws, extras, r, n);
   for (const r of ws.resources) groupColocations(ws, r);
   // parameters changed since the resource was started: restart, reload or reschedule
-  checkDefinitionChanges(ws, extras);
+  checkDefinitionChanges(ws);
   // histories recorded under another resource agent: deleted (and the resource restarted)
   checkAgentChanges(ws);
 
@@ -298,6 +298,7 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   scheduleFencing(ws);
   applyOrderings(ws);
   propagate(ws);
+  cancelSupersededReloads(ws);
 
   const summary = transitionSummary(ws);
   const transition = addNotifications(ws, transitionOf(ws, extras));

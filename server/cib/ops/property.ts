@@ -26,7 +26,7 @@ export const CLUSTER_PROPERTIES: Record<string, { type: PropType; default?: stri
   "enable-startup-probes": { type: "boolean", default: "true", description: "probe every resource when a node joins" },
   "fence-reaction": { type: { enum: ["stop", "panic"] }, default: "stop", description: "what a node does when told it was fenced" },
   "have-watchdog": { type: "boolean", readOnly: true, description: "whether watchdog-based self-fencing is available" },
-  "host-timeout": { type: "duration", default: "1500ms", description: "how long a host may be unreachable before it is lost (Vigil)" },
+  "host-timeout": { type: "duration", default: "1000ms", description: "how long a host may be unreachable before it is lost (Vigil)" },
   "load-threshold": { type: "string", default: "80%", description: "CPU load at which the cluster slows down" },
   "maintenance-mode": { type: "boolean", default: "false", description: "stop managing and monitoring everything" },
   "migration-limit": { type: "integer", default: "-1", description: "live migrations per node at once (-1: unlimited)" },
