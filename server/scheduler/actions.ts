@@ -586,7 +586,8 @@ export function scheduleProbes(ws: WorkingSet): void {
     for (const r of ws.rscById.values()) if (r.variant === "clone") r.children.sort((a, b) => (a.instanceNo ?? 0) - (b.instanceNo ?? 0));
   }
   for (const n of ws.nodes) {
-    if (!n.online || n.unclean || n.pending) continue;
+    // pending nodes get probes too; they stay unrunnable until the node joins
+    if (!n.online || n.unclean) continue;
     if (n.attrs["probe_complete"] !== undefined && n.attrs["probe_complete"] !== "true") continue;
     for (const r of ws.resources) probeResource(ws, r, n);
   }

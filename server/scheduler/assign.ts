@@ -561,9 +561,17 @@ function cmpInstances(ws: WorkingSet, a: SRsc, b: SRsc): number {
   const nb = runningNodes(b);
   if (na.length > 0 && nb.length > 0 && na.length !== nb.length) return na.length - nb.length;
   if (a.priority !== b.priority) return a.priority > b.priority ? -1 : 1;
-  if ((na.length > 0) !== (nb.length > 0)) return na.length > 0 ? -1 : 1;
   const ca = na[0];
   const cb = nb[0];
+  // an active instance banned from where it runs (a failed stop there) goes
+  // after the inactive ones, so a fresh instance takes the free node
+  if (!ca !== !cb) {
+    const usable = (r: SRsc, c: SNode | undefined) => !c || (r.allowed.get(c) ?? -1) >= 0;
+    const ua = usable(a, ca);
+    const ub = usable(b, cb);
+    if (ua !== ub) return ua ? -1 : 1;
+  }
+  if ((na.length > 0) !== (nb.length > 0)) return na.length > 0 ? -1 : 1;
   if (ca && cb) {
     const ra = canRun(ca) && (a.allowed.get(ca) ?? -1) >= 0;
     const rb = canRun(cb) && (b.allowed.get(cb) ?? -1) >= 0;
@@ -650,6 +658,28 @@ function promotionAttr(n: SNode, r: SRsc): string | undefined {
   return undefined;
 }
 
+function memberNamed(r: SRsc, cfgId: string): SRsc | undefined {
+  if (r.variant === "primitive") return r.cfgId === cfgId ? r : undefined;
+  for (const c of r.children) {
+    const m = memberNamed(c, cfgId);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+/**
+ * Whether an anonymous clone's instance takes a node's promotion score without
+ * further checks: it is the instance active there, or no instance is active
+ * there and some instance has been probed there.
+ */
+function anonymousInstanceCounts(clone: SRsc, r: SRsc, node: SNode): boolean {
+  for (const child of clone.children) {
+    const m = memberNamed(child, r.cfgId);
+    if (m && m.runningOn.includes(node)) return m === r;
+  }
+  return clone.children.some((child) => memberNamed(child, r.cfgId)?.knownOn.has(node));
+}
+
 export function promotionScore(r: SRsc, node: SNode | undefined, notSet: number): number {
   if (!node) return notSet;
   if (r.children.length) {
@@ -662,8 +692,11 @@ export function promotionScore(r: SRsc, node: SNode | undefined, notSet: number)
   }
   const c = cloneOf(r);
   const anon = c && !c.uniqueClone;
-  if (!anon && (r.runningOn.length > 0 || r.knownOn.size > 0)) {
-    if (!r.knownOn.has(node)) return notSet;
+  if (anon && anonymousInstanceCounts(c, r, node)) {
+    /* this instance takes the node's score */
+  } else if (r.runningOn.length > 0 || r.knownOn.size > 0) {
+    // only from nodes where its state is known
+    if (!r.knownOn.has(node) && !r.runningOn.includes(node)) return notSet;
   }
   const w = r.allowed.get(node);
   if (w === undefined || w < 0) return notSet;

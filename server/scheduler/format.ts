@@ -131,6 +131,21 @@ function activeOf(p: ResourceView): ActiveInstance[] {
   return p.active.filter((a) => a.role !== "Stopped");
 }
 
+/**
+ * Nodes a group or clone counts as running on. Like Pacemaker, an unmanaged
+ * member active on an offline node counts only for itself, not for its parents;
+ * a collective whose members are all such is left out of the list altogether.
+ */
+function collectiveNodes(r: ResourceView, ctx: Ctx): Set<string> {
+  const out = new Set<string>();
+  for (const p of primitives(r)) for (const a of activeOf(p)) if (p.managed || ctx.nodes.get(a.node)?.online) out.add(a.node);
+  return out;
+}
+
+function hiddenCollective(r: ResourceView, ctx: Ctx): boolean {
+  return isActive(r) && collectiveNodes(r, ctx).size === 0;
+}
+
 /** The primitive's id as crm_mon prints it: instances of anonymous clones lose their ":N". */
 function displayId(id: string, anonymous: boolean): string {
   return anonymous ? id.replace(/:\d+$/, "") : id;
@@ -167,6 +182,7 @@ function primitiveItem(r: ResourceView, depth: number, ctx: Ctx, clone?: Resourc
 
 function groupItems(r: ResourceView, depth: number, ctx: Ctx, clone?: ResourceView): Item[] {
   if (!ctx.inactive && !isActive(r)) return [];
+  if (hiddenCollective(r, ctx)) return [];
   const flags: string[] = [];
   if (!r.managed) flags.push("unmanaged");
   if (isDisabledRole(r.targetRole, clone?.promotable === true)) flags.push("disabled");
@@ -198,6 +214,7 @@ function instanceRole(child: ResourceView): Role {
 }
 
 function cloneItems(r: ResourceView, depth: number, ctx: Ctx): Item[] {
+  if (hiddenCollective(r, ctx)) return [];
   const unique = r.globallyUnique === true;
   const promotable = r.promotable === true;
   const flags: string[] = [];
@@ -267,8 +284,7 @@ function cloneItems(r: ResourceView, depth: number, ctx: Ctx): Item[] {
     const cloneMax = r.cloneMax ?? r.children.filter((c) => !c.orphan && !primitives(c).some((p) => p.orphan)).length;
     if (!unique && cloneMax > activeInstances) {
       stopped.clear();
-      const running = new Set<string>();
-      for (const c of r.children) for (const p of primitives(c)) for (const a of activeOf(p)) running.add(a.node);
+      const running = collectiveNodes(r, ctx);
       // Pacemaker lists the clone's allowed nodes: every node in a symmetric
       // cluster, else only the nodes where it has been probed.
       const candidates = ctx.state.symmetricCluster ? ctx.state.nodes.map((n) => n.uname) : (r.knownOn ?? []);

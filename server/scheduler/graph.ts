@@ -6,6 +6,7 @@ import { O, type ROrder, type SAction, type SOrder, type SRsc, type WorkingSet }
 import { actionKey, actionsOf, customAction } from "./actions";
 import { cloneOf, topOf } from "./unpack-config";
 import { findCompatibleInstance, runningNodes } from "./assign";
+import { INFINITY } from "./score";
 
 /** The action `task` of the instance of `clone` placed beside `inst`; null when there is no such instance. */
 function findCompatibleInstanceAction(inst: SRsc, clone: SRsc, task: string, current: boolean): SAction | null | undefined {
@@ -162,12 +163,20 @@ function stateOf(r: SRsc): string {
 export function applyOrderings(ws: WorkingSet): void {
   for (const o of ws.orders) resolveOrder(ws, o);
   // probes complete before the resource (and its top-level parent) starts
+  // An unrunnable probe (pending node) blocks the start, unless the resource
+  // is already active somewhere (it must not be stopped for that).
   for (const p of ws.probes) {
     const r = p.rsc!;
     const top = topOf(r);
-    for (const s of actionsOf(top, "start")) addEdge(p, s, O.optional, "probe");
-    if (top !== r) for (const s of actionsOf(r, "start")) addEdge(p, s, O.optional, "probe");
+    const flags = !p.runnable && !isActiveAnywhere(top) ? O.optional | O.runnableLeft : O.optional;
+    for (const s of actionsOf(top, "start")) addEdge(p, s, flags, "probe");
+    if (top !== r) for (const s of actionsOf(r, "start")) addEdge(p, s, flags, "probe");
   }
+}
+
+function isActiveAnywhere(r: SRsc): boolean {
+  if (r.variant === "primitive") return r.runningOn.length > 0;
+  return r.children.some(isActiveAnywhere);
 }
 
 function isAncestor(a: SRsc, r: SRsc): boolean {
@@ -288,10 +297,14 @@ export function flagsOf(a: SAction): Flags {
   return { optional: optional && a.optional, runnable: any && a.runnable };
 }
 
+/** Starts that became unrunnable while orderings were applied (their colocation dependents follow). */
+let blockedStarts: SAction[] | undefined;
+
 function implies(target: SAction, reason: SAction, flag: "optional" | "runnable", changed: Set<SAction>): void {
   if (!target[flag]) return;
   target[flag] = false;
   changed.add(target);
+  if (flag === "runnable" && target.task === "start") blockedStarts?.push(target);
   if (target.rsc !== reason.rsc) {
     const change = flag === "runnable" ? "unrunnable" : "required";
     target.reason ??= reason.rsc ? `${change} ${reason.rsc.id} ${reason.task}` : `${change} ${reason.task}`;
@@ -421,6 +434,29 @@ function unassign(r: SRsc, changed: Set<SAction>): void {
   }
 }
 
+function blockColocatedStarts(start: SAction, blocked: SAction[]): SAction[] {
+  const out: SAction[] = [];
+  if (start.runnable || !start.rsc) return out;
+  const top = topOf(start.rsc);
+  if (top.consAsPrimary.length === 0) return out;
+  // a collective blocks its dependents only once none of its members can start
+  for (const child of top.children) {
+    const s = child.actions.find((a) => a.task === "start");
+    if (!s || s.runnable) return out;
+  }
+  for (const c of top.consAsPrimary) {
+    if (c.score < INFINITY) continue;
+    for (const a of c.dependent.actions) {
+      if (a.task !== "start" || !a.runnable) continue;
+      a.runnable = false;
+      a.reason ??= `colocation with ${start.rsc.id}`;
+      out.push(a);
+      blocked.push(a);
+    }
+  }
+  return out;
+}
+
 /**
  * Propagate required/runnable along all edges until stable. Actions are visited
  * newest first and a change is followed depth-first, as Pacemaker does, so the
@@ -460,9 +496,23 @@ export function propagate(ws: WorkingSet): void {
       for (let k = a.after.length - 1; k >= 0; k--) visit(a.after[k].then, depth + 1);
     }
   };
-  for (let i = ws.actions.length - 1; i >= 0; i--) visit(ws.actions[i], 0);
-  let guard = 0;
-  while (deferred.length && guard++ < 1_000_000) visit(deferred.pop()!, 0);
+  const blocked: SAction[] = (blockedStarts = []);
+  try {
+    for (let i = ws.actions.length - 1; i >= 0; i--) visit(ws.actions[i], 0);
+    let guard = 0;
+    while (deferred.length && guard++ < 1_000_000) visit(deferred.pop()!, 0);
+    // a primary that can no longer start anywhere blocks the starts of its
+    // mandatory (INFINITY) colocation dependents, and so on down the chain
+    for (let i = 0; i < blocked.length; i++) {
+      for (const c of blockColocatedStarts(blocked[i], blocked)) {
+        visit(c, 0);
+        for (let k = c.after.length - 1; k >= 0; k--) visit(c.after[k].then, 0);
+      }
+      while (deferred.length && guard++ < 1_000_000) visit(deferred.pop()!, 0);
+    }
+  } finally {
+    blockedStarts = undefined;
+  }
   // final summary of pseudo actions
   for (const a of ws.actions) if (a.rsc && a.rsc.variant !== "primitive" && a.pseudo && !a.node) flagsOf(a);
 }

@@ -19,6 +19,7 @@ import { createActions, fillExecution, scheduleCancels, scheduleFencing, schedul
 import { applyOrderings, internalConstraints, propagate } from "./graph";
 import { transitionSummary } from "./summary";
 import { cancelSupersededReloads, checkDefinitionChanges } from "./definition-changes";
+import { checkAgentChanges } from "./agent-changes";
 import { addNotifications } from "./notify";
 import { buildView } from "./view";
 import { INFINITY } from "./score";
@@ -203,6 +204,26 @@ function transitionOf(ws: WorkingSet, extras: StatusExtras): Transition {
   return { actions, edges };
 }
 
+const historyNamesOf = new WeakMap<WorkingSet, Set<string>>();
+
+/**
+ * The name crm_simulate prints for an action's resource. An anonymous clone
+ * instance goes by its configured id when some instance was found under that
+ * name in the history; otherwise by its own history name or instance id.
+ */
+function graphRscId(ws: WorkingSet, r: SRsc): string {
+  const clone = r.variant === "primitive" && !r.orphan ? cloneOf(r) : undefined;
+  if (clone && !clone.uniqueClone) {
+    let names = historyNamesOf.get(ws);
+    if (!names) {
+      names = new Set(ws.primitives.map((p) => p.historyName).filter((n): n is string => n !== undefined));
+      historyNamesOf.set(ws, names);
+    }
+    if (names.has(r.cfgId)) return r.cfgId;
+  }
+  return r.historyName ?? r.id;
+}
+
 function toAction(ws: WorkingSet, a: SAction, id: number): Action {
   const r = a.rsc;
   fillExecution(ws, a);
@@ -210,7 +231,7 @@ function toAction(ws: WorkingSet, a: SAction, id: number): Action {
     id,
     key: transitionKey(a),
     task: a.cancel ? "cancel" : a.task,
-    rsc: r ? r.historyName ?? r.id : undefined,
+    rsc: r ? graphRscId(ws, r) : undefined,
     configRsc: r?.cfgId,
     node: a.pseudo ? undefined : a.node?.uname,
     intervalMs: a.intervalMs,
@@ -243,6 +264,8 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   for (const r of ws.resources) groupColocations(ws, r);
   // parameters changed since the resource was started: restart, reload or reschedule
   checkDefinitionChanges(ws);
+  // histories recorded under another resource agent: deleted (and the resource restarted)
+  checkAgentChanges(ws);
 
   // fail-counts of orphans are cleared (top-level orphans: an orphaned clone instance is the clone's business)
   for (const r of ws.primitives) {

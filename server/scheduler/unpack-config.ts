@@ -91,8 +91,12 @@ export function unpackProperties(ws: WorkingSet, ruleById: Map<string, Rule>): v
   if (ws.stonithAction === "poweroff") ws.stonithAction = "off";
   const nqp = (props["no-quorum-policy"] ?? "stop").toLowerCase();
   ws.noQuorumPolicy = (["stop", "freeze", "ignore", "demote", "suicide"].includes(nqp) ? nqp : "stop") as WorkingSet["noQuorumPolicy"];
-  if (ws.noQuorumPolicy === "suicide" && !ws.stonithEnabled) ws.noQuorumPolicy = "stop";
   ws.haveQuorum = isTrue(ws.cib.attrs["have-quorum"], false);
+  // suicide needs fencing, and a partition that once had quorum (the CIB's
+  // no-quorum-panic flag): a cluster that never had quorum just stops
+  if (ws.noQuorumPolicy === "suicide" && !ws.stonithEnabled) ws.noQuorumPolicy = "stop";
+  const panic = Number.parseInt(ws.cib.attrs["no-quorum-panic"] ?? "0", 10);
+  if (ws.noQuorumPolicy === "suicide" && !ws.haveQuorum && !(panic > 0)) ws.noQuorumPolicy = "stop";
   ws.dcUuid = ws.cib.attrs["dc-uuid"];
   const ps = (props["placement-strategy"] ?? "default").toLowerCase();
   if (ps !== "default") {

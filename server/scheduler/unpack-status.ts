@@ -9,6 +9,7 @@ import type { FailedAction, Role } from "./types";
 import { ROLE_RANK, type SNode, type SRsc, type WorkingSet } from "./model";
 import { builderFor, buildInstance, cloneOf, emptyRsc, mergeNvSets, opDefaultsFor, parseRole, topOf } from "./unpack-config";
 import { INFINITY, addScores, isTrue, score } from "./score";
+import { canFence } from "./actions";
 
 // Pacemaker's executor status codes (op-status)
 export const EXEC = { pending: -1, done: 0, cancelled: 1, timeout: 2, notSupported: 3, error: 4, errorHard: 5, errorFatal: 6, notInstalled: 7 } as const;
@@ -44,6 +45,8 @@ export function unpackNodeStates(ws: WorkingSet): void {
     node.shutdown = shutdown !== undefined && shutdown !== "0" && shutdown !== "";
     node.expectedUp = (st.expected ?? "") === "member";
     node.online = ws.stonithEnabled ? onlineWithFencing(ws, node, st) : onlineWithoutFencing(ws, node, st);
+    // no-quorum-policy=suicide: every member of an inquorate partition fences itself
+    if (node.online && !ws.haveQuorum && ws.noQuorumPolicy === "suicide") fenceNode(ws, node, "cluster does not have quorum");
     if (!node.online || node.shutdown) node.fixed = true;
   }
   for (const node of ws.nodes) {
@@ -88,12 +91,15 @@ function onlineWithFencing(ws: WorkingSet, node: SNode, st: NodeState): boolean 
     fenceNode(ws, node, "peer failed Pacemaker membership criteria");
     return ccm;
   }
+  // A pending node still in the membership counts as online: probes are
+  // scheduled there (unrunnable while it is pending), so nothing starts
+  // elsewhere before its state is known.
   if (!terminate && expected === "down") {
     if (ccm || crmd) {
       node.standby = true;
       node.pending = true;
     }
-    return false;
+    return ccm;
   }
   if (terminate && join === "down" && !ccm && !crmd) return false;
   if (!ccm) {
@@ -112,25 +118,19 @@ function onlineWithFencing(ws: WorkingSet, node: SNode, st: NodeState): boolean 
   if (join === "pending" || join === "down") {
     node.standby = true;
     node.pending = true;
-    return false;
+    return ccm;
   }
   fenceNode(ws, node, "peer was in an unknown state");
   return ccm;
 }
 
+// Without fencing a node that has not joined yet is simply offline (not
+// pending), and one expected up whose controller is gone is unclean.
 function onlineWithoutFencing(ws: WorkingSet, node: SNode, st: NodeState): boolean {
   const join = (st.join ?? "").toLowerCase();
   if (!inCluster(st.inCcm)) return false;
-  if (peerOnline(st.crmd)) {
-    if (join === "member") return true;
-    node.pending = true;
-    node.standby = true;
-    return false;
-  }
-  if (!node.expectedUp) return false;
-  if (join === "member") {
-    fenceNode(ws, node, "peer is unexpectedly down");
-  }
+  if (peerOnline(st.crmd)) return join === "member";
+  if (node.expectedUp) fenceNode(ws, node, "peer is unexpectedly down");
   return false;
 }
 
@@ -506,6 +506,12 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
     if (failRank(configured) > failRank(onFail)) onFail = configured;
     if (o.task === "stop") {
       addAllowed(rsc, node, -INFINITY);
+      // a stop that failed for good (bad parameters, not installed, ...) on a
+      // node that cannot be fenced leaves nothing to recover with: block it
+      if ((o.status === EXEC.done || o.status === EXEC.error) && [2, 3, 4, 5].includes(rc) && !canFence(ws, node)) {
+        rsc.managed = false;
+        rsc.blocked = true;
+      }
     } else if (o.task === "promote") {
       role = "Promoted";
     } else if (o.task === "demote") {

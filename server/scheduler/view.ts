@@ -80,7 +80,9 @@ export function buildView(ws: WorkingSet, extras: StatusExtras): ClusterState {
     id: n.id,
     uname: n.uname,
     type: n.type,
-    online: n.online,
+    // a pending node counts as online inside the scheduler (it gets probes);
+    // what it shows is "pending", not a usable member
+    online: n.online && !n.pending,
     unclean: n.unclean,
     pending: n.pending,
     standby: n.standby,

@@ -1,0 +1,63 @@
+// Agent changes: when a node's history of a resource was recorded with another
+// resource agent (class, provider or type) than the one configured now, that
+// history is deleted on the node ("Resource action: X delete on N"), and a
+// resource still active there under the old agent is restarted, as Pacemaker's
+// scheduler does before it assigns resources.
+import type { LrmResource } from "../cib/types";
+import type { SNode, SRsc, WorkingSet } from "./model";
+import { customAction } from "./actions";
+
+function agentChanged(rsc: SRsc, lr: LrmResource): boolean {
+  const a = rsc.agent;
+  if (!a) return false;
+  return (lr.class ?? "") !== a.standard || (lr.provider ?? "") !== (a.provider ?? "") || (lr.type ?? "") !== a.type;
+}
+
+/** Nodes whose history is compared: usable ones, and maintenance nodes. */
+function checkedNode(n: SNode): boolean {
+  if (n.maintenance) return true;
+  return n.online && !n.unclean && !n.shutdown && !n.standby && !n.pending;
+}
+
+/**
+ * Schedule history deletes (and restarts) for histories of another agent; call
+ * before assignment. Each node's history entries are matched to resources by
+ * name (instance id or the name the history uses), as Pacemaker does, whichever
+ * instance the entry was unpacked into.
+ */
+export function checkAgentChanges(ws: WorkingSet): void {
+  const byName = new Map<string, SRsc[]>();
+  for (const r of ws.primitives) {
+    if (r.orphan) continue;
+    for (const name of new Set([r.id, r.historyName ?? r.id])) {
+      let l = byName.get(name);
+      if (!l) byName.set(name, (l = []));
+      l.push(r);
+    }
+  }
+  for (const st of ws.cib.status) {
+    const node = (st.id ? ws.nodeById.get(st.id) : undefined) ?? (st.uname ? ws.nodeByUname.get(st.uname) : undefined);
+    if (!node || !checkedNode(node)) continue;
+    for (const lr of st.lrmResources) {
+      if (lr.ops.length === 0) continue;
+      for (const rsc of byName.get(lr.id) ?? []) {
+        if (agentChanged(rsc, lr)) scheduleCleanup(ws, rsc, node);
+      }
+    }
+  }
+}
+
+function scheduleCleanup(ws: WorkingSet, rsc: SRsc, node: SNode): void {
+  if (rsc.runningOn.includes(node)) {
+    // still running under the old agent: stop it there, start it afresh
+    const stop = customAction(ws, rsc, "stop", node, false);
+    stop.optional = false;
+    rsc.startPending = true;
+  }
+  // a failed resource keeps its history (the failure is what it tells)
+  if (rsc.failed) return;
+  const del = customAction(ws, rsc, "delete", node, false);
+  del.runnable = true;
+  ws.orders.push({ id: "agent-change", firstRsc: rsc, firstTask: "stop", thenAction: del, thenTask: "delete", flags: 1 });
+  ws.orders.push({ id: "agent-change", firstAction: del, firstTask: "delete", thenRsc: rsc, thenTask: "start", flags: 1 });
+}

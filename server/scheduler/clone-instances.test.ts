@@ -1,0 +1,92 @@
+// Clone instances around a failed stop: which instance takes a free node, and
+// the names crm_simulate prints for anonymous instances. Expected lines were
+// checked with crm_simulate 2.1.5 on the same CIBs.
+import { describe, expect, it } from "vitest";
+import { formatActionLine, formatClusterStatus } from "./format";
+import { schedule, unpack } from "./index";
+import { cib, type NodeSpec } from "./test-helpers";
+
+const NOW = { now: 1_700_000_000 };
+const resources = `<primitive id="F" class="stonith" type="fence_xvm"/><clone id="C-clone"><primitive id="C" class="ocf" provider="heartbeat" type="Dummy"/></clone>`;
+
+function run(n2: NodeSpec["history"], n1: NodeSpec["history"] = {}) {
+  const r = schedule(
+    cib({ props: { "stonith-enabled": "true" }, nodes: [{ name: "n1", history: n1 }, { name: "n2", history: n2 }, { name: "n3", online: false }], resources }),
+    NOW,
+  );
+  return { summary: r.summary.map((l) => l.replace(/\s+/g, " ").trim()), lines: r.transition.actions.map((a) => formatActionLine(a).replace(/\s+/g, " ").trim()) };
+}
+
+describe("clone instances after a failed stop", () => {
+  it("a fresh instance takes the free node; the failed one is stopped by fencing its node", () => {
+    const r = run({ C: [["start", 0, 0, 10], ["stop", 0, 1, 11]] });
+    expect(r.summary).toEqual(["* Fence (reboot) n2 'C:0 failed there'", "* Start F ( n1 )", "* Stop C:0 ( n2 ) due to node availability", "* Start C:1 ( n1 )"]);
+    // the stop implied by fencing carries the name the history knows the instance by,
+    // and the new instance is printed under the configured id
+    expect(r.lines).toContain("* Pseudo action: C_stop_0");
+    expect(r.lines).toContain("* Resource action: C start on n1");
+    expect(r.lines.some((l) => l.includes("C:0") || l.includes("C:1"))).toBe(false);
+  });
+
+  it("an instance still running where it may stay keeps its number", () => {
+    const r = run({ C: [["start", 0, 0, 10], ["monitor", 10000, 1, 11]] });
+    expect(r.summary).toEqual(["* Start F ( n1 )", "* Recover C:0 ( n2 )", "* Start C:1 ( n1 )"]);
+  });
+});
+
+describe("a stop that failed for good on a node that cannot be fenced", () => {
+  // no quorum and n2 offline: n2 cannot be fenced
+  function inquorate(rc: number) {
+    const c = cib({
+      props: { "stonith-enabled": "true", "no-quorum-policy": "stop" },
+      quorum: false,
+      nodes: [{ name: "n1" }, { name: "n2", online: false, history: { C: [["start", 0, 0, 10], ["stop", 0, rc, 11]] } }, { name: "n3" }],
+      resources,
+    });
+    return { r: schedule(c, NOW), text: formatClusterStatus(unpack(c, NOW), { mode: "simulate" }) };
+  }
+
+  it("blocks the instance (not installed, invalid parameters, ...) instead of waiting for fencing", () => {
+    for (const rc of [2, 3, 4, 5]) {
+      const { r } = inquorate(rc);
+      expect(r.summary.map((l) => l.replace(/\s+/g, " ").trim()), `rc ${rc}`).toEqual([
+        "* Start F ( n1 ) due to no quorum (blocked)",
+        "* Start C:1 ( n3 ) due to no quorum (blocked)",
+        "* Start C:2 ( n1 ) due to no quorum (blocked)",
+      ]);
+      expect(r.before.counts.blocked, `rc ${rc}`).toBe(1);
+    }
+  });
+
+  it("an ordinary stop failure there still waits for the node to be fenced", () => {
+    const waits = ["* Start F ( n1 ) due to no quorum (blocked)", "* Stop C:0 ( n2 ) due to node availability (blocked)"];
+    const { r } = inquorate(1);
+    expect(r.summary.map((l) => l.replace(/\s+/g, " ").trim())).toEqual([...waits, "* Start C:1 ( n3 ) due to no quorum (blocked)", "* Start C:2 ( n1 ) due to no quorum (blocked)"]);
+    expect(r.before.counts.blocked).toBe(0);
+    // a fatal error (not configured) bans the clone everywhere
+    expect(inquorate(6).r.summary.map((l) => l.replace(/\s+/g, " ").trim())).toEqual(waits);
+  });
+
+  it("crm_mon leaves out a clone whose only active instance is blocked on an offline node", () => {
+    const { text } = inquorate(5);
+    expect(text).not.toContain("C-clone");
+    expect(text).toContain("F\t(stonith:fence_xvm):\t Stopped");
+  });
+});
+
+describe("promotion scores of anonymous instances", () => {
+  it("a node's score goes to the instance active there, so a failed demote is recovered in place", () => {
+    const c = cib({
+      nodes: [
+        { name: "n1", history: { P: [["start", 0, 0, 10]] }, transient: { "master-P": "5" } },
+        { name: "n2", history: { P: [["start", 0, 0, 10], ["promote", 0, 0, 11], ["demote", 0, 1, 12]] }, transient: { "master-P": "10" } },
+      ],
+      resources: `<clone id="P-clone"><meta_attributes id="pm"><nvpair id="pm1" name="promotable" value="true"/></meta_attributes><primitive id="P" class="ocf" provider="pacemaker" type="Stateful"/></clone>`,
+    });
+    const r = schedule(c, NOW);
+    const lines = r.summary.map((l) => l.replace(/\s+/g, " ").trim());
+    expect(lines).toContain("* Recover P:1 ( Unpromoted -> Promoted n2 )");
+    // P:0 stays an unpromoted instance on n1 (before, it was moved to n2 and P:1 to n1)
+    expect(lines.filter((l) => l.includes("P:0")).every((l) => l.includes("( Unpromoted n1 )"))).toBe(true);
+  });
+});
