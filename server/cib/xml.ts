@@ -3,6 +3,7 @@
 // export writes XML that Pacemaker 2.1's tools (crm_simulate, crm_verify) accept.
 import { SaxesParser } from "saxes";
 import { CibError } from "./errors";
+import { type El, MAX_DEPTH, fastParseTree } from "./xml-fast";
 import type {
   Cib,
   CibNode,
@@ -40,17 +41,6 @@ import type {
 // normalises attribute values as libxml2 (hence Pacemaker) reads them: literal line
 // ends and tabs become spaces, only character references (&#10;) give real newlines.
 
-interface El {
-  tag: string;
-  attrs: Record<string, string>;
-  children: El[];
-  text?: string;
-  line: number;
-}
-
-/** Deeper than any CIB; keeps the recursive readers and writers far from the stack limit. */
-const MAX_DEPTH = 100;
-
 const SAX_ERROR = /^(?:.*?:)?(\d+):(\d+): (.*?)\.?$/s;
 
 function badXml(xml: string, err: Error, position: number): CibError {
@@ -70,7 +60,13 @@ function badXml(xml: string, err: Error, position: number): CibError {
   return new CibError(`malformed XML at ${where}: ${msg}`, { line, code: "bad-xml" });
 }
 
+/** Most CIBs take the fast reader (xml-fast.ts); whatever it declines, saxes reads (or rejects). */
 function parseTree(xml: string): El[] {
+  return fastParseTree(xml) ?? saxesParseTree(xml);
+}
+
+/** The strict reader alone (exported for the tests that compare both readers). */
+export function saxesParseTree(xml: string): El[] {
   const p = new SaxesParser({ position: true });
   const roots: El[] = [];
   const stack: El[] = [];
