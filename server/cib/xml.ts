@@ -633,62 +633,99 @@ function parseConfiguration(el: El): Configuration {
 // ---------------------------------------------------------------------------
 // Parsing: status
 
+/** Optional attributes of <lrm_rsc_op>, in the order the model lists them. */
+const LRM_OP_OPTIONAL: [string, keyof LrmRscOp][] = [
+  ["operation_key", "operationKey"],
+  ["transition-key", "transitionKey"],
+  ["transition-magic", "transitionMagic"],
+  ["crm-debug-origin", "crmDebugOrigin"],
+  ["crm_feature_set", "crmFeatureSet"],
+  ["last-run", "lastRun"],
+  ["last-rc-change", "lastRcChange"],
+  ["exec-time", "execTime"],
+  ["queue-time", "queueTime"],
+  ["op-digest", "opDigest"],
+  ["op-force-restart", "opForceRestart"],
+  ["op-restart-digest", "opRestartDigest"],
+  ["op-secure-params", "opSecureParams"],
+  ["op-secure-digest", "opSecureDigest"],
+  ["on_node", "onNode"],
+  ["exit-reason", "exitReason"],
+];
+const LRM_OP_KNOWN = new Set(["id", "operation", "interval", "call-id", "rc-code", "op-status", ...LRM_OP_OPTIONAL.map(([a]) => a)]);
+
+// The status section is mostly <lrm_rsc_op>: read it without the generic Attrs helper
+// (same result, same errors in the same order, far fewer temporary objects).
 function parseLrmRscOp(el: El): LrmRscOp {
-  const a = new Attrs(el);
-  const id = a.req("id");
-  const operation = a.req("operation");
+  const at = el.attrs;
+  const req = (name: string): string => {
+    const v = at[name];
+    if (v === undefined) fail(el, `missing required attribute "${name}"`, name, "missing-attribute");
+    return v;
+  };
+  const id = req("id");
+  const operation = req("operation");
   noChildren(el);
-  return def<LrmRscOp>(
-    {
-      id,
-      operation,
-      interval: a.req("interval"),
-      callId: a.req("call-id"),
-      rcCode: a.req("rc-code"),
-      opStatus: a.req("op-status"),
-    },
-    {
-      operationKey: a.opt("operation_key"),
-      transitionKey: a.opt("transition-key"),
-      transitionMagic: a.opt("transition-magic"),
-      crmDebugOrigin: a.opt("crm-debug-origin"),
-      crmFeatureSet: a.opt("crm_feature_set"),
-      lastRun: a.opt("last-run"),
-      lastRcChange: a.opt("last-rc-change"),
-      execTime: a.opt("exec-time"),
-      queueTime: a.opt("queue-time"),
-      opDigest: a.opt("op-digest"),
-      opForceRestart: a.opt("op-force-restart"),
-      opRestartDigest: a.opt("op-restart-digest"),
-      opSecureParams: a.opt("op-secure-params"),
-      opSecureDigest: a.opt("op-secure-digest"),
-      onNode: a.opt("on_node"),
-      exitReason: a.opt("exit-reason"),
-      extraAttrs: a.extras(),
-    },
-  );
+  const op: LrmRscOp = {
+    id,
+    operation,
+    interval: req("interval"),
+    callId: req("call-id"),
+    rcCode: req("rc-code"),
+    opStatus: req("op-status"),
+  };
+  let found = 6;
+  const rec = op as unknown as Record<string, string>;
+  for (let i = 0; i < LRM_OP_OPTIONAL.length; i++) {
+    const [attr, field] = LRM_OP_OPTIONAL[i];
+    const v = at[attr];
+    if (v !== undefined) {
+      rec[field] = v;
+      found++;
+    }
+  }
+  let total = 0;
+  for (const _ in at) total++;
+  if (total !== found) {
+    let extra: ExtraAttrs | undefined;
+    for (const k in at) if (!LRM_OP_KNOWN.has(k)) (extra ??= {})[k] = at[k];
+    if (extra) op.extraAttrs = extra;
+  }
+  return op;
 }
 
+const LRM_RSC_KNOWN = new Set(["id", "class", "provider", "type", "container"]);
+
+// One per resource and node: like parseLrmRscOp, without the generic helpers.
 function parseLrmResource(el: El): LrmResource {
-  const a = new Attrs(el);
-  const id = a.req("id");
+  const at = el.attrs;
+  const id = at.id;
+  if (id === undefined) fail(el, `missing required attribute "id"`, "id", "missing-attribute");
   const ops: LrmRscOp[] = [];
-  const unknown: El[] = [];
+  let unknown: El[] | undefined;
   for (const c of el.children) {
     if (c.tag === "lrm_rsc_op") ops.push(parseLrmRscOp(c));
-    else unknown.push(c);
+    else (unknown ??= []).push(c);
   }
-  return def<LrmResource>(
-    { id, ops },
-    {
-      class: a.opt("class"),
-      provider: a.opt("provider"),
-      type: a.opt("type"),
-      container: a.opt("container"),
-      extraAttrs: a.extras(),
-      unknown: rawList(unknown),
-    },
-  );
+  const r: LrmResource = { id, ops };
+  let found = 1;
+  const cls = at.class;
+  if (cls !== undefined) (r.class = cls), found++;
+  const provider = at.provider;
+  if (provider !== undefined) (r.provider = provider), found++;
+  const type = at.type;
+  if (type !== undefined) (r.type = type), found++;
+  const container = at.container;
+  if (container !== undefined) (r.container = container), found++;
+  let total = 0;
+  for (const _ in at) total++;
+  if (total !== found) {
+    let extra: ExtraAttrs | undefined;
+    for (const k in at) if (!LRM_RSC_KNOWN.has(k)) (extra ??= {})[k] = at[k];
+    if (extra) r.extraAttrs = extra;
+  }
+  if (unknown) r.unknown = unknown.map(toRaw);
+  return r;
 }
 
 function parseNodeState(el: El): NodeState {
