@@ -71,13 +71,23 @@ export class LiveClient {
       this.retryMs = 250;
     };
     ws.onmessage = (e) => {
+      // user timing marks (vigil:parse, vigil:check, vigil:apply) show in the browser's performance panel
+      const t0 = performance.now();
       let raw: unknown;
       try {
         raw = JSON.parse(String(e.data));
       } catch {
         return;
       }
+      const t1 = performance.now();
       const parsed = parseServerMessage(raw);
+      const t2 = performance.now();
+      if (t2 - t0 > 20) {
+        performance.measure("vigil:parse", { start: t0, end: t1 });
+        performance.measure("vigil:check", { start: t1, end: t2 });
+        // React renders the update in a microtask after this handler: the next task sees it done
+        setTimeout(() => performance.measure("vigil:apply+render", { start: t2, end: performance.now() }), 0);
+      }
       if (!parsed.ok) {
         // Never render a document we could not check; get a fresh one instead.
         this.set({ ...this.view, problem: `The controller sent an update this console cannot read (${parsed.problem}). Reload the page; if it persists, the console and controller versions differ.` });
@@ -151,20 +161,41 @@ export function LiveStoreProvider({ children, token }: { children: React.ReactNo
 const noop = () => () => {};
 const initial = () => initialView;
 
-/** The whole live view; a new object only when something changed. */
+/** The whole live view; a new object only when something changed (every patch and every event). */
 export function useLive(): LiveView {
   const client = useContext(LiveContext);
   return useSyncExternalStore(client?.subscribe ?? noop, client?.getView ?? initial, initial);
 }
 
+/**
+ * One part of the live view. The component re-renders only when the selected
+ * value changes (by identity): patches share unchanged parts of the document,
+ * so e.g. a button that reads the role does not re-render on every patch or
+ * event, and a view of `doc` does not re-render on events.
+ */
+export function useLiveSelect<T>(select: (v: LiveView) => T): T {
+  const client = useContext(LiveContext);
+  const get = client?.getView ?? initial;
+  return useSyncExternalStore(client?.subscribe ?? noop, () => select(get()), () => select(initialView));
+}
+
+const selectDoc = (v: LiveView) => v.doc;
+const selectState = (v: LiveView) => v.doc?.state ?? null;
+const selectRole = (v: LiveView) => v.role;
+
+/** The live document ({state, cib}), or null while the first snapshot is on its way. */
+export function useLiveDoc() {
+  return useLiveSelect(selectDoc);
+}
+
 /** The cluster state, or null while the first snapshot is on its way. */
 export function useClusterState() {
-  return useLive().doc?.state ?? null;
+  return useLiveSelect(selectState);
 }
 
 /** Whether the signed-in user's role may make this change (the server checks again). */
 export function useCan(op: ChangeOp): boolean {
-  const role = useLive().role;
+  const role = useLiveSelect(selectRole);
   if (!role || role === "read-only") return false;
   return CHANGE_ROLE[op] === "operator" || role === "admin";
 }

@@ -1,6 +1,8 @@
 "use client";
+import { memo } from "react";
 import type { ClusterState } from "@/server/api/contract";
 import { Badge } from "../ui/badge";
+import { quorumVotesText, quorumWord } from "./quorum-text";
 
 function Stat({ label, children, testId }: { label: string; children: React.ReactNode; testId: string }) {
   return (
@@ -13,8 +15,9 @@ function Stat({ label, children, testId }: { label: string; children: React.Reac
   );
 }
 
-export function ClusterSummary({ state }: { state: ClusterState }) {
+export const ClusterSummary = memo(function ClusterSummary({ state }: { state: ClusterState }) {
   const online = state.nodes.filter((n) => n.online).length;
+  const votes = quorumVotesText(state);
   return (
     <section data-testid="cluster-summary" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-6">
@@ -24,6 +27,11 @@ export function ClusterSummary({ state }: { state: ClusterState }) {
         <Stat label="Quorum" testId="summary-quorum">
           {state.haveQuorum ? <Badge tone="ok">quorate</Badge> : <Badge tone="bad">no quorum</Badge>}
           <span className="ml-2 text-xs text-slate-500">policy {state.noQuorumPolicy}</span>
+          {votes && (
+            <span data-testid="summary-quorum-votes" className="block truncate text-xs font-normal text-slate-600" title={`${quorumWord(state)} · ${votes}`}>
+              {votes}
+            </span>
+          )}
         </Stat>
         <Stat label="STONITH" testId="summary-stonith">
           {state.stonithEnabled ? <Badge tone="ok">enabled</Badge> : <Badge tone="warn">disabled</Badge>}
@@ -41,7 +49,7 @@ export function ClusterSummary({ state }: { state: ClusterState }) {
       <ClusterWarnings state={state} />
     </section>
   );
-}
+});
 
 function ClusterWarnings({ state }: { state: ClusterState }) {
   const warnings: { id: string; text: string; tone: "warn" | "bad" }[] = [];
@@ -55,7 +63,7 @@ function ClusterWarnings({ state }: { state: ClusterState }) {
     warnings.push({
       id: "quorum-warning",
       tone: "bad",
-      text: `The cluster has lost quorum; no-quorum-policy=${state.noQuorumPolicy} applies. Bring nodes back online to restore it.`,
+      text: `The cluster has lost quorum${state.quorum ? ` (${quorumVotesText(state)})` : ""}; no-quorum-policy=${state.noQuorumPolicy} applies. Bring nodes back online to restore it.`,
     });
   if (state.maintenanceMode)
     warnings.push({

@@ -1,10 +1,19 @@
 "use client";
 // The wall screen: readable across a room, no interaction, alerts first.
 
-import { useEffect, useState } from "react";
-import type { ClusterState } from "@/server/scheduler/types";
-import { nodeStatus, placementsByNode, primitives, resourceStatus, type Tone } from "../cluster-view";
-import { useLive } from "../live-store";
+import { memo, useEffect, useMemo, useState } from "react";
+import type { ClusterState, NodeView, ResourceView } from "@/server/scheduler/types";
+import { nodeStatus, primitives, resourceStatus, type Placement, type Tone } from "../cluster-view";
+import { useLiveSelect } from "../live-store";
+import type { LiveView } from "../live-core";
+import type { NvSet } from "@/server/cib/types";
+import { useStablePlacements } from "../nodes/node-grid";
+import { quorumVotesText } from "../dashboard/quorum-text";
+
+/** resource names per node tile before "+N more" (failed ones first) */
+const NOC_CHIPS = 12;
+/** above this many resources the wall lists only those that are not OK, and counts the rest */
+const NOC_ALL_RESOURCES_UP_TO = 60;
 
 const bg: Record<Tone, string> = {
   ok: "bg-emerald-600/20 border-emerald-500 text-emerald-100",
@@ -23,7 +32,7 @@ interface Alert {
 
 function alertsOf(s: ClusterState): Alert[] {
   const out: Alert[] = [];
-  if (!s.haveQuorum) out.push({ id: "quorum", tone: "bad", text: `Quorum lost (policy: ${s.noQuorumPolicy})` });
+  if (!s.haveQuorum) out.push({ id: "quorum", tone: "bad", text: `Quorum lost${s.quorum ? `: ${quorumVotesText(s)}` : ""} (policy: ${s.noQuorumPolicy})` });
   for (const n of s.nodes) {
     if (n.unclean) out.push({ id: `unclean-${n.uname}`, tone: "bad", text: `${n.uname} UNCLEAN: awaiting fencing` });
     else if (!n.online) out.push({ id: `offline-${n.uname}`, tone: "bad", text: `${n.uname} offline` });
@@ -50,8 +59,66 @@ function useTitle(t: string) {
   }, [t]);
 }
 
+const NodeTile = memo(function NodeTile({ n, on }: { n: NodeView; on: Placement[] }) {
+  const st = nodeStatus(n);
+  const shown = on.length > NOC_CHIPS ? on.slice(0, NOC_CHIPS) : on;
+  return (
+    <div data-testid={`noc-node-${n.uname}`} data-tone={st.tone} className={`rounded-2xl border-4 p-6 ${bg[st.tone]}`}>
+      <div className="flex items-baseline justify-between">
+        <h2 className="text-4xl font-bold text-white">{n.uname}</h2>
+        <span className="text-3xl font-semibold uppercase">{st.label}</span>
+      </div>
+      <ul className="mt-4 flex flex-wrap gap-2">
+        {shown.map((p) => (
+          <li key={p.id} className={`rounded-lg px-3 py-1 text-2xl ${p.failed ? "bg-red-600 text-white" : "bg-black/30 text-slate-100"}`}>
+            {p.id}
+          </li>
+        ))}
+        {on.length > shown.length && <li className="px-3 py-1 text-2xl text-slate-300">+{on.length - shown.length} more</li>}
+        {on.length === 0 && <li className="text-2xl text-slate-400">no resources</li>}
+      </ul>
+    </div>
+  );
+});
+
+const ResourceChip = memo(function ResourceChip({ p }: { p: ResourceView }) {
+  const st = resourceStatus(p);
+  return (
+    <div data-testid={`noc-rsc-${p.id}`} data-tone={st.tone} className={`flex items-center gap-3 rounded-xl border-2 px-4 py-2 text-2xl ${bg[st.tone]}`}>
+      <span className={`h-4 w-4 rounded-full ${dot[st.tone]}`} />
+      <span className="font-semibold text-white">{p.id}</span>
+      <span className="text-xl opacity-80">{st.nodes.join(", ") || st.label}</span>
+    </div>
+  );
+});
+
+const Resources = memo(function Resources({ resources }: { resources: ResourceView[] }) {
+  const prims = useMemo(() => primitives(resources), [resources]);
+  const many = prims.length > NOC_ALL_RESOURCES_UP_TO;
+  // a wall cannot show 2000 names readably: at that size only the ones needing attention
+  const shown = many ? prims.filter((p) => resourceStatus(p).tone !== "ok") : prims;
+  return (
+    <section data-testid="noc-resources" className="flex flex-wrap gap-3">
+      {many && (
+        <div data-testid="noc-resources-ok" className="flex items-center gap-3 rounded-xl border-2 px-4 py-2 text-2xl border-emerald-500 bg-emerald-600/20 text-emerald-100">
+          <span className={`h-4 w-4 rounded-full ${dot.ok}`} />
+          {prims.length - shown.length} of {prims.length} resources OK
+        </div>
+      )}
+      {shown.map((p) => (
+        <ResourceChip key={p.id} p={p} />
+      ))}
+    </section>
+  );
+});
+
+const selectDoc = (v: LiveView) => v.doc;
+const selectConnection = (v: LiveView) => v.connection;
+
 export function NocBoard() {
-  const { doc, connection } = useLive();
+  // the document and the connection only: events do not re-render the wall
+  const doc = useLiveSelect(selectDoc);
+  const connection = useLiveSelect(selectConnection);
   const overallForTitle = doc ? (alertsOf(doc.state).some((a) => a.tone === "bad") ? "CRITICAL" : alertsOf(doc.state).length ? "ATTENTION" : "OK") : "…";
   useTitle(`${overallForTitle} · NOC · Vigil`);
   if (connection === "signed-out")
@@ -66,13 +133,16 @@ export function NocBoard() {
         {connection === "reconnecting" ? "Cannot reach the controller — retrying…" : "Connecting…"}
       </p>
     );
-  const s = doc.state;
+  return <Board s={doc.state} crmConfig={doc.cib.configuration.crmConfig} live={connection === "live"} />;
+}
+
+function Board({ s, crmConfig, live }: { s: ClusterState; crmConfig: NvSet[]; live: boolean }) {
   const alerts = alertsOf(s);
-  const clusterName = doc.cib.configuration.crmConfig.flatMap((x) => x.nvpairs).find((p) => p.name === "cluster-name")?.value;
+  const byNode = useStablePlacements(s);
+  const clusterName = crmConfig.flatMap((x) => x.nvpairs).find((p) => p.name === "cluster-name")?.value;
   const overall: Tone = alerts.some((a) => a.tone === "bad") ? "bad" : alerts.length || s.nodes.some((n) => nodeStatus(n).tone !== "ok") ? "warn" : "ok";
   const word = { ok: "ALL OK", warn: "ATTENTION", bad: "CRITICAL", idle: "", info: "" }[overall];
-  const prims = primitives(s.resources);
-  const byNode = placementsByNode(s);
+  const votes = quorumVotesText(s);
   return (
     <div className="flex min-h-screen flex-col gap-6 p-8" data-testid="noc-board" data-overall={overall}>
       <header className="flex items-center justify-between">
@@ -84,13 +154,16 @@ export function NocBoard() {
           {clusterName && <span className="text-3xl text-slate-400">{clusterName}</span>}
         </div>
         <div className="flex items-center gap-8 text-2xl text-slate-300">
-          {connection !== "live" && (
+          {!live && (
             <span data-testid="noc-reconnecting" className="text-amber-300">
               Reconnecting…
             </span>
           )}
           <span>DC {s.dc ?? "none"}</span>
-          <span>{s.haveQuorum ? "quorate" : "NO QUORUM"}</span>
+          <span data-testid="noc-quorum" className={s.haveQuorum ? "" : "font-bold text-red-300"}>
+            {s.haveQuorum ? "quorate" : "NO QUORUM"}
+            {votes && <span className="ml-2 text-xl text-slate-400">{votes}</span>}
+          </span>
           <Clock />
         </div>
       </header>
@@ -107,40 +180,14 @@ export function NocBoard() {
       {!s.stonithEnabled && <p className="text-xl text-amber-300/80">Fencing disabled: lost nodes are not fenced before recovery.</p>}
 
       <section className="grid grid-cols-1 gap-6 md:grid-cols-2 xl:grid-cols-3">
-        {s.nodes.map((n) => {
-          const st = nodeStatus(n);
-          const on = byNode.get(n.uname) ?? [];
-          return (
-            <div key={n.uname} data-testid={`noc-node-${n.uname}`} data-tone={st.tone} className={`rounded-2xl border-4 p-6 ${bg[st.tone]}`}>
-              <div className="flex items-baseline justify-between">
-                <h2 className="text-4xl font-bold text-white">{n.uname}</h2>
-                <span className="text-3xl font-semibold uppercase">{st.label}</span>
-              </div>
-              <ul className="mt-4 flex flex-wrap gap-2">
-                {on.map((p) => (
-                  <li key={p.id} className={`rounded-lg px-3 py-1 text-2xl ${p.failed ? "bg-red-600 text-white" : "bg-black/30 text-slate-100"}`}>
-                    {p.id}
-                  </li>
-                ))}
-                {on.length === 0 && <li className="text-2xl text-slate-400">no resources</li>}
-              </ul>
-            </div>
-          );
-        })}
+        {s.nodes.map((n) => (
+          <NodeTile key={n.uname} n={n} on={byNode.get(n.uname) ?? NO_PLACEMENTS} />
+        ))}
       </section>
 
-      <section data-testid="noc-resources" className="flex flex-wrap gap-3">
-        {prims.map((p) => {
-          const st = resourceStatus(p);
-          return (
-            <div key={p.id} data-testid={`noc-rsc-${p.id}`} data-tone={st.tone} className={`flex items-center gap-3 rounded-xl border-2 px-4 py-2 text-2xl ${bg[st.tone]}`}>
-              <span className={`h-4 w-4 rounded-full ${dot[st.tone]}`} />
-              <span className="font-semibold text-white">{p.id}</span>
-              <span className="text-xl opacity-80">{st.nodes.join(", ") || st.label}</span>
-            </div>
-          );
-        })}
-      </section>
+      <Resources resources={s.resources} />
     </div>
   );
 }
+
+const NO_PLACEMENTS: Placement[] = [];

@@ -1,6 +1,6 @@
 "use client";
 // The operation editor pcs-web-ui lacks: add, remove and change an operation's
-// interval, timeout and on-fail, each previewed before it is applied.
+// interval, timeout, on-fail and role, each one change previewed before it is applied.
 
 import { useState } from "react";
 import type { Operation } from "@/server/cib/types";
@@ -39,16 +39,22 @@ function errorsOf(d: Draft) {
   };
 }
 
-function OpForm({ draft, setDraft, testId }: { draft: Draft; setDraft: (d: Draft) => void; testId: string }) {
+function OpForm({ draft, setDraft, testId, fixedName }: { draft: Draft; setDraft: (d: Draft) => void; testId: string; fixedName?: boolean }) {
   const err = errorsOf(draft);
   return (
     <>
       <td className="py-1.5 pr-2 align-top">
+        {fixedName ? (
+          <span className="font-medium text-slate-800" data-testid={`${testId}-name`} title="the action of an operation is fixed; remove it and add another to change it">
+            {draft.name}
+          </span>
+        ) : (
         <select aria-label="operation" data-testid={`${testId}-name`} className={inputClass} value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })}>
           {OP_NAMES.map((n) => (
             <option key={n}>{n}</option>
           ))}
         </select>
+        )}
       </td>
       <td className="py-1.5 pr-2 align-top">
         <input aria-label="interval" data-testid={`${testId}-interval`} className={inputClass} value={draft.interval} aria-invalid={!!err.interval} onChange={(e) => setDraft({ ...draft, interval: e.target.value.trim() })} placeholder="10s" />
@@ -80,6 +86,17 @@ function OpForm({ draft, setDraft, testId }: { draft: Draft; setDraft: (d: Draft
   );
 }
 
+/** pcs option -> new value for what the admin changed ("" removes the option). */
+function changedOptions(op: Operation, d: Draft): Record<string, string> {
+  const before = fromOp(op);
+  const set: Record<string, string> = {};
+  if (d.interval !== before.interval) set.interval = d.interval || "0s";
+  if (d.timeout !== before.timeout) set.timeout = d.timeout;
+  if (d.onFail !== before.onFail) set["on-fail"] = d.onFail;
+  if (d.role !== before.role) set.role = d.role;
+  return set;
+}
+
 const valid = (d: Draft) => !Object.values(errorsOf(d)).some(Boolean);
 
 export function OperationsEditor({ rscId, ops, editable }: { rscId: string; ops: Operation[]; editable: boolean }) {
@@ -87,17 +104,12 @@ export function OperationsEditor({ rscId, ops, editable }: { rscId: string; ops:
   const [editing, setEditing] = useState<{ id: string; draft: Draft } | null>(null);
   const [adding, setAdding] = useState<Draft | null>(null);
 
+  // One change (resource-op-update): one preview, one Apply, one CIB write.
   async function saveEdit(op: Operation, d: Draft) {
-    const sameKey = d.name === op.name && d.interval === op.interval;
-    if (!sameKey) {
-      // Add the replacement first so the resource is never left without its monitor.
-      if (!(await propose({ op: "resource-op-add", id: rscId, opSpec: spec(d) }, `Change ${op.name} ${op.interval} of ${rscId}: add ${d.name} interval=${d.interval}`))) return;
-      if (!(await propose({ op: "resource-op-delete", id: rscId, opId: op.id }, `…and remove the old ${op.name} interval=${op.interval}`))) return;
-    } else {
-      if (!(await propose({ op: "resource-op-delete", id: rscId, opId: op.id }, `Change ${op.name} ${op.interval} of ${rscId} (1 of 2): remove the old definition`))) return;
-      if (!(await propose({ op: "resource-op-add", id: rscId, opSpec: spec(d) }, `Change ${op.name} ${op.interval} of ${rscId} (2 of 2): add the new definition`))) return;
-    }
-    setEditing(null);
+    const set = changedOptions(op, d);
+    if (!Object.keys(set).length) return setEditing(null);
+    const what = Object.entries(set).map(([k, v]) => (v ? `${k}=${v}` : `no ${k}`)).join(", ");
+    if (await propose({ op: "resource-op-update", id: rscId, opId: op.id, set }, `Change operation ${op.name} interval=${op.interval} of ${rscId}: ${what}`)) setEditing(null);
   }
 
   return (
@@ -117,7 +129,7 @@ export function OperationsEditor({ rscId, ops, editable }: { rscId: string; ops:
           {ops.map((o) =>
             editing?.id === o.id ? (
               <tr key={o.id} className="border-t border-slate-100" data-testid={`op-row-${o.id}`}>
-                <OpForm draft={editing.draft} setDraft={(d) => setEditing({ id: o.id, draft: d })} testId="op-edit" />
+                <OpForm draft={editing.draft} setDraft={(d) => setEditing({ id: o.id, draft: d })} testId="op-edit" fixedName />
                 <td className="py-1.5 text-right align-top whitespace-nowrap">
                   <Button onClick={() => setEditing(null)}>Cancel</Button>{" "}
                   <Button variant="primary" data-testid="op-edit-save" disabled={!valid(editing.draft)} onClick={() => saveEdit(o, editing.draft)}>

@@ -8,6 +8,7 @@ import { post } from "../api";
 const items = [
   { href: "/", label: "Dashboard" },
   { href: "/nodes", label: "Nodes" },
+  { href: "/hosts", label: "Hosts" },
   { href: "/resources", label: "Resources" },
   { href: "/constraints", label: "Constraints" },
   { href: "/properties", label: "Properties" },

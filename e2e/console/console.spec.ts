@@ -65,20 +65,23 @@ test("create a resource from the Dummy preset, edit its monitor interval, move, 
   await expect(page).toHaveURL(/\/resources\/e2e-dummy$/, { timeout: 20_000 });
   await expect(page.getByTestId("resource-detail-status")).toHaveText("Started", { timeout: 20_000 });
 
-  // operation editor: 10s -> 20s, then the CIB has the new monitor
+  // operation editor: 10s -> 20s in ONE change (one preview, one Apply), then the CIB has the new monitor
   const row = page.locator('[data-testid^="op-row-"]', { hasText: "monitor" });
   const opId = (await row.first().getAttribute("data-testid"))!.slice("op-row-".length);
   await page.getByTestId(`op-edit-${opId}`).click();
   await page.getByTestId("op-edit-interval").fill("20s");
   await page.getByTestId("op-edit-save").click();
+  await expect(page.getByTestId("preview-dialog")).toContainText("interval=20s");
   await page.getByTestId("preview-apply").click();
-  await expect(page.getByTestId("preview-dialog")).toBeVisible(); // step 2: remove the old one
-  await page.getByTestId("preview-apply").click();
+  await expect(page.getByTestId("preview-dialog")).toBeHidden(); // no second step
   const monitorIntervals = () =>
     page.locator('[data-testid^="op-row-"]', { hasText: "monitor" }).evaluateAll((rows) => rows.map((r) => r.querySelector('[data-testid^="op-interval-"]')?.textContent?.trim()));
   await expect.poll(monitorIntervals, { timeout: 20_000 }).toEqual(["20s"]);
   const cib = await (await apiCall(page, "GET", "/api/cib")).text();
   expect(cib).toMatch(/e2e-dummy[^]*interval="20s"/);
+  // changed in place: the pcs-style id follows the interval, the old monitor is gone
+  expect(cib).toContain('<op id="e2e-dummy-monitor-interval-20s" name="monitor" interval="20s"');
+  expect(cib).not.toContain("e2e-dummy-monitor-interval-10s");
   await shot(page, "resource-detail");
 
   // move to another node

@@ -57,7 +57,7 @@ export default async function globalSetup() {
   const stateDir = process.env.VIGIL_E2E_STATE_DIR!;
   const port = process.env.VIGIL_E2E_PORT ?? "3224";
   const env = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", VIGIL_STATE_DIR: stateDir, VIGIL_PORT: port, VIGIL_HOST: "127.0.0.1" } as NodeJS.ProcessEnv;
-  if (!existsSync(path.join(root, ".next/BUILD_ID"))) {
+  if (!existsSync(path.join(root, process.env.VIGIL_NEXT_DIST || ".next", "BUILD_ID"))) {
     // `npm test` builds first; a bare `npx playwright test` on a fresh clone builds here.
     const b = spawnSync("npx", ["next", "build"], { cwd: root, env, stdio: "inherit" });
     if (b.status !== 0) throw new Error("next build failed");

@@ -9,6 +9,8 @@ import { z } from "zod";
 import type * as Cib from "../cib/types";
 import type * as Sched from "../scheduler/types";
 import type { ClusterEvent as CtlClusterEvent, TransitionRecord as CtlTransitionRecord } from "../controller/types";
+import type { HostStatus as MgrHostStatus } from "../hosts/manager";
+import type { FenceRecord as FenceHistoryRecord } from "../fencing/history";
 
 // ---------------------------------------------------------------------------
 // compile-time checks: a schema's inferred type and the TS interface must be
@@ -473,6 +475,24 @@ export const ChangeSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("resource-meta"), id, meta: nvMap }),
   z.object({ op: z.literal("resource-op-add"), id, opSpec: OpSpecSchema }),
   z.object({ op: z.literal("resource-op-delete"), id, opId: id }),
+  /**
+   * Change one operation in place (one CIB write). The operation is picked by
+   * opId, or by name (+ interval / role when the resource has several of that
+   * name). set: pcs option names (interval timeout on-fail role enabled
+   * record-pending start-delay interval-origin description OCF_CHECK_LEVEL);
+   * "" removes an option. replace: the given options replace all of the
+   * operation's options (pcs `resource update ID op NAME ...`).
+   */
+  z.object({
+    op: z.literal("resource-op-update"),
+    id,
+    opId: z.string().optional(),
+    name: z.string().optional(),
+    interval: z.string().optional(),
+    role: z.string().optional(),
+    set: nvMap,
+    replace: z.boolean().optional(),
+  }),
   z.object({ op: z.literal("resource-move"), id, node: z.string().optional(), lifetime: z.string().optional() }),
   z.object({ op: z.literal("resource-ban"), id, node: z.string().optional(), lifetime: z.string().optional() }),
   z.object({ op: z.literal("resource-clear"), id, node: z.string().optional() }),
@@ -548,6 +568,7 @@ export const CHANGE_ROLE: Record<ChangeOp, "operator" | "admin"> = {
   "resource-meta": "admin",
   "resource-op-add": "admin",
   "resource-op-delete": "admin",
+  "resource-op-update": "admin",
   "resource-move": "operator",
   "resource-ban": "operator",
   "resource-clear": "operator",
@@ -659,6 +680,73 @@ export const TokenCreateRequestSchema = z.object({
 });
 /** the secret is shown once; only its hash is stored */
 export const TokenCreateResponseSchema = z.object({ name: str, role: UserRoleSchema, token: str });
+
+// ---------------------------------------------------------------------------
+// Hosts and fencing (server/api/hosts-routes.ts; 501 on the embedded demo)
+
+export const HostStatusSchema = z.object({
+  name: str,
+  address: str,
+  port: z.number(),
+  user: str,
+  hostKeyType: str,
+  /** SHA256:... as ssh-keygen -lf prints it */
+  hostKeyFingerprint: str,
+  addedAt: str,
+  state: z.enum(["online", "suspect", "lost", "offline", "unknown"]),
+  connection: z.enum(["connecting", "up", "down"]),
+  lastHeardAt: z.number().nullable(),
+  rttMs: z.number().nullable(),
+  lastError: z.string().nullable(),
+  reason: opt,
+  inCib: z.boolean(),
+});
+export type HostStatus = z.infer<typeof HostStatusSchema>;
+export const HostsResponseSchema = z.object({ hosts: z.array(HostStatusSchema) });
+const hostName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, "name: letters, digits, _ . - (max 63), starting with a letter or digit");
+const hostPort = z.union([z.string().regex(/^\d{1,5}$/, "port: a number 1-65535"), z.number().int().min(1).max(65535)]).optional();
+/** POST /api/hosts/probe: first contact, the host's key without trusting it */
+export const HostProbeRequestSchema = z.object({ name: hostName, address: z.string().min(1, "address is required"), port: hostPort });
+export type HostProbeRequest = z.infer<typeof HostProbeRequestSchema>;
+export const HostProbeResponseSchema = z.object({ hostKey: str, fingerprint: str, keyType: str, needsConfirmation: z.boolean() });
+export type HostProbeResponse = z.infer<typeof HostProbeResponseSchema>;
+/** POST /api/hosts: hostKey pins the key ("ssh-ed25519 AAAA..."), the one the admin confirmed or typed */
+export const HostAddRequestSchema = z.object({
+  name: hostName,
+  address: z.string().min(1, "address is required"),
+  port: hostPort,
+  user: z.string().optional(),
+  identity: z.string().optional(),
+  hostKey: z.string().optional(),
+  acceptNew: z.boolean().optional(),
+});
+export type HostAddRequest = z.infer<typeof HostAddRequestSchema>;
+export const HostAddResponseSchema = z.object({ host: HostStatusSchema });
+/** 409 of POST /api/hosts without hostKey: the admin must confirm this key first */
+export const HostKeyConfirmationSchema = ErrorResponseSchema.extend({ fingerprint: str, keyType: str, hostKey: str, needsConfirmation: z.literal(true) });
+export const FenceRecordSchema = z.object({
+  id: z.number(),
+  target: str,
+  action: str,
+  state: z.enum(["pending", "success", "failed"]),
+  origin: str,
+  client: str,
+  delegate: opt,
+  device: opt,
+  requestedAt: z.number(),
+  completedAt: z.number().optional(),
+  error: opt,
+  attempts: z.array(
+    z.object({ device: str, via: str, rc: z.number().nullable(), timedOut: z.boolean(), output: str, startedAt: z.number(), durationMs: z.number() }),
+  ),
+});
+/** GET /api/fencing[?full=1]: the records, and crm_mon's "Fencing History:" lines */
+export const FencingResponseSchema = z.object({ history: z.array(FenceRecordSchema), text: z.array(str) });
+export type FencingResponse = z.infer<typeof FencingResponseSchema>;
+export const FenceRequestSchema = z.object({ action: z.enum(["reboot", "off", "on"]).optional() });
+export const FenceResponseSchema = z.object({ record: FenceRecordSchema });
+assertSame<Same<HostStatus, MgrHostStatus>>();
+assertSame<Same<z.infer<typeof FenceRecordSchema>, FenceHistoryRecord>>();
 
 // ---------------------------------------------------------------------------
 // WebSocket /ws (session cookie or bearer token required).

@@ -18,6 +18,19 @@ import { HostKeyConfirmationError } from "../hosts/manager";
 import { formatFencingHistory } from "../fencing/history";
 import { ApiError, checkCsrf, clientAddress, requireRole, type Auth, type Principal } from "./auth";
 import { errorResponse } from "./http";
+import { HostAddRequestSchema, HostProbeRequestSchema } from "./contract";
+import type { z } from "zod";
+
+/** the body through the contract's schema: 400 naming the first bad field */
+function parseBody<S extends z.ZodTypeAny>(schema: S, body: unknown): z.infer<S> {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = issue.path.length ? String(issue.path[0]) : undefined;
+  const given = field !== undefined && body && typeof body === "object" ? (body as Record<string, unknown>)[field] : undefined;
+  const msg = issue.code === "invalid_type" && field ? (given === undefined ? `${field} is required` : `${field} must be a ${issue.expected}`) : issue.message;
+  throw new ApiError(400, msg, field);
+}
 
 export interface HostsApiDeps {
   /** undefined when the controller runs the embedded demo (local hosts): the routes answer 501 */
@@ -85,18 +98,23 @@ export function createHostsApiHandler(deps: HostsApiDeps): (req: IncomingMessage
       }
       if (p === "/api/hosts/probe" && method === "POST") {
         requireRole(principal, "admin");
-        const b = await readJson(req);
-        const r = await hosts.probeHost({ name: str(b.name, "name", true)!, address: str(b.address, "address", true)!, port: str(b.port, "port") });
+        const raw = await readJson(req);
+        if (raw.port === "" || raw.port === null) delete raw.port;
+        const b = parseBody(HostProbeRequestSchema, raw);
+        const r = await hosts.probeHost({ name: b.name, address: b.address, port: b.port });
         return send(res, 200, r), true;
       }
       if (p === "/api/hosts" && method === "POST") {
         requireRole(principal, "admin");
-        const b = await readJson(req);
-        const name = str(b.name, "name", true)!;
+        const raw = await readJson(req);
+        // "" means "not given" for the optional fields (a form's empty input)
+        for (const k of ["port", "user", "identity", "hostKey"]) if (raw[k] === "" || raw[k] === null) delete raw[k];
+        const b = parseBody(HostAddRequestSchema, raw);
+        const name = b.name;
         const description = `host add ${name}`;
         try {
           const host = await hosts.addHost(
-            { name, address: str(b.address, "address", true)!, port: str(b.port, "port"), user: str(b.user, "user"), identity: str(b.identity, "identity"), hostKey: str(b.hostKey, "hostKey") },
+            { name, address: b.address, port: b.port, user: b.user, identity: b.identity, hostKey: b.hostKey },
             { acceptNew: b.acceptNew === true },
             actor,
           );

@@ -9,19 +9,19 @@ import { CibError } from "../cib/errors";
 import { applyChange, type OpsContext } from "../cib/ops";
 import type { Cib, Constraint, NvSet, Operation, Primitive, Resource } from "../cib/types";
 import { exportCibXml, parseCibXml } from "../cib/xml";
-import type { Change, ChangeResponse, OpSpec, StatusResponse } from "../api/contract";
+import type { Change, ChangeResponse, StatusResponse } from "../api/contract";
 import type { ClusterState } from "../scheduler/types";
 import { clusterSummaryInfo, formatClusterStatus } from "../scheduler/format";
+import { formatFencingHistory, type FenceRecord } from "../fencing/history";
 import { ApiClient, CliError, locateController } from "./client";
 import { registerHostCommands } from "./hosts";
+import { dropUpdateWord, markNegatives, parseCreateArgs, parseNv, restore, restoreText, splitArgs, takeLeadingOptions } from "./args";
 
 export interface CliIo {
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
   env?: NodeJS.ProcessEnv;
 }
-
-const NEG = "\u0001"; // marks "-INFINITY" / "-100" so commander does not take them for options
 
 interface Globals {
   file?: string;
@@ -30,60 +30,8 @@ interface Globals {
   all?: boolean;
 }
 
-function restore(s: string): string {
-  return s.startsWith(NEG) ? s.slice(1) : s;
-}
-
-/** k=v tokens -> record (pcs: "Error: missing value of 'x' option"). */
-export function parseNv(tokens: string[], what = "option"): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const t of tokens) {
-    const i = t.indexOf("=");
-    if (i <= 0) throw new CliError(i === 0 ? `missing name of ${what} '${t}'` : `missing value of '${t}' ${what}`);
-    out[t.slice(0, i)] = t.slice(i + 1);
-  }
-  return out;
-}
-
-/** `NAME AGENT [k=v...] [op ACTION k=v...]... [meta k=v...]` -> parts. */
-export function parseCreateArgs(args: string[]): {
-  params: Record<string, string>;
-  ops: OpSpec[];
-  meta: Record<string, string>;
-  clone?: { id?: string; meta: Record<string, string>; promotable?: boolean };
-} {
-  let section: "params" | "op" | "meta" | "clone" = "params";
-  const params: string[] = [];
-  const meta: string[] = [];
-  const ops: { name: string; attrs: string[] }[] = [];
-  let clone: { id?: string; meta: string[]; promotable?: boolean } | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const t = args[i];
-    if (t === "op") {
-      const name = args[++i];
-      if (name === undefined || name.includes("=") || name === "op" || name === "meta") throw new CliError("'op' needs an action name, e.g. op monitor interval=10s");
-      ops.push({ name, attrs: [] });
-      section = "op";
-    } else if (t === "meta") section = "meta";
-    else if (t === "clone" || t === "promotable") {
-      if (clone) throw new CliError("give either clone or promotable, once");
-      clone = { meta: [], ...(t === "promotable" ? { promotable: true } : {}) };
-      if (args[i + 1] !== undefined && !args[i + 1].includes("=") && !["op", "meta"].includes(args[i + 1])) clone.id = args[++i];
-      section = "clone";
-    } else if (t === "bundle") {
-      throw new CliError("bundles are not supported by Vigil");
-    } else if (section === "params") params.push(t);
-    else if (section === "meta") meta.push(t);
-    else if (section === "clone") clone!.meta.push(t);
-    else ops[ops.length - 1].attrs.push(t);
-  }
-  return {
-    params: parseNv(params),
-    meta: parseNv(meta, "meta option"),
-    ops: ops.map((o) => ({ name: o.name, attrs: parseNv(o.attrs, "op option") })),
-    ...(clone ? { clone: { ...(clone.id ? { id: clone.id } : {}), meta: parseNv(clone.meta, "clone option"), ...(clone.promotable ? { promotable: true } : {}) } } : {}),
-  };
-}
+// parsing lives in args.ts; re-exported for the tests and older importers
+export { parseCreateArgs, parseNv } from "./args";
 
 // ---------------------------------------------------------------------------
 // text output (pcs 0.11 forms)
@@ -361,6 +309,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       out("WARNINGS:\nNo stonith devices and stonith-enabled is not false\n");
     }
     out(text.replace(/\n+$/, ""));
+    if (!globals().file) for (const line of await fencingSection(!!globals().full)) out(line);
+  }
+
+  /**
+   * crm_mon's fencing sections from the controller's fence history: with --full
+   * "Fencing History:" (everything, newest first); otherwise only failed and pending
+   * actions, as crm_mon's default fence-history level shows. The embedded demo has no
+   * fencing (the API answers 501): nothing is printed then.
+   */
+  async function fencingSection(full: boolean): Promise<string[]> {
+    const r = await api().request("GET", "/api/fencing");
+    if (r.status !== 200) return [];
+    const history = ((r.json as { history?: FenceRecord[] })?.history ?? []) as FenceRecord[];
+    const section = (title: string, records: FenceRecord[]) => (records.length ? ["", title, ...formatFencingHistory(records, { full: true })] : []);
+    if (full) return section("Fencing History:", history);
+    return [...section("Failed Fencing Actions:", history.filter((h) => h.state === "failed")), ...section("Pending Fencing Actions:", history.filter((h) => h.state === "pending"))];
   }
 
   // --- program -------------------------------------------------------------------
@@ -470,15 +434,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .argument("[opts...]", "node=NODE")
       .description(desc)
       .action(async (id: string | undefined, opts: string[]) => {
-        let rid = id;
-        let extra = opts;
-        if (rid?.includes("=")) {
-          extra = [rid, ...opts];
-          rid = undefined;
-        }
-        const kv = parseNv(extra);
-        for (const k of Object.keys(kv)) if (k !== "node") throw new CliError(`unknown ${cmd} option '${k}' (use node=NODE)`);
-        await change({ op, ...(rid ? { id: rid } : {}), ...(kv.node ? { node: kv.node } : {}) });
+        const { words, options } = splitArgs([...(id !== undefined ? [id] : []), ...opts], cmd, ["node"]);
+        if (words.length > 1) throw new CliError(`too many arguments: vigil resource ${cmd} [ID] [node=NODE]`);
+        await change({ op, ...(words[0] ? { id: words[0] } : {}), ...(options.node ? { node: options.node } : {}) });
       });
   historyCommand("cleanup", "resource-cleanup", "forget failed operations and fail-counts so the resource may run again");
   for (const [cmd, op] of [
@@ -509,10 +467,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .argument("[args...]", "[NODE] [lifetime=ISO8601]")
       .description(cmd === "move" ? "move to a node (cli-prefer constraint; remove it with resource clear)" : "keep off a node (cli-ban constraint)")
       .action(async (id: string, args: string[]) => {
-        const kv = parseNv(args.filter((a) => a.includes("=")));
-        const pos = args.filter((a) => !a.includes("="));
+        const { words: pos, options: kv } = splitArgs(args, cmd, ["lifetime"]);
         if (pos.length > 1) throw new CliError(`too many arguments: vigil resource ${cmd} ID [NODE] [lifetime=...]`);
-        for (const k of Object.keys(kv)) if (k !== "lifetime") throw new CliError(`unknown ${cmd} option '${k}' (use lifetime=)`);
         await change({ op: cmd === "move" ? "resource-move" : "resource-ban", id, ...(pos[0] ? { node: pos[0] } : {}), ...(kv.lifetime ? { lifetime: kv.lifetime } : {}) });
       });
   }
@@ -540,13 +496,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   resource
     .command("update")
     .argument("<id>")
-    .argument("[args...]", "k=v... [meta k=v...]")
-    .description("set instance attributes (and meta attributes after 'meta')")
+    .argument("[args...]", "k=v... [op ACTION k=v...]... [meta k=v...]")
+    .description("set instance attributes, replace operations (op ACTION ...), set meta attributes")
     .action(async (id: string, args: string[]) => {
       const parsed = parseCreateArgs(args.map(restore));
-      if (parsed.ops.length) throw new CliError("use 'vigil resource op add' to add operations");
       if (parsed.clone) throw new CliError("use 'vigil resource clone' to clone a resource");
+      const names = parsed.ops.map((o) => o.name);
+      const twice = names.find((n, i) => names.indexOf(n) !== i);
+      if (twice) throw new CliError(`op ${twice} is given twice: update replaces one operation per action; add more with 'vigil resource op add'`);
       if (Object.keys(parsed.params).length) await change({ op: "resource-update", id, params: parsed.params });
+      // pcs: `op NAME k=v` replaces the operation of that name (adds it when there is none)
+      for (const o of parsed.ops) await change({ op: "resource-op-update", id, name: o.name, set: o.attrs, replace: true });
       if (Object.keys(parsed.meta).length) await change({ op: "resource-meta", id, meta: parsed.meta });
     });
   const op = resource.command("op").description("operations and operation defaults");
@@ -557,11 +517,36 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (id: string, action: string, attrs: string[]) =>
       change({ op: "resource-op-add", id, opSpec: { name: action, attrs: parseNv(attrs, "op option") } }),
     );
+  op.command("update")
+    .argument("<id>")
+    .argument("<which>", "operation id, or ACTION (with interval=... to pick among several)")
+    .argument("<attrs...>", "interval=... timeout=... on-fail=... (empty value removes)")
+    .description("change one operation in place")
+    .action(async (id: string, which: string, attrs: string[]) => {
+      const cib = await readCib();
+      const prim = findResourceAnywhere(cib, id);
+      const byId = prim?.kind === "primitive" && prim.operations.some((o) => o.id === which);
+      await change({ op: "resource-op-update", id, ...(byId ? { opId: which } : { name: which }), set: parseNv(attrs.map(restore), "op option") });
+    });
   op.command("delete")
     .alias("remove")
-    .argument("<opId>", "operation id (see resource config)")
-    .action(async (opId: string) => {
+    .argument("<opId>", "operation id (see resource config), or resource id")
+    .argument("[action]", "with a resource id: the action whose operations go")
+    .argument("[attrs...]", "interval=... role=... to pick among several")
+    .action(async (opId: string, action: string | undefined, attrs: string[]) => {
       const cib = await readCib();
+      if (action !== undefined) {
+        // pcs resource op delete RESOURCE ACTION [k=v...]: every operation of that action matching the options
+        const prim = findResourceAnywhere(cib, opId);
+        if (!prim) throw new CliError(`Resource '${opId}' does not exist`);
+        const want = parseNv(attrs.map(restore), "op option");
+        const { tryParseDuration } = await import("../cib/values");
+        const ms = (v?: string) => (v === undefined ? undefined : (tryParseDuration(v) ?? v));
+        const matches = prim.kind === "primitive" ? prim.operations.filter((o) => o.name === action && (want.interval === undefined || ms(o.interval) === ms(want.interval)) && (want.role === undefined || o.role === want.role)) : [];
+        if (!matches.length) throw new CliError(`Unable to find operation matching: ${[action, ...attrs].join(" ")}`);
+        for (const o of matches) await change({ op: "resource-op-delete", id: prim.id, opId: o.id });
+        return;
+      }
       const owner = (function find(list: Resource[]): Primitive | undefined {
         for (const r of list) {
           if (r.kind === "primitive" && r.operations.some((o) => o.id === opId)) return r;
@@ -577,7 +562,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument("[args...]", "[update] name=value...")
     .description("show or set operation defaults")
     .action(async (args: string[]) => {
-      const kv = args[0] === "update" ? args.slice(1) : args;
+      const kv = dropUpdateWord(args);
       if (!kv.length) {
         const cib = await readCib();
         const line = cib.configuration.opDefaults.flatMap((s) => s.nvpairs.map((p) => `  ${p.name}=${p.value ?? ""}`));
@@ -591,7 +576,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument("[args...]", "[update] name=value...")
     .description("show or set resource defaults")
     .action(async (args: string[]) => {
-      const kv = args[0] === "update" ? args.slice(1) : args;
+      const kv = dropUpdateWord(args);
       if (!kv.length) {
         const cib = await readCib();
         const line = cib.configuration.rscDefaults.flatMap((s) => s.nvpairs.map((p) => `  ${p.name}=${p.value ?? ""}`));
@@ -718,8 +703,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (rsc: string, how: string, nodes: string[]) => {
       if (how === "rule") {
         const words = nodes.map(restore);
-        const opts: Record<string, string> = {};
-        while (words.length && /^(id|score|score-attribute|role|constraint-id)=/.test(words[0])) Object.assign(opts, parseNv([words.shift()!]));
+        const opts = takeLeadingOptions(words, ["id", "score", "score-attribute", "role", "constraint-id"]);
         await change({
           op: "constraint-location-rule",
           rsc,
@@ -764,15 +748,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const withRscRole = roles.has(a[i]) ? a[i++] : undefined;
       const withRsc = a[i++];
       if (!rsc || !withRsc) throw new CliError("use: vigil constraint colocation add [role] A with [role] B [score]");
-      let score: string | undefined;
-      const kv: Record<string, string> = {};
-      for (; i < a.length; i++) {
-        if (a[i].includes("=")) Object.assign(kv, parseNv([a[i]]));
-        else if (score === undefined) score = a[i];
-        else throw new CliError(`unexpected argument '${a[i]}'`);
-      }
-      if (kv.score) score = kv.score;
-      for (const k of Object.keys(kv)) if (k !== "id" && k !== "score") throw new CliError(`unknown colocation option '${k}' (use id=, score=)`);
+      const { words: rest, options: kv } = splitArgs(a.slice(i), "colocation", ["id", "score"]);
+      if (rest.length > 1) throw new CliError(`unexpected argument '${rest[1]}'`);
+      const score = kv.score ?? rest[0];
       await change({
         op: "constraint-colocation",
         rsc,
@@ -804,8 +782,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const thenAction = actions.has(a[i]) ? a[i++] : undefined;
       const then = a[i++];
       if (!first || !then) throw new CliError("use: vigil constraint order [action] A then [action] B");
-      const kv = parseNv(a.slice(i));
-      for (const k of Object.keys(kv)) if (!["kind", "symmetrical", "id"].includes(k)) throw new CliError(`unknown order option '${k}' (use kind=, symmetrical=, id=)`);
+      const { words: extra, options: kv } = splitArgs(a.slice(i), "order", ["kind", "symmetrical", "id"]);
+      if (extra.length) throw new CliError(`unexpected argument '${extra[0]}'`);
       const kind = kv.kind ? kv.kind.charAt(0).toUpperCase() + kv.kind.slice(1).toLowerCase() : undefined;
       if (kind && !["Mandatory", "Optional", "Serialize"].includes(kind)) throw new CliError(`'${kv.kind}' is not a valid kind value, use Mandatory, Optional, Serialize`);
       await change({
@@ -1019,7 +997,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument("<name>")
     .argument("[opts...]", "role=admin|operator|read-only password=...")
     .action(async (name: string, opts: string[]) => {
-      const kv = parseNv(opts);
+      const { words, options: kv } = splitArgs(opts, "user add", ["role", "password"]);
+      if (words.length) throw new CliError(`unexpected argument '${words[0]}' (use role=, password=)`);
       const password = kv.password ?? env.VIGIL_PASSWORD;
       if (!password) throw new CliError("give password=... (or VIGIL_PASSWORD in the environment)");
       await api().call("POST", "/api/users", { name, password, role: kv.role ?? "read-only" });
@@ -1036,7 +1015,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument("<name>")
     .argument("[opts...]", "password=...")
     .action(async (name: string, opts: string[]) => {
-      const password = parseNv(opts).password ?? env.VIGIL_PASSWORD;
+      const password = splitArgs(opts, "user passwd", ["password"]).options.password ?? env.VIGIL_PASSWORD;
       if (!password) throw new CliError("give password=... (or VIGIL_PASSWORD in the environment)");
       await api().call("PUT", `/api/users/${encodeURIComponent(name)}/password`, { password });
     });
@@ -1062,7 +1041,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   }
 
-  const marked = argv.map((a) => (/^-(INFINITY|\d+)$/i.test(a) || /^-\d/.test(a) ? NEG + a : a));
+  const marked = markNegatives(argv);
   try {
     await program.parseAsync(marked, { from: "user" });
     return 0;
@@ -1084,10 +1063,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     errOut(`Error: ${(e as Error).message ?? String(e)}`);
     return 1;
   }
-}
-
-function restoreText(s: string): string {
-  return s.split(NEG).join("");
 }
 
 // run when executed directly (bin/vigil.mjs imports this file)

@@ -14,7 +14,7 @@ import { nvGet, nvToRecord } from "../cib/nvset";
 import { parseBoolean, tryParseDuration } from "../cib/values";
 import type { AgentOp, OpResult, Transport, TransportState } from "../executor/types";
 import { OpStatus } from "../executor/types";
-import type { Action, ClusterState, ScheduleResult } from "../scheduler/types";
+import type { Action, ClusterState, QuorumVotes, ScheduleResult } from "../scheduler/types";
 import { UnsupportedFeatureError } from "../scheduler/types";
 import { GraphRun, type ActionOutcome, type GraphOutcome } from "./graph";
 import { History } from "./history";
@@ -93,6 +93,8 @@ interface RunningTransition {
 }
 
 const DEFAULT_RECHECK_MS = 15 * 60 * 1000;
+/** the trigger of the loop's own look after a transition that completed */
+const TRANSITION_COMPLETE = "transition complete";
 /** longest wait before retrying a transition that failed without changing anything */
 const MAX_BACKOFF_MS = 5000;
 
@@ -110,6 +112,8 @@ export class Controller implements ClusterService {
   private readonly recurring = new Map<string, RecurringEntry>();
   private dcUuid = "";
   private quorumMemory: QuorumMemory = EMPTY_QUORUM_MEMORY;
+  /** the last quorum computation, published in the snapshot's state.quorum (console: votes) */
+  private quorumVotes: QuorumVotes | undefined;
   private transitionSeq = 0;
 
   // scheduling state
@@ -484,6 +488,7 @@ export class Controller implements ClusterService {
     } catch (e) {
       state = emptyState(`unpacking the CIB failed: ${errText(e)}`);
     }
+    if (this.quorumVotes) state = { ...state, quorum: this.quorumVotes };
     return { version: this.version, cib: this.cib, state };
   }
 
@@ -589,6 +594,12 @@ export class Controller implements ClusterService {
       this.clock(),
     );
     this.quorumMemory = memory;
+    const counted: QuorumVotes = { quorate: status.quorate, votes: status.totalVotes, expectedVotes: status.highestExpected, quorum: status.quorum, flags: status.flags };
+    if (JSON.stringify(counted) !== JSON.stringify(this.quorumVotes)) {
+      this.quorumVotes = counted;
+      this.snap = undefined;
+      this.publishSoon();
+    }
     const q = status.quorate;
     const v = q ? "1" : "0";
     if (this.cib.attrs["have-quorum"] === v) return;
@@ -648,8 +659,20 @@ export class Controller implements ClusterService {
         return;
       }
       // idle: nothing to do (a graph of pseudo actions only changes nothing either)
-      if (!result.transition.actions.some((a) => !a.pseudo)) return;
+      if (!result.transition.actions.some((a) => !a.pseudo)) {
+        // converged: a later identical plan (the same resource failing again) is a new
+        // recovery, not a loop; remembering the old keys refused the third restart
+        this.lastGoodKeys = undefined;
+        this.repeatCount = 0;
+        return;
+      }
       const keys = result.transition.actions.map((a) => `${a.key}@${a.node ?? ""}`).join(",");
+      // only a re-run right after our own complete transition can be a loop; any other
+      // trigger (a monitor failure, a host, a user change) is news
+      if (trigger !== TRANSITION_COMPLETE) {
+        this.lastGoodKeys = undefined;
+        this.repeatCount = 0;
+      }
       if (keys === this.lastGoodKeys) {
         // the previous, fully successful transition was identical: the plan
         // does not converge (scheduler and recorded status disagree). Stop
@@ -688,7 +711,7 @@ export class Controller implements ClusterService {
       // whatever happened, look again: the results are in status now
       if (!this.stopped) {
         this.dirty = true;
-        this.dirtyReason ??= outcome === "complete" ? `transition complete` : `transition ${outcome}`;
+        this.dirtyReason ??= outcome === "complete" ? TRANSITION_COMPLETE : `transition ${outcome}`;
       }
     }
   }

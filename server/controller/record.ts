@@ -6,9 +6,12 @@
 // Every function here is pure: it takes a Cib and returns a new one, leaving
 // the input untouched (the controller keeps old snapshots for subscribers).
 
-import { createHash } from "node:crypto";
 import type { Cib, LrmResource, LrmRscOp, NodeState, NvPair, NvSet, Resource, Primitive } from "../cib/types";
 import { OcfRc, OpStatus } from "../executor/types";
+import { opDigest } from "../cib/op-digest";
+
+// op-digest lives in ../cib/op-digest (the scheduler compares it too); re-exported for callers of this module
+export { opDigest };
 
 /**
  * The feature set the controller writes (crm_feature_set on ops and on <cib>, as
@@ -25,37 +28,6 @@ const INFINITY = 1_000_000;
 /** Pacemaker operation key: rsc_task_intervalms (e.g. "web_monitor_10000"). */
 export function opKey(rsc: string, task: string, intervalMs: number): string {
   return `${rsc}_${task}_${intervalMs}`;
-}
-
-function xmlAttrEscape(v: string): string {
-  return v
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/\n/g, "&#10;")
-    .replace(/\r/g, "&#13;")
-    .replace(/\t/g, "&#9;");
-}
-
-/**
- * op-digest as Pacemaker computes it: MD5 over " <parameters a="1" b="2"/>\n"
- * with the instance attributes sorted by name; recurring operations also
- * carry CRM_meta_timeout (ms). The same digest lets Pacemaker's scheduler see
- * that the parameters a resource runs with are the configured ones.
- */
-export function opDigest(params: Record<string, string>, intervalMs: number, timeoutMs: number): string {
-  const all: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) {
-    if (k.startsWith("CRM_meta_")) continue;
-    all[k] = v;
-  }
-  if (intervalMs > 0) all["CRM_meta_timeout"] = String(timeoutMs);
-  const names = Object.keys(all).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  let s = " <parameters";
-  for (const n of names) s += ` ${n}="${xmlAttrEscape(all[n])}"`;
-  s += "/>\n";
-  return createHash("md5").update(s, "utf8").digest("hex");
 }
 
 /** Pacemaker's XML-id sanitising for generated ids: characters outside [A-Za-z0-9_.-] become ".". */

@@ -108,10 +108,9 @@ describe("host keys", () => {
     expect(() => parseHostKey("ssh-ed25519 !!!")).toThrow(/is not base64/);
   });
 
-  it("keepalive comes from host-timeout: a silent host is noticed within host-timeout", () => {
-    expect(keepaliveFor(1500)).toEqual({ keepaliveInterval: 500, keepaliveCountMax: 2 });
-    expect(keepaliveFor(6000)).toEqual({ keepaliveInterval: 2000, keepaliveCountMax: 2 });
-    const k = keepaliveFor(1000);
-    expect(k.keepaliveInterval * (k.keepaliveCountMax + 1)).toBeLessThanOrEqual(1000);
+  it("keepalive comes from host-timeout (every host-timeout/4); ssh2 itself never gives up, Liveness judges", () => {
+    expect(keepaliveFor(1000).keepaliveInterval).toBe(250);
+    expect(keepaliveFor(6000).keepaliveInterval).toBe(1500);
+    expect(keepaliveFor(1000).keepaliveCountMax).toBeGreaterThan(1000);
   });
 });

@@ -69,11 +69,12 @@ export function buildRemoteScript(id: string, req: RunRequest, dir = DEFAULT_OPS
       `echo 1 >"$f.to"; kill -s KILL -- "-$p" || kill -s KILL "$p" ) </dev/null >/dev/null 2>&1 &`,
     `w=$!`,
     `wait $p; rc=$?`,
-    `kill $w 2>/dev/null; wait $w 2>/dev/null`,
+    // the answer goes out at once: nobody waits for the watchdog to die or for the files to go
+    `kill $w 2>/dev/null`,
     `to=0; [ -f "$f.to" ] && to=1`,
     `printf 'VIGILRUN %s %s\\n' "$rc" "$to"`,
     `cat "$f.out" "$f.sep" "$f.err"`,
-    `rm -f "$f.in" "$f.out" "$f.err" "$f.sep" "$f.pgid" "$f.to"`,
+    `rm -f "$f.in" "$f.out" "$f.err" "$f.sep" "$f.pgid" "$f.to" </dev/null >/dev/null 2>&1 &`,
   ].join("\n");
 }
 

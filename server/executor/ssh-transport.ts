@@ -10,9 +10,12 @@
 // Behaviour (each point is a pitfall from ../shared/testbed-notes.md):
 // - one persistent connection per host; TCP_NODELAY (otherwise +40 ms per command);
 //   an 'error' listener is always attached (a keepalive timeout would otherwise crash the process).
-// - keepalive derived from hostTimeoutMs (the `host-timeout` cluster property, default 1500 ms):
-//   interval = hostTimeout/3, countMax = 2, so a silent host is declared down 1.0-1.5 s after its
-//   last keepalive reply. Changing it with setHostTimeout() applies from the next connection.
+// - liveness from hostTimeoutMs (the `host-timeout` cluster property, default 1000 ms): ssh2 sends a
+//   keepalive every hostTimeout/4 and never gives up by itself; ssh-liveness.ts judges. The host is
+//   down once nothing was heard from it for host-timeout while a keepalive was waiting for its
+//   answer (so a controller whose own event loop stalled does not lose a healthy host), i.e.
+//   0.75-1.0 x host-timeout after a crash. setHostTimeout() moves the threshold at once; the
+//   keepalive period follows from the next connection.
 // - pinned host key: the host must present exactly that key; a different key is refused with both
 //   fingerprints in the error (HostKeyMismatchError) and no automatic reconnect is attempted.
 // - at most maxChannels (6) concurrent channels per connection; more runs wait in a queue; a
@@ -30,11 +33,12 @@ import type { AgentPaths, RunRequest, RunResult, Transport, TransportState } fro
 import { HostDownError } from "./local-transport";
 import { buildRemoteScript, killScript, parseRemoteOutput, shq, DEFAULT_OPS_DIR } from "./ssh-command";
 import { fingerprint, hostKeyAlgorithms, HostKeyMismatchError, parseHostKey, type ParsedHostKey } from "./ssh-hostkey";
+import { DEFAULT_HOST_TIMEOUT_MS, heartbeatFor, Liveness } from "./ssh-liveness";
 
 export { HostDownError };
 export { fingerprint, probeHostKey, HostKeyMismatchError, parseHostKey } from "./ssh-hostkey";
 
-export const DEFAULT_HOST_TIMEOUT_MS = 1500;
+export { DEFAULT_HOST_TIMEOUT_MS } from "./ssh-liveness";
 
 export interface SshTransportOptions {
   /** node name (CIB uname) */
@@ -48,7 +52,7 @@ export interface SshTransportOptions {
   passphrase?: string;
   /** pinned host key "ssh-ed25519 AAAA..." (required: first contact goes through probeHostKey) */
   hostKey: string;
-  /** the host-timeout cluster property [1500] */
+  /** the host-timeout cluster property [1000] */
   hostTimeoutMs?: number;
   /** handshake timeout [max(3000, 2 x hostTimeout)] */
   readyTimeoutMs?: number;
@@ -99,9 +103,12 @@ interface Ssh2Client {
   destroy?(): void;
 }
 
+/**
+ * What ssh2 is told: a keepalive every host-timeout/4, and a count it never reaches (the
+ * loss is judged by Liveness, which knows whether the keepalives really went out).
+ */
 export function keepaliveFor(hostTimeoutMs: number): { keepaliveInterval: number; keepaliveCountMax: number } {
-  const countMax = 2;
-  return { keepaliveInterval: Math.max(100, Math.floor(hostTimeoutMs / (countMax + 1))), keepaliveCountMax: countMax };
+  return { keepaliveInterval: heartbeatFor(hostTimeoutMs).intervalMs, keepaliveCountMax: 1_000_000 };
 }
 
 const CHANNEL_RETRY_DELAYS = [10, 20, 40, 80, 120, 200, 300, 500];
@@ -136,6 +143,8 @@ export class SshTransport implements Transport {
   private s = { rttMs: null as number | null, lastHeardAt: null as number | null, upSince: null as number | null, connects: 0, reconnectAttempts: 0, lastError: null as string | null };
   private pingSentAt = 0;
   private privateKeyCache: string | null = null;
+  private readonly live: Liveness;
+  private watchdog: NodeJS.Timeout | null = null;
 
   constructor(opts: SshTransportOptions) {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(opts.node)) throw new Error(`invalid host name "${opts.node}": use letters, digits, '.', '_' and '-'`);
@@ -151,6 +160,7 @@ export class SshTransport implements Transport {
     this.username = opts.username ?? "root";
     this.agentPaths = opts.agentPaths;
     this.hostTimeoutMs = validTimeout(opts.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_MS);
+    this.live = new Liveness(this.hostTimeoutMs);
   }
 
   state(): TransportState {
@@ -162,9 +172,10 @@ export class SshTransport implements Transport {
     return () => this.listeners.delete(cb);
   }
 
-  /** the current host-timeout; a new value applies to the next connection's keepalive */
+  /** the current host-timeout: the loss threshold moves at once, the keepalive period with the next connection */
   setHostTimeout(ms: number): void {
     this.hostTimeoutMs = validTimeout(ms);
+    this.live.setHostTimeout(this.hostTimeoutMs);
   }
 
   getHostTimeout(): number {
@@ -172,7 +183,7 @@ export class SshTransport implements Transport {
   }
 
   stats(): SshTransportStats {
-    const ka = keepaliveFor(this.hostTimeoutMs);
+    const hb = heartbeatFor(this.hostTimeoutMs);
     return {
       state: this.st,
       reason: this.reason,
@@ -180,8 +191,9 @@ export class SshTransport implements Transport {
       hostKeyFingerprint: fingerprint(this.pinned.blob),
       activeChannels: this.active,
       queued: this.queue.length,
-      keepaliveIntervalMs: ka.keepaliveInterval,
-      keepaliveCountMax: ka.keepaliveCountMax,
+      keepaliveIntervalMs: hb.intervalMs,
+      // keepalives that go unanswered before the host is lost
+      keepaliveCountMax: Math.max(1, Math.round(this.hostTimeoutMs / hb.intervalMs) - 1),
     };
   }
 
@@ -294,24 +306,64 @@ export class SshTransport implements Transport {
     this.s.connects++;
     this.s.upSince = Date.now();
     this.s.lastHeardAt = Date.now();
+    this.live.connected(Date.now());
+    this.startWatchdog(conn);
     this.setState("up");
+  }
+
+  /** sleep until the host's silence could be a loss, then judge; see ssh-liveness.ts */
+  private startWatchdog(conn: Ssh2Client) {
+    this.stopWatchdog();
+    const arm = (ms: number) => {
+      this.watchdog = setTimeout(check, Math.max(5, ms));
+      this.watchdog.unref?.();
+    };
+    const check = () => {
+      this.watchdog = null;
+      if (this.conn !== conn) return;
+      const due = this.live.msUntilDue(Date.now());
+      if (due > 0) return arm(due);
+      // judge only after input that waited in the socket (while our event loop was busy) is read
+      setImmediate(() => {
+        if (this.conn !== conn) return;
+        const v = this.live.verdict(Date.now());
+        if (!v.lost) return arm(this.live.msUntilDue(Date.now()));
+        this.s.lastError = `no answer for ${v.silentMs} ms (host-timeout ${this.live.timeoutMs} ms)`;
+        try {
+          if (conn.destroy) conn.destroy();
+          else conn.end();
+        } catch {
+          /* already gone */
+        }
+        this.onConnClosed(conn);
+      });
+    };
+    arm(this.live.msUntilDue(Date.now()));
+  }
+
+  private stopWatchdog() {
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog = null;
   }
 
   private onDebug(msg: string) {
     if (msg.startsWith("Inbound:")) {
       const now = Date.now();
       this.s.lastHeardAt = now;
+      this.live.heard(now);
       if (this.pingSentAt && (msg.includes("REQUEST_FAILURE") || msg.includes("REQUEST_SUCCESS"))) {
         this.s.rttMs = now - this.pingSentAt;
         this.pingSentAt = 0;
       }
     } else if (msg.includes("Sending ping")) {
       this.pingSentAt = Date.now();
+      this.live.pingSent(this.pingSentAt);
     }
   }
 
   private onConnClosed(conn: Ssh2Client) {
     if (this.conn !== conn) return;
+    this.stopWatchdog();
     this.conn = null;
     this.ssh = null;
     this.s.upSince = null;
@@ -342,6 +394,7 @@ export class SshTransport implements Transport {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.stopWatchdog();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     const conn = this.conn;

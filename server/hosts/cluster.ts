@@ -30,7 +30,7 @@ import { addNodes, HostManager } from "./manager";
 
 export interface HostClusterOptions {
   stateDir: string;
-  /** host-timeout when the CIB sets none [the CIB's host-timeout, else 1500 ms] */
+  /** host-timeout when the CIB sets none [the CIB's host-timeout, else 1000 ms] */
   hostTimeoutMs?: number;
   /** fence agents found here run on the controller's machine [/usr/sbin, plus $VIGIL_FENCE_AGENT_DIRS (colon-separated)] */
   fenceAgentDirs?: string[];

@@ -1,6 +1,6 @@
 // Membership: which hosts are cluster members right now, as the DC sees them, and quorum.
 //
-//   const m = new Membership({ hostTimeoutMs: 1500, quorum: { twoNode: false } });
+//   const m = new Membership({ hostTimeoutMs: 1000, quorum: { twoNode: false } });
 //   m.add("node1", transport1, { id: 1 });      // any Transport (ssh or local)
 //   m.on("node-lost",   (e) => ...);             // { node, at, reason, lastSeen }
 //   m.on("node-joined", (e) => ...);             // { node, at }
@@ -21,6 +21,7 @@
 // The caller (controller) decides what lost means for resources (UNCLEAN until fenced...).
 
 import type { Transport, TransportState } from "../executor/types";
+import { DEFAULT_HOST_TIMEOUT_MS } from "../executor/ssh-liveness";
 import { computeQuorum, EMPTY_QUORUM_MEMORY, validateQuorumOptions, type QuorumMember, type QuorumMemory, type QuorumOptions, type QuorumStatus } from "./quorum";
 
 export type MemberState = "online" | "suspect" | "lost" | "offline";
@@ -112,7 +113,7 @@ export class Membership {
   private readonly now: () => number;
 
   constructor(opts: MembershipOptions = {}) {
-    this.hostTimeoutMs = checkTimeout(opts.hostTimeoutMs ?? 1500);
+    this.hostTimeoutMs = checkTimeout(opts.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_MS);
     this.qopts = { ...(opts.quorum ?? {}) };
     validateQuorumOptions(this.qopts);
     this.now = opts.now ?? Date.now;

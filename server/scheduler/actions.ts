@@ -5,7 +5,7 @@
 import { ROLE_RANK, type OpConfig, type SAction, type SNode, type SRsc, type WorkingSet } from "./model";
 import type { Role } from "./types";
 import { canRun, currentNode, runningNodes } from "./assign";
-import { cloneOf, opDefaultsFor, primitivesOf, topOf } from "./unpack-config";
+import { cloneOf, mergeNvSets, opDefaultsFor, primitivesOf, topOf } from "./unpack-config";
 import { fenceNode } from "./unpack-status";
 import { tryParseDuration } from "../cib/values";
 
@@ -48,6 +48,18 @@ export function customAction(
   const intervalMs = opts.intervalMs ?? 0;
   const key = opts.key ?? actionKey(rsc, task, intervalMs);
   let a = ws.actionByKey.get(mapKey(key, node));
+  if (!a && node) {
+    // an action required before assignment (a definition change) goes where the resource goes
+    const unbound = ws.actionByKey.get(mapKey(key, undefined));
+    if (unbound?.bindable) {
+      a = unbound;
+      a.bindable = false;
+      a.node = node;
+      a.runnable = true;
+      ws.actionByKey.delete(mapKey(key, undefined));
+      ws.actionByKey.set(mapKey(key, node), a);
+    }
+  }
   if (!a) {
     a = {
       seq: ws.seq++,
@@ -92,6 +104,8 @@ export function customAction(
     } else if (a.node.pending) {
       a.runnable = false;
     } else if (a.needs === "nothing") {
+      // Pacemaker forgets an earlier reason when an action that needs nothing is requested again
+      a.reason = undefined;
       a.runnable = true;
     } else if (!ws.haveQuorum && ws.noQuorumPolicy === "stop") {
       a.reason ??= "no quorum";
@@ -144,21 +158,38 @@ function resourceMeta(rsc: SRsc): Record<string, string> {
   return m;
 }
 
+/** The configured operation an action of `name`/`intervalMs` runs as (a probe: the shortest monitor's settings). */
+function opConfigFor(rsc: SRsc, name: string, intervalMs: number): OpConfig | undefined {
+  return (
+    rsc.ops.find((o) => o.name === name && o.intervalMs === intervalMs) ??
+    (name === "monitor" && intervalMs === 0 ? rsc.ops.filter((o) => o.name === "monitor").sort((x, y) => x.intervalMs - y.intervalMs)[0] : undefined)
+  );
+}
+
+/** Timeout of an operation: the op's own, else op_defaults, else 20 s. */
+export function opTimeoutMs(ws: WorkingSet, rsc: SRsc, name: string, intervalMs: number): number {
+  let timeoutMs = opConfigFor(rsc, name, intervalMs)?.timeoutMs;
+  if (timeoutMs === undefined) {
+    const d = cachedOpDefaults(ws, rsc, name, intervalMs)["timeout"];
+    if (d !== undefined) timeoutMs = tryParseDuration(d);
+  }
+  return timeoutMs ?? 20000;
+}
+
+/** Parameters an operation runs with: the resource's, plus the op's own instance attributes. */
+export function opParams(ws: WorkingSet, rsc: SRsc, name: string, intervalMs: number): Record<string, string> {
+  const op = rsc.ops.find((o) => o.name === name && o.intervalMs === intervalMs);
+  if (!op || op.op.instanceAttributes.length === 0) return rsc.params;
+  return { ...rsc.params, ...mergeNvSets({}, op.op.instanceAttributes, { now: ws.now }) };
+}
+
 /** Parameters, meta and timeout an executor needs to run the action (filled for actions in the transition). */
 export function fillExecution(ws: WorkingSet, a: SAction): void {
   const rsc = a.rsc;
   if (!rsc || rsc.variant !== "primitive") return;
-  a.params = rsc.params;
   const name = a.cancel ? "monitor" : a.task;
-  const op: OpConfig | undefined =
-    rsc.ops.find((o) => o.name === name && o.intervalMs === a.intervalMs) ??
-    (name === "monitor" && a.intervalMs === 0 ? rsc.ops.filter((o) => o.name === "monitor").sort((x, y) => x.intervalMs - y.intervalMs)[0] : undefined);
-  let timeoutMs = op?.timeoutMs;
-  if (timeoutMs === undefined) {
-    const d = cachedOpDefaults(ws, rsc, name, a.intervalMs)["timeout"];
-    if (d !== undefined) timeoutMs = tryParseDuration(d);
-  }
-  a.timeoutMs = timeoutMs ?? 20000;
+  a.params = opParams(ws, rsc, name, a.intervalMs);
+  a.timeoutMs = opTimeoutMs(ws, rsc, name, a.intervalMs);
   a.meta = { ...resourceMeta(rsc), timeout: String(a.timeoutMs), interval: String(a.intervalMs) };
   if (a.intervalMs === 0 && name === "monitor") a.meta["op_target_rc"] = "7";
   if (a.node) {
@@ -185,7 +216,9 @@ function stopResource(ws: WorkingSet, r: SRsc, optional: boolean): void {
 
 function startResource(ws: WorkingSet, r: SRsc, node: SNode | undefined, optional: boolean): void {
   if (!node) return;
-  const start = customAction(ws, r, "start", node, optional);
+  // a start is made required only when it can run: a start that cannot run stays optional (and blocked)
+  const start = customAction(ws, r, "start", node, true);
+  if (start.runnable && !optional) start.optional = false;
   if (r.stopUnexpected && r.expectedNode === node) start.pseudo = true;
 }
 
@@ -371,6 +404,7 @@ function recurring(ws: WorkingSet, r: SRsc, start: SAction | undefined, node: SN
     let optional = start ? start.optional : true;
     const active = r.activeMonitors.some((m) => m.key === key && m.node === node);
     if (!active) optional = false;
+    else if (node && ws.rescheduled?.has(`${key}\u0000${node.uname}`)) optional = false;
     const role = op.role;
     if ((r.nextRole === "Promoted" && role === undefined) || (role !== undefined && role !== r.nextRole)) {
       if (optional && node && active) {

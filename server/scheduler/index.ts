@@ -18,6 +18,7 @@ import { assign, sortResourcesForAssignment } from "./assign";
 import { createActions, fillExecution, scheduleCancels, scheduleFencing, scheduleProbes } from "./actions";
 import { applyOrderings, internalConstraints, propagate } from "./graph";
 import { transitionSummary } from "./summary";
+import { checkDefinitionChanges } from "./definition-changes";
 import { addNotifications } from "./notify";
 import { buildView } from "./view";
 import { INFINITY } from "./score";
@@ -182,11 +183,13 @@ function transitionOf(ws: WorkingSet, extras: StatusExtras): Transition {
   }
   let next = actions.length;
   for (const c of extras.clearFailcounts) {
+    // fail-counts of an anonymous clone are per node, not per instance: crm_simulate names the bare id
+    const anon = cloneOf(c.rsc) && !cloneOf(c.rsc)!.uniqueClone;
     actions.push({
       id: next++,
       key: `${c.rsc.id}_clear_failcount_0`,
       task: "clear_failcount",
-      rsc: c.rsc.id,
+      rsc: anon ? c.rsc.cfgId : c.rsc.id,
       configRsc: c.rsc.cfgId,
       node: c.node.uname,
       intervalMs: 0,
@@ -238,10 +241,12 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   for (const r of ws.resources) applyStickiness(ws, r);
   for (const n of ws.nodes) for (const r of ws.resources) checkFailureThreshold(ws, extras, r, n);
   for (const r of ws.resources) groupColocations(ws, r);
+  // parameters changed since the resource was started: restart, reload or reschedule
+  checkDefinitionChanges(ws, extras);
 
-  // fail-counts of orphans are cleared
+  // fail-counts of orphans are cleared (top-level orphans: an orphaned clone instance is the clone's business)
   for (const r of ws.primitives) {
-    if (!r.orphan) continue;
+    if (!r.orphan || r.parent) continue;
     for (const n of ws.nodes) {
       if (failCount(ws, r, n, false).count > 0 && !extras.clearFailcounts.some((c) => c.rsc === r && c.node === n)) {
         extras.clearFailcounts.push({ rsc: r, node: n, reason: "orphan" });

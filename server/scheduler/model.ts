@@ -2,7 +2,7 @@
 // ClusterState contract. One WorkingSet is built per schedule() call, filled
 // by the unpack phases, changed by assignment and action creation, and thrown
 // away afterwards. Nothing here is shared between calls.
-import type { Cib, Primitive, Group, Clone, Operation } from "../cib/types";
+import type { Cib, Primitive, Group, Clone, Operation, LrmResource } from "../cib/types";
 import type { Role } from "./types";
 
 /** Role order as Pacemaker compares them: Unknown < Stopped < Started < Unpromoted < Promoted. */
@@ -159,6 +159,14 @@ export interface SRsc {
   restarting: boolean;
   stopUnexpected: boolean;
   expectedNode?: SNode;
+  /** the status entries (lrm_resource) read for this resource, per node */
+  history?: { node: SNode; lr: LrmResource }[];
+  /** history entries (op id + node) of failed recurring monitors whose failure expired */
+  expiredMonitors?: Set<string>;
+  /** a reload (instead of a restart) applies its changed parameters */
+  reload?: boolean;
+  /** nodes where an operation with on-fail=block failed: its fail-count there never expires */
+  blockingFailureOn?: Set<SNode>;
   /** was stopped because its role is forced by failure handling */
   unpackedRole?: Role;
 }
@@ -187,6 +195,8 @@ export interface SAction {
   /** for recurring monitors: the expected rc (7 for role=Stopped monitors) */
   targetRc?: number;
   cancel?: boolean;
+  /** created before assignment on no node: the first request for a node takes it there */
+  bindable?: boolean;
 }
 
 /** Ordering flags, after Pacemaker Explained's ordering semantics. */
@@ -266,4 +276,6 @@ export interface WorkingSet {
   failedIgnored: Set<SRsc>;
   /** options for rule evaluation */
   opDefaults: Record<string, string>;
+  /** recurring monitors (action key + node) to run again because their definition changed */
+  rescheduled?: Set<string>;
 }

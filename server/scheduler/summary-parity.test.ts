@@ -8,7 +8,7 @@ import { parseCibXml } from "../cib/xml";
 import { schedule } from "./index";
 
 /** Cases whose Transition Summary currently matches crm_simulate's exactly. */
-export const RECORDED_PASSING = 151;
+export const RECORDED_PASSING = 152;
 
 const repoRoot = path.resolve(__dirname, "../..");
 const dir = path.resolve(repoRoot, "../shared/pacemaker-scheduler");
@@ -38,7 +38,7 @@ describe.runIf(existsSync(dir))("Transition Summary parity with crm_simulate on 
       if (!same) failing.push(name);
     }
     const passing = names.length - failing.length;
-    if (passing < RECORDED_PASSING) console.log(`failing: ${failing.join(" ")}`);
+    if (process.env.SHOW_FAILING || passing < RECORDED_PASSING) console.log(`failing: ${failing.join(" ")}`);
     expect(passing).toBeGreaterThanOrEqual(RECORDED_PASSING);
   }, 120_000);
 });

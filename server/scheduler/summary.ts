@@ -64,7 +64,7 @@ function logPrimitive(r: SRsc, out: Item[]): void {
     item("Recover", current, next, stop, start);
   } else if (moving) {
     item("Move", current, next, stop);
-  } else if (start && !start.optional) {
+  } else if (start && (!start.optional || !start.runnable)) {
     if (promote && !promote.optional && ROLE_RANK[nextRole] >= ROLE_RANK.Promoted) item("Promote", undefined, next, promote);
     else item("Start", undefined, next, start);
   } else if (promote && !promote.optional) {

@@ -1,6 +1,8 @@
 // Small CIB builders for the scheduler's unit tests (our own fixtures).
 import { parseCibXml } from "../cib/xml";
-import type { Cib } from "../cib/types";
+import type { Cib, Primitive, Resource } from "../cib/types";
+import { opDigest } from "../cib/op-digest";
+import { tryParseDuration } from "../cib/values";
 
 export interface NodeSpec {
   name: string;
@@ -61,8 +63,40 @@ export function cibXml(opts: {
   return `<cib admin_epoch="0" epoch="1" num_updates="1" validate-with="pacemaker-3.7" have-quorum="${opts.quorum === false ? "0" : "1"}" dc-uuid="1" ${opts.extraAttrs ?? ""}><configuration><crm_config><cluster_property_set id="cib-bootstrap-options">${nv("opt", props)}</cluster_property_set></crm_config><nodes>${nodes}</nodes><resources>${opts.resources}</resources><constraints>${opts.constraints ?? ""}</constraints>${defaults}</configuration><status>${states}</status></cib>`;
 }
 
+/**
+ * The CIB, with every history entry that has no op-digest given the digest of
+ * the configured definition (the resource's own instance attributes, the op's
+ * timeout), as a controller records it: a healthy history, so that nothing is
+ * restarted for a "definition change" unless a test asks for one.
+ */
 export function cib(opts: Parameters<typeof cibXml>[0]): Cib {
-  return parseCibXml(cibXml(opts));
+  return withDigests(parseCibXml(cibXml(opts)));
+}
+
+function withDigests(c: Cib): Cib {
+  const prims = new Map<string, Primitive>();
+  const walk = (r: Resource) => {
+    if (r.kind === "primitive") prims.set(r.id, r);
+    else if (r.kind === "group") r.children.forEach(walk);
+    else if (r.kind === "clone") walk(r.child);
+  };
+  c.configuration.resources.forEach(walk);
+  for (const st of c.status) {
+    for (const lr of st.lrmResources) {
+      const p = prims.get(lr.id.replace(/:\d+$/, ""));
+      if (!p) continue;
+      const params: Record<string, string> = {};
+      for (const set of p.instanceAttributes) for (const nv of set.nvpairs) if (nv.value !== undefined) params[nv.name] = nv.value;
+      for (const op of lr.ops) {
+        if (op.opDigest !== undefined) continue;
+        const interval = Number(op.interval) || 0;
+        const task = interval === 0 && op.operation === "monitor" ? "start" : op.operation;
+        const cfg = p.operations.find((o) => o.name === task && (tryParseDuration(o.interval) ?? 0) === interval);
+        op.opDigest = opDigest(params, interval, (cfg?.timeout ? tryParseDuration(cfg.timeout) : undefined) ?? 20000);
+      }
+    }
+  }
+  return c;
 }
 
 export function dummy(id: string, extra = "", monitor = true): string {

@@ -122,6 +122,21 @@ export interface ClusterState {
   counts: { nodes: number; resourceInstances: number; disabled: number; blocked: number };
   /** configuration problems found while unpacking (printed as crm_simulate prints them) */
   messages: string[];
+  /** votequorum's numbers as the DC computed them (set by the controller, not by unpack; absent offline) */
+  quorum?: QuorumVotes;
+}
+
+/** What the console shows as "Quorate · 3 of 3 votes, quorum 2" (corosync-quorumtool's Votequorum section). */
+export interface QuorumVotes {
+  quorate: boolean;
+  /** votes of the members present ("Total votes") */
+  votes: number;
+  /** "Expected votes" (the highest expected, never below the votes present) */
+  expectedVotes: number;
+  /** votes needed ("Quorum") */
+  quorum: number;
+  /** corosync-quorumtool's flags, e.g. ["Quorate", "WaitForAll"] */
+  flags: string[];
 }
 
 // ---------------------------------------------------------------------------

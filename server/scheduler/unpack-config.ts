@@ -72,6 +72,7 @@ export function mergeNvSets(
     if (s.rule && !evaluateRule(s.rule, ctx)) continue;
     for (const p of s.nvpairs) {
       if (p.value === undefined) continue;
+      if (p.value.toLowerCase() === "#default") continue; // "#default" means: not set here
       if (!(p.name in into)) into[p.name] = p.value;
     }
   }
@@ -385,7 +386,8 @@ function buildPrimitive(ctx: BuildCtx, p: Primitive, id: string, parent: SRsc | 
   if (req === "nothing" || req === "quorum" || req === "fencing") r.requires = req;
   else if (req === "unfencing") r.requires = "fencing";
   else if (p.class === "stonith") r.requires = "quorum";
-  else r.requires = ws.stonithEnabled ? "fencing" : "quorum";
+  // without fencing, and with quorum ignored, a start needs nothing at all
+  else r.requires = ws.stonithEnabled ? "fencing" : ws.noQuorumPolicy === "ignore" ? "nothing" : "quorum";
   if (r.requires === "fencing" && !ws.stonithEnabled) r.requires = "quorum";
   r.ops = p.operations.map((o) => unpackOp(ws, ctx, r, p, o));
   ws.rscById.set(id, r);

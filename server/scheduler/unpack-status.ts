@@ -370,6 +370,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
   const ops = sortOps(lr.ops.map(opView));
   const rsc = findHistoryResource(ws, extras, node, lr, ops);
   if (!rsc) return;
+  (rsc.history ??= []).push({ node, lr });
   const previousName = rsc.historyName;
   if (lr.id !== rsc.id) rsc.historyName = lr.id;
 
@@ -381,6 +382,13 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
   let failedHere = false;
   let lastStartIdx = -1;
   let lastStopIdx = -1;
+
+  // a failure of an operation configured with on-fail=block keeps the fail-count from expiring
+  for (const o of ops) {
+    if (o.status === EXEC.pending || o.callId < 0 || o.status === EXEC.cancelled) continue;
+    const failed = o.op.id.endsWith("_last_failure_0") || o.status !== EXEC.done || (o.targetRc >= 0 && o.rc !== o.targetRc);
+    if (failed && onFailFor(ws, rsc, o.task, o.intervalMs) === "block") (rsc.blockingFailureOn ??= new Set()).add(node);
+  }
 
   ops.forEach((o, idx) => {
     const isProbe = o.task === "monitor" && o.intervalMs === 0;
@@ -407,7 +415,8 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
     let rc = o.rc;
     // failure-timeout expiry
     let expired = false;
-    if (rsc.failureTimeoutMs > 0 && o.lastRcChange > 0 && onFailFor(ws, rsc, o.task, o.intervalMs) !== "block" && rc !== o.targetRc && !(status === EXEC.done && rc === 0 && o.targetRc < 0)) {
+    // every history entry is checked for expiry (a successful one too: its fail-count may have expired)
+    if (rsc.failureTimeoutMs > 0 && o.lastRcChange > 0) {
       if (ws.now >= o.lastRcChange + rsc.failureTimeoutMs / 1000) {
         const fc = failCount(ws, rsc, node, false);
         const fcEff = failCount(ws, rsc, node, true);
@@ -463,7 +472,9 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
       }
     }
     if (expired && status !== EXEC.done && status !== EXEC.notInstalled) {
-      return; // an expired failure is ignored
+      // an expired failure is ignored; an expired failed monitor is run again (as if its definition changed)
+      if (o.intervalMs > 0) (rsc.expiredMonitors ??= new Set()).add(`${o.op.id}\u0000${node.uname}`);
+      return;
     }
     if (status === EXEC.done) {
       let clearPast = false;
@@ -673,13 +684,15 @@ export function failCount(ws: WorkingSet, rsc: SRsc, node: SNode, effective: boo
     last = Math.max(last, own.last);
   }
   if (c && !c.uniqueClone && rsc.cfgId !== rsc.id) {
-    const base = idx.get(rsc.cfgId);
-    if (base) {
-      count = addScores(count, base.count);
-      last = Math.max(last, base.last);
+    // an anonymous instance's fail-count may be recorded under the bare id or any instance number
+    for (const [rid, e] of idx) {
+      if (rid === rsc.id) continue;
+      if (rid !== rsc.cfgId && !(rid.startsWith(rsc.cfgId + ":") && /^\d+$/.test(rid.slice(rsc.cfgId.length + 1)))) continue;
+      count = addScores(count, e.count);
+      last = Math.max(last, e.last);
     }
   }
-  if (effective && count > 0 && last > 0 && rsc.failureTimeoutMs > 0) {
+  if (effective && count > 0 && last > 0 && rsc.failureTimeoutMs > 0 && !rsc.blockingFailureOn?.has(node)) {
     if (ws.now > last + rsc.failureTimeoutMs / 1000) count = 0;
   }
   return { count, lastFailure: last };

@@ -5,6 +5,8 @@ import { EventList } from "@/components/history/event-list";
 import { TransitionList } from "@/components/history/transition-list";
 import { Card } from "@/components/ui/card";
 import { PageTitle } from "@/components/ui/loading";
+import { FencingHistory } from "@/components/hosts/fencing-history";
+import { useFencing } from "@/components/hosts/use-hosts";
 
 function ErrorNote({ error }: { error: string | null }) {
   return error ? (
@@ -15,15 +17,16 @@ function ErrorNote({ error }: { error: string | null }) {
 }
 
 export default function HistoryPage() {
-  const [tab, setTab] = useState<"transitions" | "events" | "audit">("transitions");
+  const [tab, setTab] = useState<"transitions" | "events" | "fencing" | "audit">("transitions");
   const ev = useEvents();
   const tr = useTransitions();
   const au = useAudit();
+  const fe = useFencing();
   return (
     <div className="space-y-5" data-testid="history-page">
       <PageTitle sub="What the cluster did, why, and who changed what.">History</PageTitle>
       <div className="flex gap-1 border-b border-slate-200" role="tablist">
-        {(["transitions", "events", "audit"] as const).map((t) => (
+        {(["transitions", "events", "fencing", "audit"] as const).map((t) => (
           <button
             key={t}
             role="tab"
@@ -46,6 +49,18 @@ export default function HistoryPage() {
         <Card>
           <ErrorNote error={ev.error} />
           <EventList events={ev.events} />
+        </Card>
+      )}
+      {tab === "fencing" && (
+        <Card>
+          <ErrorNote error={fe.error} />
+          {fe.demo ? (
+            <p className="text-sm text-slate-500" data-testid="fencing-demo">
+              The embedded demo cluster has no fence devices, so it records no fencing. A controller that manages real hosts (VIGIL_HOSTS=1) lists every fencing request here.
+            </p>
+          ) : (
+            <FencingHistory history={fe.history} />
+          )}
         </Card>
       )}
       {tab === "audit" && (

@@ -20,6 +20,7 @@ import {
   resourceOpDelete,
   resourceUpdate,
 } from "./resource";
+import { resourceOpUpdate } from "./operation";
 
 function versionOf(attrs: Record<string, string>): [number, number, number] {
   return [Number(attrs.admin_epoch ?? 0), Number(attrs.epoch ?? 0), Number(attrs.num_updates ?? 0)];
@@ -69,6 +70,8 @@ export function applyChange(cib: Cib, change: Change, ctx: OpsContext = {}): OpR
       return resourceOpAdd(cib, change.id, change.opSpec);
     case "resource-op-delete":
       return resourceOpDelete(cib, change.id, change.opId);
+    case "resource-op-update":
+      return resourceOpUpdate(cib, change);
     case "resource-move":
       return resourceMove(cib, change, ctx);
     case "resource-ban":
@@ -137,6 +140,10 @@ export function describeChange(c: Change): string {
       return `resource op add ${c.id} ${c.opSpec.name} ${Object.entries(c.opSpec.attrs).map(([k, v]) => `${k}=${v}`).join(" ")}`;
     case "resource-op-delete":
       return `resource op delete ${c.opId}`;
+    case "resource-op-update": {
+      const which = c.opId ?? `${c.name ?? ""}${c.interval ? ` interval=${c.interval}` : ""}`;
+      return `resource op update ${c.id} ${which}${c.replace ? " (replace)" : ""} ${Object.entries(c.set).map(([k, v]) => `${k}=${v}`).join(" ")}`;
+    }
     case "resource-move":
       return `resource move ${c.id}${c.node ? ` ${c.node}` : ""}${c.lifetime ? ` lifetime=${c.lifetime}` : ""}`;
     case "resource-ban":

@@ -2,6 +2,7 @@
 export * from "./context";
 export * from "./apply";
 export * from "./resource";
+export * from "./operation";
 export * from "./node";
 export * from "./property";
 export * from "./constraint";

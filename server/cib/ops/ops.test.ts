@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { demoCib } from "../../demo/cib";
-import { CibError } from "../errors";
+import { err } from "./test-helpers";
 import { findResource, findConstraint } from "../find";
 import { nvGet } from "../nvset";
 import type { Cib, Group, Primitive } from "../types";
@@ -14,15 +14,6 @@ const agents: AgentCatalog = {
       : { name: n },
 };
 
-function err(f: () => unknown): CibError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CibError) return e;
-    throw e;
-  }
-  throw new Error("expected a CibError");
-}
 
 describe("resource create (pcs semantics)", () => {
   it("writes pcs ids, the given ops and a default monitor", () => {

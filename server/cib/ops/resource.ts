@@ -26,7 +26,7 @@ export interface ResourceCreateArgs {
 }
 
 const STANDARDS = ["ocf", "lsb", "service", "systemd", "stonith"];
-const OP_NAMES = new Set([
+export const OP_NAMES = new Set([
   "start",
   "stop",
   "monitor",
@@ -41,7 +41,7 @@ const OP_NAMES = new Set([
   "status",
 ]);
 /** op attributes pcs accepts (OCF_CHECK_LEVEL becomes an instance attribute of the op) */
-const OP_ATTRS = new Set([
+export const OP_ATTRS = new Set([
   "id",
   "interval",
   "timeout",
@@ -54,8 +54,8 @@ const OP_ATTRS = new Set([
   "description",
   "OCF_CHECK_LEVEL",
 ]);
-const ON_FAIL = new Set(["ignore", "block", "stop", "restart", "standby", "fence", "restart-container", "demote"]);
-const ROLES = new Set(["Stopped", "Started", "Promoted", "Unpromoted", "Master", "Slave"]);
+export const ON_FAIL = new Set(["ignore", "block", "stop", "restart", "standby", "fence", "restart-container", "demote"]);
+export const ROLES = new Set(["Stopped", "Started", "Promoted", "Unpromoted", "Master", "Slave"]);
 /** meta-data actions pcs copies into a new resource */
 const COPIED_ACTIONS = new Set(["start", "stop", "monitor", "promote", "demote", "migrate_to", "migrate_from", "reload", "reload-agent"]);
 

@@ -1,0 +1,182 @@
+// Definition changes: a resource whose configured parameters differ from the
+// ones it runs with (the op-digest recorded in its operation history) is
+// restarted, reloaded, or has its recurring monitor rescheduled, as
+// Pacemaker's scheduler does before it assigns resources:
+//   - the last start (or probe/promote that found it running) no longer
+//     matches: a required start on no node yet ("resource definition change")
+//     that follows the resource wherever it is assigned, so it restarts there;
+//     when the history carries op-restart-digest and only reloadable
+//     parameters changed: a reload instead;
+//   - a recurring monitor no longer matches: it is run again (rescheduled);
+//   - a recurring monitor no longer configured counts as a change too (its
+//     cancel is scheduled elsewhere).
+// A changed resource with a fail-count on that node gets its fail-count
+// cleared ("action definition changed"). Failures whose parameters changed
+// are also cleared while the history is read (see unpack-status).
+import type { LrmResource, LrmRscOp } from "../cib/types";
+import { opDigest, restartDigest, secureDigest, versionLess } from "../cib/op-digest";
+import type { SNode, SRsc, WorkingSet } from "./model";
+import { actionKey, customAction, opParams, opTimeoutMs } from "./actions";
+import { failCount, type StatusExtras } from "./unpack-status";
+import { isTrue } from "./score";
+
+export type DigestResult = "match" | "unknown" | "all" | "restart";
+
+/** Compare a history entry's digests with the configuration (task and interval as recorded). */
+export function compareDigest(ws: WorkingSet, rsc: SRsc, op: LrmRscOp, task: string, intervalMs: number): DigestResult {
+  const params = opParams(ws, rsc, task, intervalMs);
+  const timeout = opTimeoutMs(ws, rsc, task, intervalMs);
+  if (op.opRestartDigest !== undefined && restartDigest(params, intervalMs, timeout, op.opForceRestart) !== op.opRestartDigest) return "restart";
+  if (op.opDigest === undefined) return "unknown";
+  if (opDigest(params, intervalMs, timeout) === op.opDigest) return "match";
+  // a non-recurring op with parameters of its own is restarted even when a reload could do
+  const cfg = rsc.ops.find((o) => o.name === task && o.intervalMs === intervalMs);
+  if (intervalMs === 0 && cfg && cfg.op.instanceAttributes.length > 0) return "restart";
+  return "all";
+}
+
+/**
+ * The history's secure digest (secrets left out) still matches: the CIB had its
+ * secrets masked (crm_simulate and CIB exports show "****"), so nothing really
+ * changed. Pacemaker's crm_simulate judges sanitized CIBs this way; Vigil always does.
+ */
+function onlySecretsDiffer(ws: WorkingSet, rsc: SRsc, op: LrmRscOp, task: string, intervalMs: number): boolean {
+  if (op.opSecureDigest === undefined) return false;
+  const params = op.crmFeatureSet !== undefined && versionLess(op.crmFeatureSet, "3.16.0") ? rsc.params : opParams(ws, rsc, task, intervalMs);
+  const d = secureDigest(params, intervalMs, opTimeoutMs(ws, rsc, task, intervalMs), op.opSecureParams, {
+    featureSet: op.crmFeatureSet,
+    stonith: rsc.agent?.standard === "stonith",
+  });
+  return d === op.opSecureDigest;
+}
+
+/** Probes, promotes and migrations are compared with the start's definition. */
+function digestTask(task: string, intervalMs: number): string {
+  if (intervalMs === 0 && (task === "monitor" || task === "promote" || task === "migrate_from")) return "start";
+  return task;
+}
+
+interface HistOp {
+  op: LrmRscOp;
+  task: string;
+  intervalMs: number;
+  callId: number;
+  rc: number;
+}
+
+function sortedOps(lr: LrmResource): HistOp[] {
+  return lr.ops
+    .map((op, i) => ({ op, i, task: op.operation, intervalMs: Number.parseInt(op.interval ?? "0", 10) || 0, callId: Number.parseInt(op.callId, 10), rc: Number.parseInt(op.rcCode, 10) }))
+    .sort((a, b) => {
+      const x = Number.isNaN(a.callId) ? -1 : a.callId;
+      const y = Number.isNaN(b.callId) ? -1 : b.callId;
+      if (x === y) return a.i - b.i;
+      if (x < 0) return 1;
+      if (y < 0) return -1;
+      return x - y;
+    });
+}
+
+/**
+ * The part of the history that describes the current run: from the last
+ * start on (or the last probe/monitor that found it running after a stop, or
+ * a promote/demote when no start is recorded); null when it was stopped since.
+ */
+function activeOps(ops: HistOp[]): HistOp[] | null {
+  let start = -1;
+  let stop = -1;
+  let impliedMonitor = -1;
+  let impliedClone = -1;
+  ops.forEach((o, i) => {
+    if (o.task === "stop" && o.rc === 0) stop = i;
+    else if (o.task === "start" || o.task === "migrate_from") start = i;
+    else if (impliedMonitor <= stop && o.task === "monitor") {
+      if (o.rc === 0 || o.rc === 8) impliedMonitor = i;
+    } else if (o.task === "promote" || o.task === "demote") impliedClone = i;
+  });
+  if (start === -1) {
+    if (impliedClone !== -1) start = impliedClone;
+    else if (impliedMonitor !== -1) start = impliedMonitor;
+  }
+  if (start < stop) return null;
+  return ops.slice(Math.max(0, start));
+}
+
+function isMaintenance(ws: WorkingSet, rsc: SRsc): boolean {
+  return ws.maintenanceMode || isTrue(rsc.meta["maintenance"], false);
+}
+
+/** Schedule what changed definitions need; call after node criteria, before assignment. */
+export function checkDefinitionChanges(ws: WorkingSet, extras: StatusExtras): void {
+  for (const rsc of ws.primitives) {
+    if (rsc.orphan || !rsc.history) continue;
+    for (const { node, lr } of rsc.history) {
+      if (!checkedNode(node)) continue;
+      if (!rsc.runningOn.includes(node)) continue;
+      const ops = activeOps(sortedOps(lr));
+      if (!ops) continue;
+      let changed = false;
+      for (const o of ops) {
+        if (o.op.opStatus === "-1" || o.callId < 0) continue;
+        const recurring = o.intervalMs > 0;
+        if (!recurring && !["monitor", "start", "promote", "migrate_from"].includes(o.task)) continue;
+        if (recurring && (isMaintenance(ws, rsc) || node.maintenance)) continue; // cancelled, not compared
+        if (checkOp(ws, rsc, node, o)) changed = true;
+      }
+      if (changed && failCount(ws, rsc, node, true).count > 0 && !extras.clearFailcounts.some((c) => c.rsc === rsc && c.node === node)) {
+        extras.clearFailcounts.push({ rsc, node, reason: "action definition changed" });
+      }
+    }
+  }
+}
+
+/** Nodes whose history is compared: usable ones, and maintenance nodes (their monitors get cancelled). */
+function checkedNode(n: SNode): boolean {
+  if (n.maintenance) return true;
+  return n.online && !n.unclean && !n.shutdown && !n.standby && !n.pending;
+}
+
+/** True when the entry no longer matches the configuration. */
+function checkOp(ws: WorkingSet, rsc: SRsc, node: SNode, o: HistOp): boolean {
+  if (o.intervalMs > 0 && !rsc.ops.some((c) => c.name === o.task && c.intervalMs === o.intervalMs && c.enabled)) {
+    return true; // an orphaned recurring monitor: cancelled elsewhere
+  }
+  const task = digestTask(o.task, o.intervalMs);
+  let result = compareDigest(ws, rsc, o.op, task, o.intervalMs);
+  if (result !== "match" && onlySecretsDiffer(ws, rsc, o.op, task, o.intervalMs)) result = "match";
+  // a failed monitor whose failure expired is started afresh
+  if (rsc.expiredMonitors?.has(`${o.op.id}\u0000${node.uname}`)) result = "restart";
+  switch (result) {
+    case "match":
+      return false;
+    case "restart":
+      forceRestart(ws, rsc, task, o.intervalMs);
+      return true;
+    case "all":
+    case "unknown":
+      if (o.intervalMs > 0) {
+        // the monitor simply runs again with the new parameters
+        (ws.rescheduled ??= new Set()).add(`${actionKey(rsc, o.task, o.intervalMs)}\u0000${node.uname}`);
+      } else if (o.op.opRestartDigest !== undefined) {
+        scheduleReload(ws, rsc, node);
+      } else {
+        forceRestart(ws, rsc, task, o.intervalMs);
+      }
+      return true;
+  }
+}
+
+/** A required action on no node yet: it goes where the resource is assigned, forcing a restart there. */
+function forceRestart(ws: WorkingSet, rsc: SRsc, task: string, intervalMs: number): void {
+  const a = customAction(ws, rsc, task, undefined, false, { intervalMs });
+  a.bindable = true;
+  a.reason = "resource definition change";
+}
+
+/** Reload the resource where it runs (it must be managed, healthy and not already restarting). */
+function scheduleReload(ws: WorkingSet, rsc: SRsc, node: SNode): void {
+  if (!rsc.managed || rsc.failed || rsc.startPending) return;
+  rsc.reload = true;
+  const a = customAction(ws, rsc, "reload-agent", node, false);
+  a.reason = "resource definition change";
+}
