@@ -121,6 +121,38 @@ describe("fast XML reader against saxes", () => {
     expect(fast).toBeGreaterThan(100); // the comparison actually ran on accepted documents
   });
 
+  it("parseCibXml gives the same model or the same error with the fast reader as through saxes alone", () => {
+    // a DOCTYPE (on the first line, so line numbers stay) sends a document to saxes
+    const outcome = (xml: string): unknown => {
+      try {
+        return parseCibXml(xml);
+      } catch (e) {
+        return `error: ${(e as Error).message}`;
+      }
+    };
+    const same = (xml: string) => expect(outcome(xml), xml).toEqual(outcome(`<!DOCTYPE cib>${xml}`));
+    for (const f of readdirSync(casesDir).slice(0, 40)) same(readFileSync(path.join(casesDir, f), "utf8"));
+    const ns = (id: string, body = "") =>
+      `<node_state id="${id}" uname="n${id}"><lrm id="${id}"><lrm_resources><lrm_resource id="r" class="ocf" provider="p" type="T">` +
+      `<lrm_rsc_op id="r_last_0" operation="start" interval="0" call-id="1" rc-code="0" op-status="0"/>${body}</lrm_resource></lrm_resources></lrm></node_state>`;
+    const cib = (conf: string, status: string) => `<cib epoch="1">\n<configuration>${conf}<nodes/><resources/><constraints/></configuration>\n${status}\n</cib>`;
+    const docs = [
+      cib("<crm_config/>", `<status>${ns("1")}${ns("2")}</status>`),
+      // a second <status> is kept raw, with its node_states whole
+      cib("<crm_config/>", `<status>${ns("1")}</status><status>${ns("2")}</status>`),
+      cib("<crm_config/>", `<status/><status>${ns("2")}</status>`),
+      // errors in the status section, and which error wins when there are several
+      cib("<crm_config/>", `<status>${ns("1", `<lrm_rsc_op id="x" operation="stop"/>`)}</status>`),
+      cib(`<crm_config><bad/></crm_config>`, `<status>${ns("1", `<lrm_rsc_op id="x"/>`)}</status>`),
+      cib("<crm_config/>", `<status a="1">${ns("1", `<lrm_rsc_op id="x"/>`)}</status>`),
+      cib("<crm_config/>", `<status>${ns("1", `<lrm_rsc_op id="x"/>`)}<other/></status>`),
+      cib("<crm_config/>", `<status>${ns("1", `<lrm_rsc_op operation="x"/>`)}${ns("2", `<lrm_rsc_op id="y"/>`)}</status>`),
+      `<cib>${`<status>${ns("1", `<lrm_rsc_op id="x"/>`)}</status>`}</cib>`,
+      `<other><status>${ns("1")}</status></other>`,
+    ];
+    for (const d of docs) same(d);
+  });
+
   it("parseCibXml still names the line of malformed XML (through saxes)", () => {
     expect(() => parseCibXml(`<cib>\n  <configuration>\n  </configuratio>\n</cib>`)).toThrow(CibError);
     expect(() => parseCibXml(`<cib>\n  <configuration>\n  </configuratio>\n</cib>`)).toThrow(/line 3/);

@@ -18,7 +18,16 @@ export interface El {
   children: El[];
   text?: string;
   line: number;
+  /** what the nodeState hook made of this element (its children are then dropped) */
+  early?: { value?: unknown; error?: unknown };
 }
+
+/**
+ * Called for each <node_state> of the first <status> of a <cib> root as soon as it is read,
+ * so that its (large) element subtree can be turned into the model and dropped right away
+ * instead of staying alive until the whole document is read (less garbage-collector work).
+ */
+export type NodeStateHook = (el: El) => unknown;
 
 /** Deeper than any CIB; keeps the recursive readers and writers far from the stack limit. */
 export const MAX_DEPTH = 100;
@@ -112,16 +121,16 @@ function spaces(s: string): string {
 }
 
 /** The element tree of `xml` (roots in document order), or undefined when saxes must read it. */
-export function fastParseTree(xml: string): El[] | undefined {
+export function fastParseTree(xml: string, nodeState?: NodeStateHook): El[] | undefined {
   try {
-    return parse(xml);
+    return parse(xml, nodeState);
   } catch (e) {
     if (e === UNSUPPORTED) return undefined;
     throw e;
   }
 }
 
-function parse(xml: string): El[] {
+function parse(xml: string, nodeState?: NodeStateHook): El[] {
   if (UNUSUAL.test(xml) || xml.includes("]]>")) throw UNSUPPORTED;
   const n = xml.length;
   let pos = 0;
@@ -144,6 +153,8 @@ function parse(xml: string): El[] {
     return line;
   };
   let rootClosed = false;
+  let firstStatus: El | undefined;
+  let statusSeen = false;
   // Tag and attribute-name strings are made once per distinct name, not once per element
   // (a large status section repeats the same dozen names a million times).
   const tagsByLength: string[][] = [];
@@ -194,6 +205,15 @@ function parse(xml: string): El[] {
       if (c !== 62 /* > */) throw UNSUPPORTED;
       closeElement(el, texts[stack.length]);
       if (stack.length === 0) rootClosed = true;
+      else if (nodeState && stack.length === 2 && tag === "node_state" && stack[1] === firstStatus) {
+        // errors are kept and raised where the caller would have met them
+        try {
+          el.early = { value: nodeState(el) };
+        } catch (error) {
+          el.early = { error };
+        }
+        el.children = [];
+      }
       pos = p + 1;
       continue;
     }
@@ -262,6 +282,10 @@ function parse(xml: string): El[] {
     const el: El = { tag, attrs, children: c === 47 ? NO_CHILDREN : [], line };
     if (stack.length) stack[stack.length - 1].children.push(el);
     else roots.push(el);
+    if (stack.length === 1 && tag === "status" && !statusSeen && stack[0].tag === "cib") {
+      statusSeen = true; // only the first <status> is the status section (parseCibXml keeps others raw)
+      if (c !== 47) firstStatus = el;
+    }
     if (stack.length >= MAX_DEPTH) throw UNSUPPORTED; // saxes path raises the depth error
     if (c === 47) {
       if (xml.charCodeAt(p + 1) !== 62) throw UNSUPPORTED;

@@ -61,8 +61,8 @@ function badXml(xml: string, err: Error, position: number): CibError {
 }
 
 /** Most CIBs take the fast reader (xml-fast.ts); whatever it declines, saxes reads (or rejects). */
-function parseTree(xml: string): El[] {
-  return fastParseTree(xml) ?? saxesParseTree(xml);
+function parseTree(xml: string, nodeState?: (el: El) => NodeState): El[] {
+  return fastParseTree(xml, nodeState) ?? saxesParseTree(xml);
 }
 
 /** The strict reader alone (exported for the tests that compare both readers). */
@@ -762,6 +762,14 @@ function parseNodeState(el: El): NodeState {
   });
 }
 
+/** A node_state the fast reader already turned into the model (or failed on), else parse it now. */
+function nodeStateOf(el: El): NodeState {
+  const early = el.early;
+  if (!early) return parseNodeState(el);
+  if ("error" in early) throw early.error;
+  return early.value as NodeState;
+}
+
 // ---------------------------------------------------------------------------
 // Public: parse
 
@@ -772,7 +780,7 @@ function parseNodeState(el: El): NodeState {
 export function parseCibXml(xml: string): Cib {
   if (typeof xml !== "string" || !/\S/.test(xml)) throw new CibError("empty CIB XML", { code: "bad-xml" });
   if (xml.charCodeAt(0) === 0xfeff) xml = xml.slice(1); // byte order mark
-  const roots = parseTree(xml);
+  const roots = parseTree(xml, parseNodeState);
   if (roots.length !== 1) throw new CibError("XML must have exactly one root element", { code: "bad-xml" });
   const root = roots[0];
   if (root.tag !== "cib") fail(root, "the root element must be <cib>", undefined, "not-a-cib");
@@ -786,7 +794,7 @@ export function parseCibXml(xml: string): Cib {
     if (c.tag === "configuration" && !seenConf) seenConf = true;
     else if (c.tag === "status" && !seenStatus) {
       seenStatus = true;
-      for (const ns of expectOnly(noAttrs(c), "node_state")) cib.status.push(parseNodeState(ns));
+      for (const ns of expectOnly(noAttrs(c), "node_state")) cib.status.push(nodeStateOf(ns));
     } else unknown.push(c);
   }
   const u = rawList(unknown);
