@@ -12,6 +12,7 @@
 //                          a run that hits it is reported as "> S s")
 //   --no-pacemaker         Vigil only
 //   --bundled              also scripts/simulate.ts bundled by esbuild (no CLI around it)
+//   --baseline DIR         also DIR/bin/vigil.mjs (another checkout, e.g. before a change), alternating
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -109,6 +110,10 @@ async function main(argv: string[]): Promise<number> {
   // build bin/vigil.mjs's cached bundle now, so that no timed run includes it
   spawnSync(process.execPath, [vigilBin, "simulate", "--help"], { encoding: "utf8" });
 
+  const baseline = option(argv, "--baseline");
+  const baselineBin = baseline ? path.join(path.resolve(baseline), "bin", "vigil.mjs") : undefined;
+  if (baselineBin) spawnSync(process.execPath, [baselineBin, "simulate", "--help"], { encoding: "utf8" });
+
   const rows: string[] = [];
   let midFile: string | undefined;
   for (const s of sizes) {
@@ -120,10 +125,12 @@ async function main(argv: string[]): Promise<number> {
     const pacemakerReps = large ? Math.min(n, pacemakerRepsLarge) : n;
     const v: Run[] = [];
     const vb: Run[] = [];
+    const vbase: Run[] = [];
     const p: Run[] = [];
     for (let i = 0; i < n; i++) {
       v.push(timed(process.execPath, [vigilBin, "simulate", "-x", f, "-S"], dir));
       if (bundle) vb.push(timed(process.execPath, [bundle, "-x", f, "-S"], dir));
+      if (baselineBin) vbase.push(timed(process.execPath, [baselineBin, "simulate", "-x", f, "-S"], dir));
       if (havePacemaker && i < pacemakerReps) p.push(timed("crm_simulate", ["-x", f, "-S"], dir, large ? timeoutLarge : undefined));
       process.stderr.write(".");
     }
@@ -144,6 +151,7 @@ async function main(argv: string[]): Promise<number> {
     };
     const mb = (statSync(f).size / 1e6).toFixed(1);
     rows.push(`${s.nodes}x${s.resources} (${mb} MB, ${n} runs): vigil ${cell(v)} | crm_simulate ${cell(p)} | ratio ${ratio(v)}`);
+    if (baselineBin) rows.push(`${" ".repeat(`${s.nodes}x${s.resources}`.length)}   baseline ${cell(vbase)} | ratio ${ratio(vbase)}`);
     if (bundle) rows.push(`${" ".repeat(`${s.nodes}x${s.resources}`.length)}   bundled scripts/simulate.ts ${cell(vb)} | ratio ${ratio(vb)}`);
   }
   process.stderr.write("\n");
