@@ -6,6 +6,8 @@
 //   crash (fencing on)   testbed crash of the VIP's host -> the VIP answers ping again
 //   crash (fencing off)  the same with stonith-enabled=false
 //   standby              node standby of the VIP's host -> the VIP answers on the other host
+//   standby-dummy        the same for the reference's pair (VIP2 + ocf:heartbeat:Dummy, colocated,
+//                        not ordered; the web group is stopped meanwhile)
 //   apache killed        kill -9 of apache's main process -> HTTP answers again
 // Ping runs every 10 ms from the root namespace; an outage is the longest gap between two
 // replies around the event. HTTP is polled every 10 ms. Settings are the defaults
@@ -29,19 +31,21 @@ import type { ResourceView } from "../server/scheduler/types";
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const bed = new Testbed({ id: 3 });
 const VIP = bed.addr(100);
+/** the reference's pair (../shared/reference/pacemaker-failover.md): a VIP and a Dummy colocated, no ordering */
+const VIP2 = bed.addr(101);
 const ADMIN = { user: "bench", role: "admin" as const };
 
 const nv = (id: string, pairs: Record<string, string>): NvSet => ({ id, nvpairs: Object.entries(pairs).map(([name, value]) => ({ id: `${id}-${name}`, name, value })) });
 const op = (rsc: string, name: string, interval: string, timeout: string): Operation =>
   ({ id: `${rsc}-${name}-interval-${interval}`, name, interval, timeout, instanceAttributes: [], metaAttributes: [] }) as Operation;
-const prim = (id: string, cls: string, provider: string | undefined, type: string, params: Record<string, string>, ops: Operation[]): Primitive => ({
+const prim = (id: string, cls: string, provider: string | undefined, type: string, params: Record<string, string>, ops: Operation[], meta: Record<string, string> = {}): Primitive => ({
   kind: "primitive",
   id,
   class: cls,
   provider,
   type,
   instanceAttributes: Object.keys(params).length ? [nv(`${id}-instance_attributes`, params)] : [],
-  metaAttributes: [],
+  metaAttributes: Object.keys(meta).length ? [nv(`${id}-meta_attributes`, meta)] : [],
   utilization: [],
   operations: ops,
 });
@@ -66,8 +70,30 @@ function benchCib(): Cib {
         ]),
       ],
     },
+    // stopped except in the "standby (Dummy + VIP)" case
+    prim("VIP2", "ocf", "heartbeat", "IPaddr2", { ip: VIP2, cidr_netmask: "24", nic: "eth0" }, [op("VIP2", "monitor", "10s", "20s")], { "target-role": "Stopped" }),
+    prim("D", "ocf", "heartbeat", "Dummy", {}, [op("D", "monitor", "2s", "20s")], { "target-role": "Stopped" }),
   ];
+  cib.configuration.constraints = [{ kind: "colocation", id: "colocation-D-VIP2-INFINITY", rsc: "D", withRsc: "VIP2", score: "INFINITY", sets: [] }];
   return cib;
+}
+
+/** target-role of top-level resources (the web group, VIP2, D) */
+async function setRoles(roles: Record<string, "Started" | "Stopped">) {
+  await cluster.controller.update(
+    (cib) => {
+      for (const r of cib.configuration.resources) {
+        const role = roles[r.id];
+        if (!role) continue;
+        const sets = r.metaAttributes.length ? r.metaAttributes : [nv(`${r.id}-meta_attributes`, {})];
+        sets[0].nvpairs = [...sets[0].nvpairs.filter((p) => p.name !== "target-role"), { id: `${sets[0].id}-target-role`, name: "target-role", value: role }];
+        r.metaAttributes = sets;
+      }
+      return cib;
+    },
+    ADMIN,
+    `target-role ${JSON.stringify(roles)}`,
+  );
 }
 
 let cluster: HostCluster;
@@ -105,9 +131,9 @@ async function httpOk(timeoutMs = 300): Promise<boolean> {
 }
 
 /** ping every 10 ms; returns reply times (epoch ms) */
-function pinger() {
+function pinger(addr = VIP) {
   const replies: number[] = [];
-  const p = spawn("ping", ["-n", "-D", "-i", "0.01", "-W", "1", VIP], { stdio: ["ignore", "pipe", "ignore"] });
+  const p = spawn("ping", ["-n", "-D", "-i", "0.01", "-W", "1", addr], { stdio: ["ignore", "pipe", "ignore"] });
   let buf = "";
   p.stdout.on("data", (d) => {
     buf += String(d);
@@ -140,6 +166,18 @@ function pinger() {
       return { back: end < 0 ? 0 : end - t0, outage: worst };
     },
   };
+}
+
+/** BENCH_TRACE=1: the transitions since t0, each action with its dispatch time and duration */
+function trace(t0: number) {
+  if (!process.env.BENCH_TRACE) return;
+  for (const tr of cluster.controller.transitions().filter((x) => x.startedAt >= t0)) {
+    console.log(`    transition ${tr.id} +${tr.startedAt - t0} (${tr.trigger}) ${tr.status}`);
+    for (const r of tr.results) {
+      const a = tr.transition.actions.find((x) => x.id === r.actionId);
+      console.log(`      +${r.startedAt - t0} ${a?.key} ${a?.node ?? ""} rc=${r.rc} ${r.execMs} ms`);
+    }
+  }
 }
 
 async function settle() {
@@ -182,16 +220,8 @@ async function crashCase(fencing: boolean): Promise<number> {
     const e = evs.find(f);
     return e ? `${e.at - t0}` : "-";
   };
-  if (process.env.BENCH_TRACE) {
-    for (const e of evs) console.log(`    +${e.at - t0} ${e.kind} ${e.message}`);
-    for (const tr of cluster.controller.transitions().filter((x) => x.startedAt >= t0)) {
-      console.log(`    transition ${tr.id} +${tr.startedAt - t0} (${tr.trigger}) ${tr.status}`);
-      for (const r of tr.results) {
-        const a = tr.transition.actions.find((x) => x.id === r.actionId);
-        console.log(`      +${r.startedAt - t0} ${a?.key} ${a?.node ?? ""} rc=${r.rc} ${r.execMs} ms`);
-      }
-    }
-  }
+  if (process.env.BENCH_TRACE) for (const e of evs) console.log(`    +${e.at - t0} ${e.kind} ${e.message}`);
+  trace(t0);
   console.log(
     `  timeline (ms after t0): node-lost ${at((e) => e.kind === "node-lost" && e.node === host)}, ` +
       `fenced ${at((e) => e.kind === "fence" && e.node === host)}, VIP started ${at((e) => e.kind === "action-result" && /VIP_start_0 on .*rc=0/.test(e.message))}, ` +
@@ -203,18 +233,19 @@ async function crashCase(fencing: boolean): Promise<number> {
   return ms;
 }
 
-async function standbyCase(): Promise<number> {
+async function standbyCase(vip = "VIP", addr = VIP): Promise<number> {
   await settle();
-  const host = activeNodes("VIP")[0];
-  const ping = pinger();
+  const host = activeNodes(vip)[0];
+  const ping = pinger(addr);
   await waitFor("ping replies", () => ping.replies.length > 10, 10000);
   const t0 = Date.now();
   await cluster.controller.update((cib) => nodeStandby(cib, [host], true).cib, ADMIN, `node standby ${host}`);
-  await waitFor("VIP on another host", () => activeNodes("VIP").some((n) => n !== host) && ping.replies[ping.replies.length - 1] > t0 + 50, 60000);
+  await waitFor(`${vip} on another host`, () => activeNodes(vip).some((n) => n !== host) && ping.replies[ping.replies.length - 1] > t0 + 50, 60000);
   await sleep(300);
   ping.stop();
   const { back: ms, outage } = ping.measure(t0);
   outages.push(outage);
+  trace(t0);
   await settle();
   await cluster.controller.update((cib) => nodeStandby(cib, [host], false).cib, ADMIN, `node unstandby ${host}`);
   await settle();
@@ -256,7 +287,13 @@ function stats(xs: number[]) {
 }
 
 async function main() {
-  const results: Record<string, number[]> = { "host crash -> VIP pings (fencing on)": [], "host crash -> VIP pings (fencing off)": [], "node standby -> VIP on the other host": [], "apache killed -> HTTP again": [] };
+  const results: Record<string, number[]> = {
+    "host crash -> VIP pings (fencing on)": [],
+    "host crash -> VIP pings (fencing off)": [],
+    "node standby -> VIP on the other host": [],
+    "standby (Dummy + VIP) -> VIP elsewhere": [],
+    "apache killed -> HTTP again": [],
+  };
   const outageStats: Record<string, number[]> = {};
   const stateDir = mkdtempSync(path.join(os.tmpdir(), "vigil-bench-failover-"));
   await bed.down().catch(() => {});
@@ -280,7 +317,15 @@ async function main() {
     const want = (c: string) => !process.env.BENCH_CASES || process.env.BENCH_CASES.split(",").includes(c);
     if (want("crash-on")) await run("host crash -> VIP pings (fencing on)", () => crashCase(true));
     if (want("crash-off")) await run("host crash -> VIP pings (fencing off)", () => crashCase(false));
-    if (want("standby")) await run("node standby -> VIP on the other host", standbyCase);
+    if (want("standby")) await run("node standby -> VIP on the other host", () => standbyCase());
+    if (want("standby-dummy")) {
+      await setRoles({ web: "Stopped", VIP2: "Started", D: "Started" });
+      await waitFor("VIP2 and D started", () => activeNodes("VIP2").length === 1 && activeNodes("D").length === 1, 60000);
+      await run("standby (Dummy + VIP) -> VIP elsewhere", () => standbyCase("VIP2", VIP2));
+      await setRoles({ web: "Started", VIP2: "Stopped", D: "Stopped" });
+      await waitFor("web started again", () => activeNodes("Web").length === 1, 60000);
+      await settle();
+    }
     if (want("apache")) await run("apache killed -> HTTP again", apacheCase);
   } finally {
     await cluster?.stop().catch(() => {});

@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import type { FenceRecordSchema } from "@/server/api/contract";
 import { Badge } from "../ui/badge";
+import { TableHead } from "../ui/table-head";
 
 type FenceRecord = z.infer<typeof FenceRecordSchema>;
 
@@ -14,15 +15,7 @@ export function FencingHistory({ history, testId = "fencing-history" }: { histor
   if (!history.length) return <p className="text-sm text-slate-500" data-testid={`${testId}-empty`}>No fencing has been requested since this controller keeps history.</p>;
   return (
     <table className="w-full text-left text-sm" data-testid={testId}>
-      <thead className="text-xs tracking-wide text-slate-500 uppercase">
-        <tr>
-          <th className="py-1.5 pr-3 font-medium">When</th>
-          <th className="py-1.5 pr-3 font-medium">Action</th>
-          <th className="py-1.5 pr-3 font-medium">Result</th>
-          <th className="py-1.5 pr-3 font-medium">Delegate / device</th>
-          <th className="py-1.5 pr-3 font-medium">Asked by</th>
-        </tr>
-      </thead>
+      <TableHead columns={["When", "Action", "Result", "Delegate / device", "Asked by"]} />
       <tbody>
         {history.map((r) => (
           <tr key={r.id} className="border-t border-slate-100 align-top" data-testid={`fence-record-${r.id}`} data-state={r.state}>

@@ -9,13 +9,15 @@ import type { Tone } from "../cluster-view";
 import { api } from "../api";
 import { Badge } from "../ui/badge";
 import { Button, errorText } from "../ui/button";
+import { TableHead } from "../ui/table-head";
 
 const stateTone: Record<HostStatus["state"], Tone> = { online: "ok", suspect: "warn", lost: "bad", offline: "idle", unknown: "idle" };
 
-function heard(ms: number | null, readAt: number): string {
-  if (!ms) return "never";
+/** [shown, detail]: the time, and how long before the list was read (the list is not a live feed) */
+function heard(ms: number | null, readAt: number): [string, string] {
+  if (!ms) return ["never", "the controller has not heard from this host since it started"];
   const ago = Math.max(0, readAt - ms);
-  return `${new Date(ms).toLocaleTimeString()} (${ago < 1000 ? `${ago} ms` : `${(ago / 1000).toFixed(1)} s`} before this list was read)`;
+  return [new Date(ms).toLocaleTimeString(), `${ago < 1000 ? `${ago} ms` : `${(ago / 1000).toFixed(1)} s`} before this list was read at ${new Date(readAt).toLocaleTimeString()}`];
 }
 
 type Confirm = { kind: "remove" | "fence"; host: string; force?: boolean } | null;
@@ -62,18 +64,9 @@ export function HostList({ hosts, readAt, admin, onChanged }: { hosts: HostStatu
           No hosts yet. {admin ? "Add the first one with Add host." : "An admin can add them."}
         </p>
       ) : (
+      <div className="overflow-x-auto">
       <table className="w-full text-left text-sm" data-testid="hosts-table">
-        <thead className="text-xs tracking-wide text-slate-500 uppercase">
-          <tr>
-            <th className="py-1.5 pr-3 font-medium">Host</th>
-            <th className="py-1.5 pr-3 font-medium">State</th>
-            <th className="py-1.5 pr-3 font-medium">Address</th>
-            <th className="py-1.5 pr-3 font-medium">Host key</th>
-            <th className="py-1.5 pr-3 font-medium">Last heard</th>
-            <th className="py-1.5 pr-3 font-medium">RTT</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead columns={["Host", "State", "Address", "Host key", "Last heard", "RTT", ""]} />
         <tbody>
           {hosts.map((h) => {
             const keyChanged = !!h.lastError && /HOST KEY CHANGED/i.test(h.lastError);
@@ -85,15 +78,17 @@ export function HostList({ hosts, readAt, admin, onChanged }: { hosts: HostStatu
                   <Badge tone={keyChanged ? "bad" : stateTone[h.state]} testId={`host-state-${h.name}`}>
                     {keyChanged ? "HOST KEY CHANGED" : h.state}
                   </Badge>
-                  {h.lastError && h.state !== "online" && <div className={`mt-1 max-w-xs text-xs ${keyChanged ? "font-semibold text-red-800" : "text-slate-500"}`}>{h.lastError}</div>}
+                  {h.lastError && h.state !== "online" && <div className={`mt-1 max-w-md text-xs break-words ${keyChanged ? "font-semibold text-red-800" : "text-slate-500"}`}>{h.lastError}</div>}
                 </td>
                 <td className="py-2 pr-3 font-mono text-xs">
                   {h.user}@{h.address}:{h.port}
                 </td>
-                <td className="py-2 pr-3 font-mono text-xs" data-testid={`host-fingerprint-${h.name}`}>
+                <td className="py-2 pr-3 font-mono text-xs break-all" data-testid={`host-fingerprint-${h.name}`}>
                   {h.hostKeyType} {h.hostKeyFingerprint}
                 </td>
-                <td className="py-2 pr-3 text-xs text-slate-600">{heard(h.lastHeardAt, readAt)}</td>
+                <td className="py-2 pr-3 text-xs whitespace-nowrap text-slate-600" title={heard(h.lastHeardAt, readAt)[1]} data-testid={`host-heard-${h.name}`}>
+                  {heard(h.lastHeardAt, readAt)[0]}
+                </td>
                 <td className="py-2 pr-3 font-mono text-xs whitespace-nowrap" data-testid={`host-rtt-${h.name}`}>
                   {h.rttMs === null ? "–" : `${h.rttMs} ms`}
                 </td>
@@ -141,6 +136,7 @@ export function HostList({ hosts, readAt, admin, onChanged }: { hosts: HostStatu
           })}
         </tbody>
       </table>
+      </div>
       )}
     </div>
   );

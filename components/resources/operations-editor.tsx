@@ -9,6 +9,7 @@ import { useProposeChange } from "../preview/change-runner";
 import { Button } from "../ui/button";
 import { inputClass } from "../ui/field";
 import { checkDuration, checkRequired } from "../validate";
+import { TableHead } from "../ui/table-head";
 
 const OP_NAMES = ["monitor", "start", "stop", "promote", "demote", "notify", "migrate_to", "migrate_from", "reload"];
 const ON_FAIL = ["", "ignore", "block", "stop", "restart", "standby", "fence", "demote"];
@@ -115,16 +116,7 @@ export function OperationsEditor({ rscId, ops, editable }: { rscId: string; ops:
   return (
     <div className="overflow-x-auto" data-testid="operations">
       <table className="w-full text-left text-sm">
-        <thead className="text-xs tracking-wide text-slate-500 uppercase">
-          <tr>
-            <th className="py-1.5 pr-2 font-medium">Action</th>
-            <th className="py-1.5 pr-2 font-medium">Interval</th>
-            <th className="py-1.5 pr-2 font-medium">Timeout</th>
-            <th className="py-1.5 pr-2 font-medium">On fail</th>
-            <th className="py-1.5 pr-2 font-medium">Role</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead columns={["Action", "Interval", "Timeout", "On fail", "Role", ""]} pad="pr-2" />
         <tbody>
           {ops.map((o) =>
             editing?.id === o.id ? (

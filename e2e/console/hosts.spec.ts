@@ -7,7 +7,7 @@
 // first. Everything started here is stopped here. The demo server (global
 // setup) shows the page's demo note instead of a form.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -28,9 +28,36 @@ async function waitFor(what: string, ok: () => Promise<boolean>, child: ChildPro
   throw new Error(`${what} did not come up within ${timeoutMs / 1000}s:\n${log()}`);
 }
 
-/** stop a child and its process group (sshd's per-connection children too) */
+/** pids of every process below pid (sshd's per-connection children call setsid, so a process-group kill misses them) */
+function descendants(pid: number): number[] {
+  const kids = new Map<number, number[]>();
+  for (const p of readdirSync("/proc")) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${p}/stat`, "utf8").replace(/^.*\) /s, "").split(" ")[1]);
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(p)]);
+    } catch {
+      /* gone */
+    }
+  }
+  const out: number[] = [];
+  const walk = (q: number) => {
+    for (const c of kids.get(q) ?? []) out.push(c), walk(c);
+  };
+  walk(pid);
+  return out;
+}
+
+/** stop a child, its process group and everything below it */
 async function stopGroup(child: ChildProcess | undefined, signal: NodeJS.Signals = "SIGTERM") {
   if (!child?.pid || child.exitCode !== null) return;
+  for (const pid of descendants(child.pid)) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* gone */
+    }
+  }
   const gone = new Promise((r) => child.once("exit", r));
   try {
     process.kill(-child.pid, signal);
@@ -63,6 +90,26 @@ let url: string;
 let stateDir: string;
 const serverLog: string[] = [];
 
+/** sshd on sshPort presenting dir/KEY (copied to current_host_key, which sshd_config names) */
+async function startSshd(key: string) {
+  writeFileSync(path.join(dir, "current_host_key"), readFileSync(path.join(dir, key)), { mode: 0o600 });
+  // sshd insists on its privilege separation directory (Debian creates it at boot only when sshd is enabled)
+  mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
+  const sshdLog: string[] = [];
+  sshd = spawn("/usr/sbin/sshd", ["-D", "-e", "-f", path.join(dir, "sshd_config")], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  sshd.stderr!.on("data", (d: Buffer) => sshdLog.push(d.toString()));
+  await waitFor(
+    "sshd",
+    () => new Promise<boolean>((resolve) => {
+      const s = net.connect(sshPort, "127.0.0.1", () => (s.end(), resolve(true)));
+      s.on("error", () => resolve(false));
+    }),
+    sshd,
+    10_000,
+    () => sshdLog.join(""),
+  );
+}
+
 test.describe("Hosts page on a controller that manages SSH hosts", () => {
   test.describe.configure({ mode: "serial" });
 
@@ -82,7 +129,7 @@ test.describe("Hosts page on a controller that manages SSH hosts", () => {
       [
         `Port ${sshPort}`,
         "ListenAddress 127.0.0.1",
-        `HostKey ${dir}/host_key`,
+        `HostKey ${dir}/current_host_key`,
         `PidFile ${dir}/sshd.pid`,
         `AuthorizedKeysFile ${dir}/authorized_keys`,
         "StrictModes no",
@@ -93,21 +140,7 @@ test.describe("Hosts page on a controller that manages SSH hosts", () => {
         "LogLevel ERROR",
       ].join("\n") + "\n",
     );
-    // sshd insists on its privilege separation directory (Debian creates it at boot only when sshd is enabled)
-    mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
-    const sshdLog: string[] = [];
-    sshd = spawn("/usr/sbin/sshd", ["-D", "-e", "-f", path.join(dir, "sshd_config")], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    sshd.stderr!.on("data", (d: Buffer) => sshdLog.push(d.toString()));
-    await waitFor(
-      "sshd",
-      () => new Promise<boolean>((resolve) => {
-        const s = net.connect(sshPort, "127.0.0.1", () => (s.end(), resolve(true)));
-        s.on("error", () => resolve(false));
-      }),
-      sshd,
-      10_000,
-      () => sshdLog.join(""),
-    );
+    await startSshd("host_key");
 
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
@@ -204,6 +237,20 @@ test.describe("Hosts page on a controller that manages SSH hosts", () => {
     await expect(ro.getByTestId("host-fence-e2ehost1")).toHaveCount(0);
     await expect(ro.getByTestId("host-remove-e2ehost1")).toHaveCount(0);
     await ctx.close();
+  });
+
+  test("a host whose key changes later (reinstalled, or impersonated) is shown as HOST KEY CHANGED", async ({ page }) => {
+    await signIn(page);
+    await expect(page.getByTestId("host-state-e2ehost1")).toHaveText("online");
+    await stopGroup(sshd); // the connection drops ...
+    await startSshd("other_key"); // ... and the host comes back with another key
+    // the node goes offline (live store), the list is read again; Refresh reads it at once
+    await expect(async () => {
+      await page.getByTestId("hosts-refresh").click();
+      await expect(page.getByTestId("host-state-e2ehost1")).toHaveText("HOST KEY CHANGED", { timeout: 1_000 });
+    }).toPass({ timeout: 45_000 });
+    await expect(page.getByTestId("host-row-e2ehost1")).toContainText(`pinned ${fingerprintOf(path.join(dir, "host_key.pub"))}, host presented ${fingerprintOf(path.join(dir, "other_key.pub"))}`);
+    await shot(page, "hosts-key-changed-later");
   });
 
   test("fence now asks first and reports the result; the fencing history shows it; remove asks first", async ({ page }) => {

@@ -11,24 +11,20 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => h?.stop());
 
-const call = async (method: string, p: string, body?: unknown) => {
-  const r = await fetch(`${h.srv.url}${p}`, { method, headers: { authorization: `Bearer ${h.token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: r.status, json: (await r.json()) as { error?: string; field?: string; hosts?: unknown[] } };
-};
 
 describe("hosts API input", () => {
   it("refuses a bad name, a missing address and a bad port, naming the field", async () => {
-    expect(await call("POST", "/api/hosts/probe", { name: "-bad", address: "127.0.0.1" })).toMatchObject({ status: 400, json: { field: "name" } });
-    expect(await call("POST", "/api/hosts", { name: "n1" })).toMatchObject({ status: 400, json: { error: "address is required", field: "address" } });
-    expect(await call("POST", "/api/hosts", { name: "n1", address: "127.0.0.1", port: "22x" })).toMatchObject({ status: 400, json: { field: "port" } });
-    expect((await call("GET", "/api/hosts")).json.hosts).toEqual([]);
+    expect(await h.call("POST", "/api/hosts/probe", { name: "-bad", address: "127.0.0.1" })).toMatchObject({ status: 400, json: { field: "name" } });
+    expect(await h.call("POST", "/api/hosts", { name: "n1" })).toMatchObject({ status: 400, json: { error: "address is required", field: "address" } });
+    expect(await h.call("POST", "/api/hosts", { name: "n1", address: "127.0.0.1", port: "22x" })).toMatchObject({ status: 400, json: { field: "port" } });
+    expect((await h.call("GET", "/api/hosts")).json?.hosts).toEqual([]);
   });
 
   it("a probe of a port where nothing listens says so, under address", async () => {
     const port = await freePort();
-    const r = await call("POST", "/api/hosts/probe", { name: "n1", address: "127.0.0.1", port: String(port) });
+    const r = await h.call("POST", "/api/hosts/probe", { name: "n1", address: "127.0.0.1", port: String(port) });
     expect(r.status).toBe(400);
-    expect(r.json.field).toBe("address");
-    expect(r.json.error).toMatch(/^host n1: /);
+    expect(r.json?.field).toBe("address");
+    expect(r.json?.error).toMatch(/^host n1: /);
   });
 });

@@ -129,7 +129,7 @@ export function errorResponse(e: unknown): { status: number; body: { error: stri
   }
   if (e instanceof CibError) {
     const code = e.details.code ?? "";
-    const status = /^unknown-(resource|node|constraint)$/.test(code)
+    const status = /^unknown-(resource|node|constraint|op)$/.test(code)
       ? 404
       : /^(duplicate|old-cib)/.test(code)
         ? 409

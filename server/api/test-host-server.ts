@@ -14,6 +14,10 @@ export interface HostModeServer {
   srv: RunningServer;
   /** the state dir's CLI token (admin) */
   token: string;
+  /** a REST call with the CLI token */
+  call(method: string, p: string, body?: unknown): Promise<{ status: number; text: string; json?: Record<string, unknown> & { error?: string; field?: string } }>;
+  /** the real CLI, in-process, pointed at this controller */
+  vigil(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   stop(): Promise<void>;
 }
 
@@ -27,6 +31,25 @@ export async function startHostModeServer(opts: { initialCib?: (dir: string) => 
     cluster,
     srv,
     token,
+    async call(method, p, body) {
+      const r = await fetch(`${srv.url}${p}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await r.text();
+      let json;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        /* not JSON (GET /api/cib is XML) */
+      }
+      return { status: r.status, text, json };
+    },
+    async vigil(...args) {
+      const { runCli } = await import("../cli/main");
+      let stdout = "";
+      let stderr = "";
+      const env = { ...process.env, VIGIL_STATE_DIR: dir, VIGIL_PORT: String(srv.port), VIGIL_HOST: "127.0.0.1" };
+      const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env });
+      return { code, stdout, stderr };
+    },
     async stop() {
       await srv.close();
       await cluster.stop();

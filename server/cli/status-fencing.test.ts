@@ -7,17 +7,9 @@ import { emptyCib } from "../cib/empty";
 import { applyChange } from "../cib/ops";
 import { addNodes } from "../hosts/manager";
 import { startHostModeServer, type HostModeServer } from "../api/test-host-server";
-import { runCli } from "./main";
 
 let h: HostModeServer;
 
-async function vigil(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const env = { ...process.env, VIGIL_STATE_DIR: h.dir, VIGIL_PORT: String(h.srv.port), VIGIL_HOST: "127.0.0.1" };
-  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env });
-  return { code, stdout, stderr };
-}
 
 beforeAll(async () => {
   // two configured nodes without SSH hosts: fencing needs only the CIB and a device
@@ -44,21 +36,21 @@ afterAll(async () => h?.stop());
 
 describe("vigil status: fencing history (crm_mon layout)", () => {
   it("prints no fencing section before any fencing", async () => {
-    const r = await vigil("status", "--full");
+    const r = await h.vigil("status", "--full");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Node List:");
     expect(r.stdout).not.toContain("Fencing");
   });
 
   it("status --full lists a successful and a failed fencing; plain status only the failed one", async () => {
-    const ok = await vigil("stonith", "fence", "fnode1");
+    const ok = await h.vigil("stonith", "fence", "fnode1");
     expect(ok.stderr).toBe("");
     expect(ok.stdout).toBe("Node: fnode1 fenced\n");
-    const bad = await vigil("stonith", "fence", "fnode2");
+    const bad = await h.vigil("stonith", "fence", "fnode2");
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^Error: unable to fence 'fnode2'/);
 
-    const full = (await vigil("status", "--full")).stdout;
+    const full = (await h.vigil("status", "--full")).stdout;
     const lines = full.split("\n");
     const at = lines.indexOf("Fencing History:");
     expect(at).toBeGreaterThan(0);
@@ -68,7 +60,7 @@ describe("vigil status: fencing history (crm_mon layout)", () => {
     expect(lines[at + 1]).toMatch(new RegExp(String.raw`^  \* reboot of fnode2 failed: delegate=none, client=vigil, origin=cli:\S+, last-failed=${when}`));
     expect(lines[at + 2]).toMatch(new RegExp(String.raw`^  \* reboot of fnode1 successful: delegate=controller, client=vigil, origin=cli:\S+, completed=${when}$`));
 
-    const plain = (await vigil("status")).stdout;
+    const plain = (await h.vigil("status")).stdout;
     expect(plain).not.toContain("Fencing History:");
     expect(plain).toContain("Failed Fencing Actions:\n  * reboot of fnode2 failed:");
     expect(plain).not.toContain("fnode1 successful");

@@ -127,6 +127,8 @@ export class Controller implements ClusterService {
   private lastGoodKeys: string | undefined;
   private repeatCount = 0;
   private settleWaiters: (() => void)[] = [];
+  /** update()'s dry-run plan of the CIB it committed */
+  private planned: { cib: Cib; now: number; result: ScheduleResult } | undefined;
   private statusWrites = 0;
   private backoffMs = 0;
   private wakeBackoff: (() => void) | undefined;
@@ -283,11 +285,14 @@ export class Controller implements ClusterService {
     if (!this.started || this.stopped) throw new CibError("the controller is not running", { code: "not-running" });
     const before = this.cib;
     const next = this.tryMutation(before, mutation);
-    this.checkSchedulable(next);
     const configChanged = JSON.stringify(next.configuration) !== JSON.stringify(before.configuration);
     let committed = configChanged ? this.opts.policy.bumpEpoch(next) : this.opts.policy.bumpNumUpdates(next);
     committed = this.withCibMeta(committed, actor.user);
+    // the dry run on exactly the CIB to commit: the loop uses its plan instead of scheduling again
+    const now = this.nowSec();
+    const plan = this.checkSchedulable(committed, now);
     this.cib = committed;
+    this.planned = { cib: committed, now, result: plan };
     this.reconcileRecurring();
     if (configChanged) {
       this.updateQuorum(false);
@@ -304,9 +309,12 @@ export class Controller implements ClusterService {
       clearTimeout(this.persistTimer);
       this.persistTimer = undefined;
     }
-    const saved = this.persistNow();
-    this.publishNow();
+    // the transition first: its first actions go out before the CIB is exported, saved and
+    // unpacked for the subscribers (standby -> stop dispatched with nothing in between)
     this.requestSchedule(`${configChanged ? "configuration" : "status"} changed by ${actor.user}: ${description}`);
+    const saved = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.persistNow());
+    this.snap = undefined;
+    this.publishSoon();
     await saved;
     if (this.lastSaveError) {
       const e = this.lastSaveError;
@@ -355,6 +363,11 @@ export class Controller implements ClusterService {
 
   // -------------------------------------------------------------------------
   // additions for the API / tests (not part of ClusterService)
+
+  /** the CIB as it is now, without building a snapshot (the fencer reads its devices on the failover path) */
+  currentCib(): Cib {
+    return this.cib;
+  }
 
   /** the state directory this controller keeps its CIB, history and hosts in */
   get stateDir(): string {
@@ -427,9 +440,9 @@ export class Controller implements ClusterService {
   }
 
   /** The scheduler must accept the CIB (a dry run): unsupported features are rejected before they are committed. */
-  private checkSchedulable(cib: Cib): ScheduleResult {
+  private checkSchedulable(cib: Cib, now = this.nowSec()): ScheduleResult {
     try {
-      return this.opts.policy.schedule(cib, { now: this.nowSec() });
+      return this.opts.policy.schedule(cib, { now });
     } catch (e) {
       if (e instanceof UnsupportedFeatureError) {
         throw new CibError(e.message, { elementId: e.elementId, code: "unsupported-feature" });
@@ -652,8 +665,12 @@ export class Controller implements ClusterService {
       const trigger = this.dirtyReason ?? "recheck";
       this.dirtyReason = undefined;
       let result: ScheduleResult;
+      const now = this.nowSec();
+      const planned = this.planned;
+      this.planned = undefined;
       try {
-        result = this.opts.policy.schedule(this.cib, { now: this.nowSec() });
+        // update() already planned this very CIB (its dry run): no second scheduler run
+        result = planned && planned.cib === this.cib && planned.now === now ? planned.result : this.opts.policy.schedule(this.cib, { now });
       } catch (e) {
         this.history.event({ kind: "transition-end", message: `scheduler failed (${trigger}): ${errText(e)}` });
         return;

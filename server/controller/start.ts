@@ -76,8 +76,8 @@ export async function startController(opts: StartControllerOptions): Promise<Con
     const hosts = transports;
     fencer = adaptFencer(
       new StonithFencer({
-        devices: () => (controller ? devicesFromCib(controller.snapshot().cib) : []),
-        topology: () => (controller ? topologyFromCib(controller.snapshot().cib) : []),
+        devices: () => (controller ? devicesFromCib(controller.currentCib()) : []),
+        topology: () => (controller ? topologyFromCib(controller.currentCib()) : []),
         hosts: () => hosts,
       }),
     );

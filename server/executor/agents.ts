@@ -20,6 +20,8 @@ export interface RunAgentOptions {
   paths?: AgentPaths;
   /** time the op waited in the executor's queue, copied into the result */
   queueMs?: number;
+  /** cancels the run (the transport kills the agent's process group): op-status CANCELLED */
+  signal?: AbortSignal;
 }
 
 export type ResolvedPaths = Required<AgentPaths>;
@@ -60,7 +62,7 @@ export function agentName(op: Pick<AgentOp, "standard" | "provider" | "type">): 
 }
 
 export async function runAgentOp(t: Transport, op: AgentOp, opts: RunAgentOptions = {}): Promise<OpResult> {
-  const ctx: Ctx = { t, op, paths: resolvePaths(t, opts.paths), queueMs: opts.queueMs ?? 0, startedAt: Date.now() };
+  const ctx: Ctx = { t, op, paths: resolvePaths(t, opts.paths), queueMs: opts.queueMs ?? 0, startedAt: Date.now(), signal: opts.signal };
   const bad = checkNames(op);
   if (bad) return fail(ctx, OcfRc.ERR_CONFIGURED, OpStatus.ERROR, bad);
   try {
@@ -79,6 +81,7 @@ export async function runAgentOp(t: Transport, op: AgentOp, opts: RunAgentOption
         return fail(ctx, OcfRc.ERR_UNIMPLEMENTED, OpStatus.NOT_SUPPORTED, `unknown resource class "${op.standard}" (ocf, lsb, systemd, service, stonith)`);
     }
   } catch (e) {
+    if (ctx.signal?.aborted) return fail(ctx, OcfRc.ERR_GENERIC, OpStatus.CANCELLED, `${op.action} of ${op.rsc} was cancelled`);
     // the transport could not run the command: the host is not reachable
     return fail(ctx, OcfRc.ERR_GENERIC, OpStatus.NOT_CONNECTED, `${t.node}: ${(e as Error).message}`);
   }
@@ -90,6 +93,7 @@ interface Ctx {
   paths: ResolvedPaths;
   queueMs: number;
   startedAt: number;
+  signal?: AbortSignal;
 }
 
 function checkNames(op: AgentOp): string | undefined {
@@ -171,7 +175,7 @@ async function abnormal(ctx: Ctx, res: RunResult, agentPath: string): Promise<Op
 }
 
 async function exec(ctx: Ctx, req: Omit<RunRequest, "timeoutMs">): Promise<RunResult> {
-  return ctx.t.run({ ...req, timeoutMs: ctx.op.timeoutMs > 0 ? ctx.op.timeoutMs : 20000 });
+  return ctx.t.run({ ...req, timeoutMs: ctx.op.timeoutMs > 0 ? ctx.op.timeoutMs : 20000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
 }
 
 // ---------------------------------------------------------------- ocf

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Executor } from "./executor";
 import { LocalTransport } from "./local-transport";
-import { OcfRc, OpStatus, type AgentOp, type OpResult } from "./types";
+import { OcfRc, OpStatus, type AgentOp, type OpResult, type RunRequest, type RunResult } from "./types";
 import { freePort, pidAlive, tempDir, waitFor, dummyOp } from "./test-helpers";
 
 let tmp: ReturnType<typeof tempDir>;
@@ -161,5 +161,51 @@ describe("Executor and crashed hosts", () => {
     n2.crash();
     await waitFor(() => !pidAlive(pid), 3000, "web server to die with its host");
     await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+  });
+});
+
+/** a host whose agents hang until their run is cancelled (what a transport sees of a cancel) */
+class HangingTransport {
+  readonly kind = "ssh" as const;
+  readonly node = "hang1";
+  runs = 0;
+  aborted = 0;
+  async connect() {}
+  state() {
+    return "up" as const;
+  }
+  onStateChange() {
+    return () => {};
+  }
+  async close() {}
+  run(req: RunRequest): Promise<RunResult> {
+    this.runs++;
+    return new Promise((_resolve, reject) => {
+      req.signal?.addEventListener("abort", () => {
+        this.aborted++;
+        reject(new Error("cancelled"));
+      });
+    });
+  }
+}
+
+describe("Executor: cancelling a recurring op that hangs", () => {
+  it("kills the run in flight at once (the transport sees the abort) and reports nothing", async () => {
+    const t = new HangingTransport();
+    const hex = new Executor({ nodeLimit: 1 });
+    hex.addTransport(t);
+    const seen: OpResult[] = [];
+    hex.startRecurring("hang1", dummyOp("h", { action: "monitor", intervalMs: 1000, timeoutMs: 60000 }), (r) => seen.push(r));
+    await waitFor(() => t.runs === 1, 2000, "the monitor to run");
+    // a one-shot op waits behind it (node limit 1)
+    const queued = hex.exec("hang1", dummyOp("h", { action: "stop", timeoutMs: 60000 }), { signal: AbortSignal.abort() });
+    expect(hex.cancelRecurring("hang1", "h", 1000)).toBe(true);
+    expect(t.aborted).toBe(1);
+    // the cancelled one-shot never reached the host
+    expect((await queued).opStatus).toBe(OpStatus.CANCELLED);
+    expect(t.runs).toBe(1);
+    await sleep(50);
+    expect(seen).toEqual([]);
+    hex.stop();
   });
 });

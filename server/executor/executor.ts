@@ -33,6 +33,7 @@ interface Pending {
   enqueuedAt: number;
   settled: boolean;
   resolve: (r: OpResult) => void;
+  signal?: AbortSignal;
 }
 
 interface Recurring {
@@ -46,6 +47,8 @@ interface Recurring {
   due: boolean;
   last?: { rc: number; opStatus: number };
   runs: number;
+  /** cancels the run in flight (its agent is killed on the host) */
+  inFlight?: AbortController;
 }
 
 interface NodeSlot {
@@ -125,14 +128,17 @@ export class Executor {
     return { running: slot?.running.size ?? 0, queued: slot?.queue.length ?? 0 };
   }
 
-  /** Run one operation on a node. Never rejects: a node that is down or goes down gives opStatus NOT_CONNECTED. */
-  exec(node: string, op: AgentOp): Promise<OpResult> {
+  /**
+   * Run one operation on a node. Never rejects: a node that is down or goes down gives opStatus
+   * NOT_CONNECTED; an aborted `signal` gives CANCELLED (and the agent is killed on the host).
+   */
+  exec(node: string, op: AgentOp, opts: { signal?: AbortSignal } = {}): Promise<OpResult> {
     const slot = this.nodesMap.get(node);
     const now = Date.now();
     if (!slot) return Promise.resolve(notConnected(now, 0, `unknown node ${node}`));
     if (slot.t.state() === "down") return Promise.resolve(notConnected(now, 0, `node ${node} is down`));
     return new Promise<OpResult>((resolve) => {
-      slot.queue.push({ op, enqueuedAt: now, settled: false, resolve });
+      slot.queue.push({ op, enqueuedAt: now, settled: false, resolve, signal: opts.signal });
       this.drain(slot);
     });
   }
@@ -212,9 +218,15 @@ export class Executor {
   private drain(slot: NodeSlot): void {
     while (slot.running.size < this.limit && slot.queue.length && slot.t.state() !== "down") {
       const p = slot.queue.shift()!;
-      slot.running.add(p);
       const queueMs = Date.now() - p.enqueuedAt;
-      runAgentOp(slot.t, p.op, { queueMs, paths: this.paths })
+      if (p.signal?.aborted) {
+        // cancelled while it waited: it never runs
+        p.settled = true;
+        p.resolve({ ...notConnected(Date.now(), queueMs, `${p.op.action} of ${p.op.rsc} was cancelled`), opStatus: OpStatus.CANCELLED });
+        continue;
+      }
+      slot.running.add(p);
+      runAgentOp(slot.t, p.op, { queueMs, paths: this.paths, signal: p.signal })
         .catch((e: unknown) => notConnected(Date.now(), queueMs, `${slot.t.node}: ${(e as Error).message}`))
         .then((res) => {
           slot.running.delete(p);
@@ -253,6 +265,9 @@ export class Executor {
   private stopRecurring(r: Recurring): void {
     r.cancelled = true;
     clearTimeout(r.timer);
+    // a run in flight (e.g. a monitor hanging on the host) is killed now, as Pacemaker's executor does
+    r.inFlight?.abort();
+    r.inFlight = undefined;
   }
 
   private async runRecurring(r: Recurring): Promise<void> {
@@ -265,7 +280,10 @@ export class Executor {
     }
     r.due = false;
     r.running = true;
-    const res = await this.exec(r.node, r.op);
+    const ac = new AbortController();
+    r.inFlight = ac;
+    const res = await this.exec(r.node, r.op, { signal: ac.signal });
+    if (r.inFlight === ac) r.inFlight = undefined;
     r.running = false;
     if (r.cancelled) return;
     if (res.opStatus === OpStatus.NOT_CONNECTED) {

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildRemoteScript, parseRemoteOutput } from "./ssh-command";
 import { fingerprint, HostKeyFormatError, parseHostKey } from "./ssh-hostkey";
-import { keepaliveFor } from "./ssh-transport";
+import { keepaliveFor, parseBootId } from "./ssh-transport";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "vigil-ops-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -106,6 +106,15 @@ describe("host keys", () => {
     expect(() => parseHostKey("ssh-foo AAAA")).toThrow(HostKeyFormatError);
     expect(() => parseHostKey("ssh-foo AAAA")).toThrow(/unknown key type "ssh-foo"/);
     expect(() => parseHostKey("ssh-ed25519 !!!")).toThrow(/is not base64/);
+  });
+
+  it("a host's boot identity is its kernel boot_id plus the start time of its PID 1", () => {
+    const boot = "0f5e6c1a-8c1b-4b7e-9d55-2b8f3c1d9e11";
+    const stat = "1 (bash) S 0 1 1 0 -1 4194560 1209 17337 0 0 1 2 9 12 20 0 1 0 1206048 4538368 839 18446744073709551615";
+    expect(parseBootId(`${boot}\n${stat}\n`)).toBe(`${boot}/1206048`);
+    expect(parseBootId(`${boot}\n1 (my init) S 0 1 1 0 -1 4194560 1209 17337 0 0 1 2 9 12 20 0 1 0 777 1\n`)).toBe(`${boot}/777`);
+    expect(parseBootId(`${boot}\n`)).toBe(boot);
+    expect(parseBootId("")).toBeUndefined();
   });
 
   it("keepalive comes from host-timeout (every host-timeout/4); ssh2 itself never gives up, Liveness judges", () => {

@@ -126,6 +126,27 @@ describe("SshTransport on the test bed", { timeout: 90000 }, () => {
     expect(check.stdout.split("\n")[1].trim()).toBe("0"); // neither the command nor its child is left
   });
 
+  it("a cancelled run (aborted signal) is killed on the host at once, its whole process group", async () => {
+    const t = transport("node2");
+    await t.connect();
+    const ac = new AbortController();
+    const run = t.run({ argv: ["sh", "-c", "sleep 300 & echo $! >/run/cancel-child.pid; sleep 300"], timeoutMs: 60000, signal: ac.signal });
+    const child = async () => (await t.run({ argv: ["sh", "-c", "cat /run/cancel-child.pid 2>/dev/null"], timeoutMs: 5000 })).stdout.trim();
+    const t0 = Date.now();
+    while (!(await child()) && Date.now() - t0 < 10000) await new Promise((r) => setTimeout(r, 50));
+    const pid = await child();
+    expect(pid).toMatch(/^\d+$/);
+    const a = Date.now();
+    ac.abort();
+    await expect(run).rejects.toThrow(/cancelled/);
+    let alive = "alive";
+    while (alive === "alive" && Date.now() - a < 10000) {
+      alive = (await t.run({ argv: ["sh", "-c", `kill -0 ${pid} 2>/dev/null && echo alive || echo gone`], timeoutMs: 5000 })).stdout.trim();
+    }
+    expect(alive).toBe("gone");
+    expect(Date.now() - a).toBeLessThan(10000); // long before the 60 s timeout
+  });
+
   it("refuses a host that presents a different key, naming both fingerprints, and does not retry", async () => {
     const wrong = info.nodes[1].hostKey; // node2's key, pinned for node1
     const t = transport("node1", { hostKey: wrong });

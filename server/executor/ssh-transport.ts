@@ -82,6 +82,11 @@ export interface SshTransportStats {
   queued: number;
   keepaliveIntervalMs: number;
   keepaliveCountMax: number;
+  /**
+   * the host's boot identity, read on every connect (kernel boot_id + start time of its PID 1):
+   * a different one after a reconnect means the host rebooted, and lost everything it ran
+   */
+  bootId: string | null;
 }
 
 /** ssh2 Client: only the parts used here (no @types/ssh2 in the tree) */
@@ -140,7 +145,15 @@ export class SshTransport implements Transport {
   private active = 0;
   private queue: (() => void)[] = [];
   private inflight = new Set<(err: Error) => void>();
-  private s = { rttMs: null as number | null, lastHeardAt: null as number | null, upSince: null as number | null, connects: 0, reconnectAttempts: 0, lastError: null as string | null };
+  private s = {
+    rttMs: null as number | null,
+    lastHeardAt: null as number | null,
+    upSince: null as number | null,
+    connects: 0,
+    reconnectAttempts: 0,
+    lastError: null as string | null,
+    bootId: null as string | null,
+  };
   private pingSentAt = 0;
   private privateKeyCache: string | null = null;
   private readonly live: Liveness;
@@ -296,6 +309,12 @@ export class SshTransport implements Transport {
     });
     conn.setNoDelay(true);
     conn.on("close", () => this.onConnClosed(conn));
+    if (this.closed) {
+      conn.end();
+      throw new HostDownError(this.node, "transport was closed");
+    }
+    // before "up": whoever sees the host come back can tell a reboot from a dropped connection
+    this.s.bootId = (await readBootId(conn, this.opts.readyTimeoutMs ?? Math.max(3000, 2 * this.hostTimeoutMs))) ?? this.s.bootId;
     if (this.closed) {
       conn.end();
       throw new HostDownError(this.node, "transport was closed");
@@ -460,14 +479,26 @@ export class SshTransport implements Transport {
     const dir = this.opts.opsDir ?? DEFAULT_OPS_DIR;
     const script = buildRemoteScript(id, req, dir); // validates req first: bad input never reaches the host
     if (this.st !== "up") throw new HostDownError(this.node, this.reason ? `is down (${this.reason})` : "is down");
+    if (req.signal?.aborted) throw new RunCancelledError(this.node);
     await this.acquire();
     try {
+      if (req.signal?.aborted) throw new RunCancelledError(this.node);
       const ch = await this.execWithRetry(`exec /bin/sh -c ${shq(script)}`);
       const started = Date.now();
       return await this.collect(ch, req, id, dir, started);
     } finally {
       this.release();
     }
+  }
+
+  /** ask the host to kill a run's process group (its watchdog would only at the timeout) */
+  private killRun(id: string, dir: string) {
+    void this.openExec(`exec /bin/sh -c ${shq(killScript(id, dir))}`)
+      .then((k) => {
+        k.on("data", () => {});
+        k.end();
+      })
+      .catch(() => {});
   }
 
   private collect(ch: Ssh2Channel, req: RunRequest, id: string, dir: string, started: number): Promise<RunResult> {
@@ -480,10 +511,22 @@ export class SshTransport implements Transport {
         settled = true;
         clearTimeout(guard);
         this.inflight.delete(onDown);
+        req.signal?.removeEventListener("abort", onAbort);
         fn();
       };
       const onDown = (err: Error) => finish(() => reject(err));
       this.inflight.add(onDown);
+      const onAbort = () =>
+        finish(() => {
+          this.killRun(id, dir);
+          try {
+            ch.close();
+          } catch {
+            /* ignore */
+          }
+          reject(new RunCancelledError(this.node));
+        });
+      req.signal?.addEventListener("abort", onAbort, { once: true });
       // the host's watchdog kills at timeoutMs; this guard only fires when the host stops answering
       // without the connection being declared down (it then also asks the host to kill the group)
       const guard = setTimeout(() => {
@@ -493,17 +536,13 @@ export class SshTransport implements Transport {
           } catch {
             /* ignore */
           }
-          void this.openExec(`exec /bin/sh -c ${shq(killScript(id, dir))}`)
-            .then((k) => {
-              k.on("data", () => {});
-              k.end();
-            })
-            .catch(() => {});
+          this.killRun(id, dir);
           resolve({ code: null, signal: "SIGKILL", stdout: "", stderr: `no answer from ${this.node} within the timeout`, timedOut: true, durationMs: Date.now() - started });
         });
       }, req.timeoutMs + 2 * this.hostTimeoutMs + 1000);
       ch.on("data", (d: Buffer) => chunks.push(d));
       ch.stderr.on("data", (d: Buffer) => errChunks.push(d));
+      if (req.signal?.aborted) queueMicrotask(onAbort); // aborted while the channel opened
       ch.on("close", () => {
         const parsed = parseRemoteOutput(Buffer.concat(chunks), id);
         if (!parsed) {
@@ -518,6 +557,46 @@ export class SshTransport implements Transport {
       if (req.stdin !== undefined) ch.write(req.stdin);
       ch.end();
     });
+  }
+}
+
+/** "<kernel boot_id>/<start time of PID 1>"; undefined when the host does not say (not fatal) */
+function readBootId(conn: Ssh2Client, timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(undefined), timeoutMs);
+    const done = (v: string | undefined) => {
+      clearTimeout(t);
+      resolve(v);
+    };
+    try {
+      conn.exec("cat /proc/sys/kernel/random/boot_id /proc/1/stat 2>/dev/null", (err, ch) => {
+        if (err) return done(undefined);
+        const out: Buffer[] = [];
+        ch.on("data", (d: Buffer) => out.push(d));
+        ch.stderr.on("data", () => {});
+        ch.on("close", () => done(parseBootId(Buffer.concat(out).toString("utf8"))));
+      });
+    } catch {
+      done(undefined);
+    }
+  });
+}
+
+/** boot_id line + /proc/1/stat line -> "<boot_id>/<starttime>" (a test-bed host shares the kernel: PID 1's start time tells its boots apart) */
+export function parseBootId(out: string): string | undefined {
+  const [boot, stat] = out.split("\n");
+  if (!boot || !/^[0-9a-f-]{8,}$/i.test(boot.trim())) return undefined;
+  // fields after "pid (comm) ": state ppid ... starttime is the 20th of them (field 22 of stat)
+  const rest = stat ? stat.slice(stat.lastIndexOf(")") + 2).split(" ") : [];
+  const start = rest[19];
+  return start && /^\d+$/.test(start) ? `${boot.trim()}/${start}` : boot.trim();
+}
+
+/** run() of a request whose signal was aborted: the command was killed on the host */
+export class RunCancelledError extends Error {
+  constructor(node: string) {
+    super(`run on ${node} was cancelled`);
+    this.name = "RunCancelledError";
   }
 }
 

@@ -11,6 +11,11 @@ export interface RunRequest {
   /** the whole process group is killed when exceeded */
   timeoutMs: number;
   cwd?: string;
+  /**
+   * optional: aborting it cancels the run; a transport that supports it kills the command's
+   * process group on the host at once and rejects (a cancelled recurring monitor that hangs)
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {

@@ -92,8 +92,8 @@ export async function startHostCluster(opts: HostClusterOptions): Promise<HostCl
     },
   });
   const fencer: Fencer = new Fencer({
-    devices: () => (controller ? devicesFromCib(controller.snapshot().cib) : []),
-    topology: () => (controller ? topologyFromCib(controller.snapshot().cib) : []),
+    devices: () => (controller ? devicesFromCib(controller.currentCib()) : []),
+    topology: () => (controller ? topologyFromCib(controller.currentCib()) : []),
     hosts: () => hosts.allTransports().filter((t) => t.state() === "up"),
     agentDirs: fenceAgentDirs,
     stonithTimeoutMs: tryParseDuration(stored ? nvGet(stored.configuration.crmConfig, "stonith-timeout") : undefined),

@@ -9,6 +9,7 @@ class SwitchedTransport implements Transport {
   private st: TransportState = "connecting";
   private cbs = new Set<(s: TransportState, r?: string) => void>();
   lastHeardAt: number | null = null;
+  bootId: string | null = "boot-1";
   constructor(readonly node: string) {}
   async connect() {}
   async run(_req: RunRequest): Promise<RunResult> {
@@ -18,7 +19,7 @@ class SwitchedTransport implements Transport {
     return this.st;
   }
   stats() {
-    return { lastHeardAt: this.lastHeardAt };
+    return { lastHeardAt: this.lastHeardAt, bootId: this.bootId };
   }
   onStateChange(cb: (s: TransportState, r?: string) => void) {
     this.cbs.add(cb);
@@ -94,6 +95,19 @@ describe("Membership", () => {
     expect(m.node("node2")?.state).toBe("online");
     expect(log.filter((l) => l.startsWith("lost"))).toEqual([]);
     expect(m.ringId()).toBe(before);
+  });
+
+  it("a host that rebooted is lost and joins again, even when it was back within host-timeout", async () => {
+    const { ts, log } = cluster(2, 400);
+    ts.forEach((t) => t.set("up"));
+    ts[1].set("down", "connection lost: ECONNRESET");
+    await sleep(50);
+    ts[1].bootId = "boot-2"; // a fast reboot (fence_testbed reboot, a watchdog reset)
+    ts[1].set("up");
+    expect(log.filter((l) => !l.startsWith("quorum")).slice(-2)).toEqual(["lost node2: the host rebooted", "joined node2 (returning)"]);
+    expect(m.node("node2")?.state).toBe("online");
+    await sleep(450);
+    expect(log.filter((l) => l.startsWith("lost"))).toHaveLength(1); // the suspect timer did not fire as well
   });
 
   it("a lost node that comes back joins as returning; losing two of three loses quorum", () => {

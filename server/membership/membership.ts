@@ -18,6 +18,9 @@
 //   A keepalive timeout already took host-timeout, so that node is lost at once.
 // - a node never seen since start is "offline" (no node-lost for it); its first connection
 //   and every return of a lost node fire node-joined.
+// - a host that comes back with another boot identity (SshTransport reads it on every connect)
+//   rebooted: node-lost ("the host rebooted") and node-joined fire even when it was back within
+//   host-timeout, since everything it ran is gone.
 // The caller (controller) decides what lost means for resources (UNCLEAN until fenced...).
 
 import type { Transport, TransportState } from "../executor/types";
@@ -81,8 +84,21 @@ interface Entry {
   lastSeen: number | null;
   reason?: string;
   everOnline: boolean;
+  /** the boot of the host seen at its last connection */
+  bootId: string | null;
   timer: NodeJS.Timeout | null;
   unsubscribe: () => void;
+}
+
+/** transports that know which boot of the host they reached (SshTransport.stats().bootId) */
+function bootIdOf(t: Transport): string | null {
+  const s = (t as unknown as { stats?: () => { bootId?: string | null } }).stats;
+  if (typeof s !== "function") return null;
+  try {
+    return s.call(t).bootId ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** transports that know when they last heard from the host (SshTransport.stats()) */
@@ -151,6 +167,7 @@ export class Membership {
       since: this.now(),
       lastSeen: null,
       everOnline: false,
+      bootId: null,
       timer: null,
       unsubscribe: () => {},
     };
@@ -209,6 +226,12 @@ export class Membership {
       if (e.timer) clearTimeout(e.timer);
       e.timer = null;
       e.lastSeen = now;
+      const boot = bootIdOf(e.transport);
+      const rebooted = boot !== null && e.bootId !== null && boot !== e.bootId;
+      if (boot !== null) e.bootId = boot;
+      // back within host-timeout, but it booted meanwhile: everything it ran is gone, so it
+      // left the membership and joins again (and is probed), however short the gap was
+      if (rebooted && (e.state === "online" || e.state === "suspect")) this.lose(e, "the host rebooted");
       const was = e.state;
       this.setState(e, "online");
       if (was === "online" || was === "suspect") {

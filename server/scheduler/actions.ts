@@ -13,6 +13,15 @@ export function actionKey(rsc: SRsc | undefined, task: string, intervalMs: numbe
   return `${rsc ? rsc.id : ""}_${task}_${intervalMs}`;
 }
 
+/** The key an action has in the transition (cancels under the monitor's key; see below for pseudo stops). */
+export function transitionKey(a: SAction): string {
+  const key = a.cancel ? a.key.replace(/_cancel$/, "") : a.key;
+  const r = a.rsc;
+  // a primitive's pseudo action (implied by fencing) is keyed by the name its history uses, as Pacemaker does
+  if (a.pseudo && r?.variant === "primitive" && r.historyName && key.startsWith(`${r.id}_`)) return r.historyName + key.slice(r.id.length);
+  return key;
+}
+
 function mapKey(key: string, node: SNode | undefined): string {
   return `${key}\u0000${node ? node.uname : ""}`;
 }
@@ -503,6 +512,12 @@ function knownOn(r: SRsc, n: SNode): boolean {
   return false;
 }
 
+/** Where an instance (a primitive, or a group's first member) was assigned. */
+function assignedTo(inst: SRsc): SNode | undefined {
+  if (inst.variant === "primitive") return inst.allocatedTo;
+  return inst.children.length ? assignedTo(inst.children[0]) : undefined;
+}
+
 function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
   if (r.variant === "group") {
     let any = false;
@@ -516,7 +531,9 @@ function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
       return any;
     }
     const sorted = [...r.children].sort((a, b) => (a.instanceNo ?? 0) - (b.instanceNo ?? 0));
+    // the instance active there, else the one assigned there, else the first
     let inst = sorted.find((c) => currentNode(c) === n);
+    if (!inst) inst = sorted.find((c) => !c.orphan && assignedTo(c) === n);
     if (!inst) inst = sorted.find((c) => !c.orphan) ?? sorted[0];
     return inst ? probeResource(ws, inst, n) : false;
   }

@@ -10,14 +10,12 @@
 //   - a recurring monitor no longer matches: it is run again (rescheduled);
 //   - a recurring monitor no longer configured counts as a change too (its
 //     cancel is scheduled elsewhere).
-// A changed resource with a fail-count on that node gets its fail-count
-// cleared ("action definition changed"). Failures whose parameters changed
-// are also cleared while the history is read (see unpack-status).
+// Fail-counts are not touched (crm_simulate 2.1.5 clears none for a changed
+// definition; only expiry clears them, see unpack-status).
 import type { LrmResource, LrmRscOp } from "../cib/types";
 import { opDigest, restartDigest, secureDigest, versionLess } from "../cib/op-digest";
 import type { SNode, SRsc, WorkingSet } from "./model";
 import { actionKey, customAction, opParams, opTimeoutMs } from "./actions";
-import { failCount, type StatusExtras } from "./unpack-status";
 import { isTrue } from "./score";
 
 export type DigestResult = "match" | "unknown" | "all" | "restart";
@@ -107,7 +105,7 @@ function isMaintenance(ws: WorkingSet, rsc: SRsc): boolean {
 }
 
 /** Schedule what changed definitions need; call after node criteria, before assignment. */
-export function checkDefinitionChanges(ws: WorkingSet, extras: StatusExtras): void {
+export function checkDefinitionChanges(ws: WorkingSet): void {
   for (const rsc of ws.primitives) {
     if (rsc.orphan || !rsc.history) continue;
     for (const { node, lr } of rsc.history) {
@@ -115,16 +113,13 @@ export function checkDefinitionChanges(ws: WorkingSet, extras: StatusExtras): vo
       if (!rsc.runningOn.includes(node)) continue;
       const ops = activeOps(sortedOps(lr));
       if (!ops) continue;
-      let changed = false;
       for (const o of ops) {
         if (o.op.opStatus === "-1" || o.callId < 0) continue;
         const recurring = o.intervalMs > 0;
         if (!recurring && !["monitor", "start", "promote", "migrate_from"].includes(o.task)) continue;
         if (recurring && (isMaintenance(ws, rsc) || node.maintenance)) continue; // cancelled, not compared
-        if (checkOp(ws, rsc, node, o)) changed = true;
-      }
-      if (changed && failCount(ws, rsc, node, true).count > 0 && !extras.clearFailcounts.some((c) => c.rsc === rsc && c.node === node)) {
-        extras.clearFailcounts.push({ rsc, node, reason: "action definition changed" });
+        // (Pacemaker 2.1.5 leaves fail-counts alone here: a changed definition does not clear them)
+        checkOp(ws, rsc, node, o);
       }
     }
   }
@@ -179,4 +174,22 @@ function scheduleReload(ws: WorkingSet, rsc: SRsc, node: SNode): void {
   rsc.reload = true;
   const a = customAction(ws, rsc, "reload-agent", node, false);
   a.reason = "resource definition change";
+}
+
+/**
+ * A reload is pointless when the resource is stopped or demoted there anyway:
+ * the required stop (or demote) cancels it. Call after propagation.
+ */
+export function cancelSupersededReloads(ws: WorkingSet): void {
+  for (const rsc of ws.primitives) {
+    if (!rsc.reload) continue;
+    for (const a of rsc.actions) {
+      if (a.task !== "reload-agent" || !a.node) continue;
+      const superseded = rsc.actions.some((x) => (x.task === "stop" || x.task === "demote") && x.node === a.node && !x.optional && x.intervalMs === 0);
+      if (superseded) {
+        a.optional = true;
+        rsc.reload = false;
+      }
+    }
+  }
 }

@@ -79,7 +79,7 @@ function groupInternal(ws: WorkingSet, g: SRsc): void {
     last = c;
   }
   if (g.orderedGroup && last) {
-    order(ws, g, "stop", last, "stop", O.impliesThen);
+    order(ws, g, "stop", last, "stop", O.none);
     order(ws, last, "stop", g, "stopped", O.optional);
     if (promotable) {
       order(ws, g, "demote", last, "demote", O.impliesThen);
@@ -378,11 +378,8 @@ function interleave(ws: WorkingSet, first: SAction, then: SAction, type: number,
   for (const tc of then.rsc!.children) {
     const fa = findCompatibleInstanceAction(tc, first.rsc!, task, current);
     if (fa === null) {
-      if (!current && type & (O.runnableLeft | O.impliesThen)) {
-        // nothing compatible will be active beside it: it cannot run either
-        for (const a of tc.actions) if (a.task === then.task) implies(a, first, "runnable", changed);
-        for (const p of tc.children) for (const a of p.actions) if (a.task === then.task) implies(a, first, "runnable", changed);
-      }
+      // nothing compatible will be active beside it: the instance is not placed at all
+      if (!current && type & (O.runnableLeft | O.impliesThen)) unassign(tc, changed);
       continue;
     }
     if (!fa) continue;
@@ -390,6 +387,37 @@ function interleave(ws: WorkingSet, first: SAction, then: SAction, type: number,
     if (!ta) continue;
     addEdge(fa, ta, type);
     updatePair(ws, fa, ta, type, changed);
+  }
+}
+
+/**
+ * Take back an assignment during ordering (an interleaved instance without a
+ * partner): it stops where it runs, does not start, and its monitors do not run.
+ */
+function unassign(r: SRsc, changed: Set<SAction>): void {
+  if (r.variant !== "primitive") {
+    for (const c of r.children) unassign(c, changed);
+    return;
+  }
+  if (!r.allocatedTo) return;
+  r.allocatedTo.numResources--;
+  r.allocatedTo = undefined;
+  r.nextRole = "Stopped";
+  for (const a of r.actions) {
+    if (a.task === "stop") {
+      if (a.optional) {
+        a.optional = false;
+        changed.add(a);
+      }
+    } else if (a.task === "start") {
+      if (a.runnable) {
+        a.runnable = false;
+        changed.add(a);
+      }
+    } else if (a.intervalMs > 0 && a.targetRc !== 7 && a.runnable) {
+      a.runnable = false;
+      changed.add(a);
+    }
   }
 }
 
@@ -407,7 +435,8 @@ export function propagate(ws: WorkingSet): void {
       return;
     }
     let thenChanged = false;
-    for (let i = 0; i < a.before.length; i++) {
+    // Pacemaker keeps the orderings before an action newest first
+    for (let i = a.before.length - 1; i >= 0; i--) {
       const e = a.before[i];
       if (e.flags & O.oneOrMore) continue;
       const changed = new Set<SAction>();

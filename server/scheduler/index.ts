@@ -15,10 +15,10 @@ import { collectRules, unpackNodes, unpackProperties, unpackResources } from "./
 import { addAllowed, applyTargetRoles, failCount, unpackHistories, unpackNodeStates, type StatusExtras } from "./unpack-status";
 import { newColocation, unpackConstraints } from "./constraints";
 import { assign, sortResourcesForAssignment } from "./assign";
-import { createActions, fillExecution, scheduleCancels, scheduleFencing, scheduleProbes } from "./actions";
+import { createActions, fillExecution, scheduleCancels, scheduleFencing, scheduleProbes, transitionKey } from "./actions";
 import { applyOrderings, internalConstraints, propagate } from "./graph";
 import { transitionSummary } from "./summary";
-import { checkDefinitionChanges } from "./definition-changes";
+import { cancelSupersededReloads, checkDefinitionChanges } from "./definition-changes";
 import { addNotifications } from "./notify";
 import { buildView } from "./view";
 import { INFINITY } from "./score";
@@ -208,7 +208,7 @@ function toAction(ws: WorkingSet, a: SAction, id: number): Action {
   fillExecution(ws, a);
   const out: Action = {
     id,
-    key: a.cancel ? a.key.replace(/_cancel$/, "") : a.key,
+    key: transitionKey(a),
     task: a.cancel ? "cancel" : a.task,
     rsc: r ? r.historyName ?? r.id : undefined,
     configRsc: r?.cfgId,
@@ -242,7 +242,7 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   for (const n of ws.nodes) for (const r of ws.resources) checkFailureThreshold(ws, extras, r, n);
   for (const r of ws.resources) groupColocations(ws, r);
   // parameters changed since the resource was started: restart, reload or reschedule
-  checkDefinitionChanges(ws, extras);
+  checkDefinitionChanges(ws);
 
   // fail-counts of orphans are cleared (top-level orphans: an orphaned clone instance is the clone's business)
   for (const r of ws.primitives) {
@@ -275,6 +275,7 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   scheduleFencing(ws);
   applyOrderings(ws);
   propagate(ws);
+  cancelSupersededReloads(ws);
 
   const summary = transitionSummary(ws);
   const transition = addNotifications(ws, transitionOf(ws, extras));

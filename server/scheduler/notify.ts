@@ -19,7 +19,7 @@
 // against crm_simulate 2.1.5 as a black box (see docs/scheduler-notify.md).
 import type { Action, Transition } from "./types";
 import type { SAction, SNode, SRsc, WorkingSet } from "./model";
-import { fillExecution } from "./actions";
+import { fillExecution, transitionKey } from "./actions";
 import { primitivesOf } from "./unpack-config";
 
 type Op = "stop" | "start" | "demote" | "promote";
@@ -80,7 +80,7 @@ class Builder {
   /** The transition's action for a scheduler action, if it made it into the transition. */
   of(sa: SAction | undefined): Action | undefined {
     if (!sa) return undefined;
-    return this.get(sa.key, sa.pseudo ? undefined : sa.node?.uname);
+    return this.get(transitionKey(sa), sa.pseudo ? undefined : sa.node?.uname);
   }
 
   add(a: Omit<Action, "id">): Action {

@@ -41,7 +41,9 @@ function logPrimitive(r: SRsc, out: Item[]): void {
     out.push({ change, rsc: r, role, nextRole, origin, dest, action: a, source });
   };
   if (role === nextRole) {
-    if (!start || start.optional) {
+    if (r.reload && start) {
+      item("Reload", current, next, start);
+    } else if (!start || start.optional) {
       if (demote && promote && !demote.optional && !promote.optional) item("Re-promote", current, next, promote, demote);
     } else if (!start.runnable) {
       item("Stop", current, undefined, stop, stop?.reason ? stop : start);
@@ -64,6 +66,8 @@ function logPrimitive(r: SRsc, out: Item[]): void {
     item("Recover", current, next, stop, start);
   } else if (moving) {
     item("Move", current, next, stop);
+  } else if (r.reload && start) {
+    item("Reload", current, next, start);
   } else if (start && (!start.optional || !start.runnable)) {
     if (promote && !promote.optional && ROLE_RANK[nextRole] >= ROLE_RANK.Promoted) item("Promote", undefined, next, promote);
     else item("Start", undefined, next, start);

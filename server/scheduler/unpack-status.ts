@@ -418,8 +418,10 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
     // every history entry is checked for expiry (a successful one too: its fail-count may have expired)
     if (rsc.failureTimeoutMs > 0 && o.lastRcChange > 0) {
       if (ws.now >= o.lastRcChange + rsc.failureTimeoutMs / 1000) {
-        const fc = failCount(ws, rsc, node, false);
-        const fcEff = failCount(ws, rsc, node, true);
+        // a failed entry is matched with all the resource's fail-counts, a successful one only with legacy ones
+        const failedEntry = !(rc === o.targetRc || (status === EXEC.done && rc === 0 && o.targetRc < 0));
+        const fc = failCount(ws, rsc, node, false, !failedEntry);
+        const fcEff = failCount(ws, rsc, node, true, !failedEntry);
         if (fc.count > 0) {
           if (fcEff.count === 0) {
             expired = true;
@@ -662,19 +664,29 @@ function nodeFailures(node: SNode): Map<string, { count: number; last: number }>
     const rest = k.slice(isCount ? "fail-count-".length : "last-failure-".length);
     const hash = rest.lastIndexOf("#");
     const rid = hash >= 0 ? rest.slice(0, hash) : rest;
-    let e = m.get(rid);
-    if (!e) m.set(rid, (e = { count: 0, last: 0 }));
-    if (isCount) e.count = addScores(e.count, score(v, 0));
-    else e.last = Math.max(e.last, Number(v) || 0);
+    // per resource: all attributes, and (under LEGACY + id) the legacy ones without "#op_interval"
+    for (const k2 of hash >= 0 ? [rid] : [rid, LEGACY + rid]) {
+      let e = m.get(k2);
+      if (!e) m.set(k2, (e = { count: 0, last: 0 }));
+      if (isCount) e.count = addScores(e.count, score(v, 0));
+      else e.last = Math.max(e.last, Number(v) || 0);
+    }
   }
   failIndex.set(node, m);
   return m;
 }
 
-/** Sum of fail-count-RSC#OP_INTERVAL (and legacy fail-count-RSC) attributes for a primitive on a node. */
-export function failCount(ws: WorkingSet, rsc: SRsc, node: SNode, effective: boolean): { count: number; lastFailure: number } {
-  const idx = nodeFailures(node);
-  if (idx.size === 0) return { count: 0, lastFailure: 0 };
+const LEGACY = "\u0000legacy:";
+
+/**
+ * Sum of fail-count-RSC#OP_INTERVAL (and legacy fail-count-RSC) attributes for a primitive on a node.
+ * legacyOnly: only the legacy per-resource attributes (what a history entry other than the failed
+ * operation itself is matched with when its expiry is checked).
+ */
+export function failCount(ws: WorkingSet, rsc: SRsc, node: SNode, effective: boolean, legacyOnly = false): { count: number; lastFailure: number } {
+  const idx0 = nodeFailures(node);
+  if (idx0.size === 0) return { count: 0, lastFailure: 0 };
+  const idx = legacyOnly ? legacyView(idx0) : idx0;
   const c = cloneOf(rsc);
   let count = 0;
   let last = 0;
@@ -686,7 +698,7 @@ export function failCount(ws: WorkingSet, rsc: SRsc, node: SNode, effective: boo
   if (c && !c.uniqueClone && rsc.cfgId !== rsc.id) {
     // an anonymous instance's fail-count may be recorded under the bare id or any instance number
     for (const [rid, e] of idx) {
-      if (rid === rsc.id) continue;
+      if (rid === rsc.id || rid.startsWith(LEGACY)) continue;
       if (rid !== rsc.cfgId && !(rid.startsWith(rsc.cfgId + ":") && /^\d+$/.test(rid.slice(rsc.cfgId.length + 1)))) continue;
       count = addScores(count, e.count);
       last = Math.max(last, e.last);
@@ -696,6 +708,16 @@ export function failCount(ws: WorkingSet, rsc: SRsc, node: SNode, effective: boo
     if (ws.now > last + rsc.failureTimeoutMs / 1000) count = 0;
   }
   return { count, lastFailure: last };
+}
+
+const legacyViews = new WeakMap<Map<string, { count: number; last: number }>, Map<string, { count: number; last: number }>>();
+function legacyView(idx: Map<string, { count: number; last: number }>): Map<string, { count: number; last: number }> {
+  let v = legacyViews.get(idx);
+  if (v) return v;
+  v = new Map();
+  for (const [k, e] of idx) if (k.startsWith(LEGACY)) v.set(k.slice(LEGACY.length), e);
+  legacyViews.set(idx, v);
+  return v;
 }
 
 // ---------------------------------------------------------------------------
