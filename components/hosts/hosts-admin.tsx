@@ -14,9 +14,12 @@ import { HostList } from "./host-list";
 import { useFencing, useHosts } from "./use-hosts";
 
 export function DemoHostsNote() {
+  const names = useLive().doc?.state.nodes.map((n) => n.uname) ?? [];
   return (
     <div data-testid="hosts-demo" className="rounded-lg border border-sky-200 bg-sky-50 px-4 py-3 text-sm text-sky-950">
-      <p className="font-medium">This is the embedded demo cluster: its nodes (node1, node2, node3) are built in and run on this machine, so there are no SSH hosts to add here.</p>
+      <p className="font-medium">
+        This is the embedded demo cluster: its nodes{names.length ? ` (${names.join(", ")})` : ""} are built in and run on this machine, so there are no SSH hosts to add here.
+      </p>
       <p className="mt-1">
         To manage real hosts, start the controller with <code className="rounded bg-white px-1 font-mono">VIGIL_HOSTS=1 npm start</code>; then add each host on this page (or
         with <code className="rounded bg-white px-1 font-mono">vigil host add NAME addr=ADDRESS</code>).

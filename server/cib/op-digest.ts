@@ -34,13 +34,23 @@ export function digestParams(params: Record<string, string>, intervalMs: number,
   return all;
 }
 
+// Many resources share a parameter set (same agent, no parameters): remember recent digests.
+const memo = new Map<string, string>();
+const MEMO_MAX = 4096;
+
 /** MD5 over " <parameters a="1" b="2"/>\n" with the names sorted, as Pacemaker hashes a parameter set. */
 export function digestOf(params: Record<string, string>): string {
   const names = Object.keys(params).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   let s = " <parameters";
   for (const n of names) s += ` ${n}="${xmlAttrEscape(params[n])}"`;
   s += "/>\n";
-  return createHash("md5").update(s, "utf8").digest("hex");
+  let d = memo.get(s);
+  if (d === undefined) {
+    d = createHash("md5").update(s, "utf8").digest("hex");
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(s, d);
+  }
+  return d;
 }
 
 /**

@@ -110,3 +110,19 @@ describe("applyTransition", () => {
     expect(n2.lrmResources).toEqual([]);
   });
 });
+
+describe("applyTransition and definition changes", () => {
+  it("records op-digests, so that the simulated cluster needs nothing more", async () => {
+    const { schedule } = await import("./index");
+    const { cib, dummy } = await import("./test-helpers");
+    const start = cib({ nodes: [{ name: "node1" }, { name: "node2" }], resources: dummy("A", `<instance_attributes id="A-ia"><nvpair id="A-ia-fake" name="fake" value="1"/></instance_attributes>`) });
+    const first = schedule(start, { now: 1700000000 });
+    expect(first.summary.map((l) => l.replace(/\s+/g, " ").trim())).toEqual(["* Start A ( node1 )"]);
+    const after = applyTransition(start, first.transition, { now: 1700000000 });
+    const ran = ops(after, "node1", "A");
+    expect(ran.every((o) => typeof o.opDigest === "string" && o.opDigest.length === 32)).toBe(true);
+    const second = schedule(after, { now: 1700000001 });
+    expect(second.summary).toEqual([]);
+    expect(second.transition.actions).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@
 // unpack() of the returned CIB gives the "Revised Cluster Status".
 // Pure: the input CIB is not modified (the result shares its unchanged parts: treat both as
 // immutable); the output depends only on the arguments.
+import { opDigest } from "../cib/op-digest";
 import type { Cib, Clone, LrmResource, LrmRscOp, NodeState, Primitive, Resource } from "../cib/types";
 import type { Action, Transition } from "./types";
 import { executionOrder } from "./format";
@@ -223,6 +224,8 @@ export function applyTransition(cib: Cib, transition: Transition, opts: ApplyOpt
       execTime: "0",
       queueTime: "0",
       onNode: a.node,
+      // the digest of what the action ran with, as crm_simulate (and the controller) record it
+      opDigest: opDigest(a.params, a.intervalMs, a.timeoutMs),
     };
     const existing = hist.ops.findIndex((o) => o.id === opId);
     if (existing >= 0) hist.ops[existing] = op;
