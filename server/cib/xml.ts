@@ -3,6 +3,7 @@
 // export writes XML that Pacemaker 2.1's tools (crm_simulate, crm_verify) accept.
 import { SaxesParser } from "saxes";
 import { CibError } from "./errors";
+import { type El, MAX_DEPTH, fastParseTree } from "./xml-fast";
 import type {
   Cib,
   CibNode,
@@ -40,17 +41,6 @@ import type {
 // normalises attribute values as libxml2 (hence Pacemaker) reads them: literal line
 // ends and tabs become spaces, only character references (&#10;) give real newlines.
 
-interface El {
-  tag: string;
-  attrs: Record<string, string>;
-  children: El[];
-  text?: string;
-  line: number;
-}
-
-/** Deeper than any CIB; keeps the recursive readers and writers far from the stack limit. */
-const MAX_DEPTH = 100;
-
 const SAX_ERROR = /^(?:.*?:)?(\d+):(\d+): (.*?)\.?$/s;
 
 function badXml(xml: string, err: Error, position: number): CibError {
@@ -70,7 +60,13 @@ function badXml(xml: string, err: Error, position: number): CibError {
   return new CibError(`malformed XML at ${where}: ${msg}`, { line, code: "bad-xml" });
 }
 
-function parseTree(xml: string): El[] {
+/** Most CIBs take the fast reader (xml-fast.ts); whatever it declines, saxes reads (or rejects). */
+function parseTree(xml: string, nodeState?: (el: El) => NodeState): El[] {
+  return fastParseTree(xml, nodeState) ?? saxesParseTree(xml);
+}
+
+/** The strict reader alone (exported for the tests that compare both readers). */
+export function saxesParseTree(xml: string): El[] {
   const p = new SaxesParser({ position: true });
   const roots: El[] = [];
   const stack: El[] = [];
@@ -637,62 +633,99 @@ function parseConfiguration(el: El): Configuration {
 // ---------------------------------------------------------------------------
 // Parsing: status
 
+/** Optional attributes of <lrm_rsc_op>, in the order the model lists them. */
+const LRM_OP_OPTIONAL: [string, keyof LrmRscOp][] = [
+  ["operation_key", "operationKey"],
+  ["transition-key", "transitionKey"],
+  ["transition-magic", "transitionMagic"],
+  ["crm-debug-origin", "crmDebugOrigin"],
+  ["crm_feature_set", "crmFeatureSet"],
+  ["last-run", "lastRun"],
+  ["last-rc-change", "lastRcChange"],
+  ["exec-time", "execTime"],
+  ["queue-time", "queueTime"],
+  ["op-digest", "opDigest"],
+  ["op-force-restart", "opForceRestart"],
+  ["op-restart-digest", "opRestartDigest"],
+  ["op-secure-params", "opSecureParams"],
+  ["op-secure-digest", "opSecureDigest"],
+  ["on_node", "onNode"],
+  ["exit-reason", "exitReason"],
+];
+const LRM_OP_KNOWN = new Set(["id", "operation", "interval", "call-id", "rc-code", "op-status", ...LRM_OP_OPTIONAL.map(([a]) => a)]);
+
+// The status section is mostly <lrm_rsc_op>: read it without the generic Attrs helper
+// (same result, same errors in the same order, far fewer temporary objects).
 function parseLrmRscOp(el: El): LrmRscOp {
-  const a = new Attrs(el);
-  const id = a.req("id");
-  const operation = a.req("operation");
+  const at = el.attrs;
+  const req = (name: string): string => {
+    const v = at[name];
+    if (v === undefined) fail(el, `missing required attribute "${name}"`, name, "missing-attribute");
+    return v;
+  };
+  const id = req("id");
+  const operation = req("operation");
   noChildren(el);
-  return def<LrmRscOp>(
-    {
-      id,
-      operation,
-      interval: a.req("interval"),
-      callId: a.req("call-id"),
-      rcCode: a.req("rc-code"),
-      opStatus: a.req("op-status"),
-    },
-    {
-      operationKey: a.opt("operation_key"),
-      transitionKey: a.opt("transition-key"),
-      transitionMagic: a.opt("transition-magic"),
-      crmDebugOrigin: a.opt("crm-debug-origin"),
-      crmFeatureSet: a.opt("crm_feature_set"),
-      lastRun: a.opt("last-run"),
-      lastRcChange: a.opt("last-rc-change"),
-      execTime: a.opt("exec-time"),
-      queueTime: a.opt("queue-time"),
-      opDigest: a.opt("op-digest"),
-      opForceRestart: a.opt("op-force-restart"),
-      opRestartDigest: a.opt("op-restart-digest"),
-      opSecureParams: a.opt("op-secure-params"),
-      opSecureDigest: a.opt("op-secure-digest"),
-      onNode: a.opt("on_node"),
-      exitReason: a.opt("exit-reason"),
-      extraAttrs: a.extras(),
-    },
-  );
+  const op: LrmRscOp = {
+    id,
+    operation,
+    interval: req("interval"),
+    callId: req("call-id"),
+    rcCode: req("rc-code"),
+    opStatus: req("op-status"),
+  };
+  let found = 6;
+  const rec = op as unknown as Record<string, string>;
+  for (let i = 0; i < LRM_OP_OPTIONAL.length; i++) {
+    const [attr, field] = LRM_OP_OPTIONAL[i];
+    const v = at[attr];
+    if (v !== undefined) {
+      rec[field] = v;
+      found++;
+    }
+  }
+  let total = 0;
+  for (const _ in at) total++;
+  if (total !== found) {
+    let extra: ExtraAttrs | undefined;
+    for (const k in at) if (!LRM_OP_KNOWN.has(k)) (extra ??= {})[k] = at[k];
+    if (extra) op.extraAttrs = extra;
+  }
+  return op;
 }
 
+const LRM_RSC_KNOWN = new Set(["id", "class", "provider", "type", "container"]);
+
+// One per resource and node: like parseLrmRscOp, without the generic helpers.
 function parseLrmResource(el: El): LrmResource {
-  const a = new Attrs(el);
-  const id = a.req("id");
+  const at = el.attrs;
+  const id = at.id;
+  if (id === undefined) fail(el, `missing required attribute "id"`, "id", "missing-attribute");
   const ops: LrmRscOp[] = [];
-  const unknown: El[] = [];
+  let unknown: El[] | undefined;
   for (const c of el.children) {
     if (c.tag === "lrm_rsc_op") ops.push(parseLrmRscOp(c));
-    else unknown.push(c);
+    else (unknown ??= []).push(c);
   }
-  return def<LrmResource>(
-    { id, ops },
-    {
-      class: a.opt("class"),
-      provider: a.opt("provider"),
-      type: a.opt("type"),
-      container: a.opt("container"),
-      extraAttrs: a.extras(),
-      unknown: rawList(unknown),
-    },
-  );
+  const r: LrmResource = { id, ops };
+  let found = 1;
+  const cls = at.class;
+  if (cls !== undefined) (r.class = cls), found++;
+  const provider = at.provider;
+  if (provider !== undefined) (r.provider = provider), found++;
+  const type = at.type;
+  if (type !== undefined) (r.type = type), found++;
+  const container = at.container;
+  if (container !== undefined) (r.container = container), found++;
+  let total = 0;
+  for (const _ in at) total++;
+  if (total !== found) {
+    let extra: ExtraAttrs | undefined;
+    for (const k in at) if (!LRM_RSC_KNOWN.has(k)) (extra ??= {})[k] = at[k];
+    if (extra) r.extraAttrs = extra;
+  }
+  if (unknown) r.unknown = unknown.map(toRaw);
+  return r;
 }
 
 function parseNodeState(el: El): NodeState {
@@ -729,6 +762,14 @@ function parseNodeState(el: El): NodeState {
   });
 }
 
+/** A node_state the fast reader already turned into the model (or failed on), else parse it now. */
+function nodeStateOf(el: El): NodeState {
+  const early = el.early;
+  if (!early) return parseNodeState(el);
+  if ("error" in early) throw early.error;
+  return early.value as NodeState;
+}
+
 // ---------------------------------------------------------------------------
 // Public: parse
 
@@ -739,7 +780,7 @@ function parseNodeState(el: El): NodeState {
 export function parseCibXml(xml: string): Cib {
   if (typeof xml !== "string" || !/\S/.test(xml)) throw new CibError("empty CIB XML", { code: "bad-xml" });
   if (xml.charCodeAt(0) === 0xfeff) xml = xml.slice(1); // byte order mark
-  const roots = parseTree(xml);
+  const roots = parseTree(xml, parseNodeState);
   if (roots.length !== 1) throw new CibError("XML must have exactly one root element", { code: "bad-xml" });
   const root = roots[0];
   if (root.tag !== "cib") fail(root, "the root element must be <cib>", undefined, "not-a-cib");
@@ -753,7 +794,7 @@ export function parseCibXml(xml: string): Cib {
     if (c.tag === "configuration" && !seenConf) seenConf = true;
     else if (c.tag === "status" && !seenStatus) {
       seenStatus = true;
-      for (const ns of expectOnly(noAttrs(c), "node_state")) cib.status.push(parseNodeState(ns));
+      for (const ns of expectOnly(noAttrs(c), "node_state")) cib.status.push(nodeStateOf(ns));
     } else unknown.push(c);
   }
   const u = rawList(unknown);

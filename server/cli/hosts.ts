@@ -14,7 +14,6 @@
 
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
-import { parseHostAddArgs } from "../membership/hosts";
 import type { HostStatus } from "../hosts/manager";
 import { CliError, type ApiClient } from "./client";
 
@@ -68,6 +67,8 @@ export function registerHostCommands(program: Command, ctx: HostCliContext): voi
     .argument("[options...]", 'addr=ADDRESS [port=22] [user=root] [identity=PATH] [host-key="TYPE BASE64"]')
     .option("--accept-new", "pin the key the host presents now (ssh's StrictHostKeyChecking=accept-new)")
     .action(async (name: string, options: string[], o: { acceptNew?: boolean }) => {
+      // loaded on use: the rest of the CLI (vigil simulate above all) should not load host handling
+      const { parseHostAddArgs } = await import("../membership/hosts");
       let input;
       try {
         input = parseHostAddArgs([name, ...options]);

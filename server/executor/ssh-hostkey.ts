@@ -9,7 +9,6 @@
 //   await probeHostKey("10.0.0.5", 22)  -> { hostKey: "ssh-ed25519 AAAA...", fingerprint }
 
 import { createHash } from "node:crypto";
-import { NodeSSH } from "node-ssh";
 
 export class HostKeyFormatError extends Error {
   constructor(message: string) {
@@ -101,6 +100,9 @@ export interface ProbeResult {
  * Prefers ed25519, as ssh2 does.
  */
 export async function probeHostKey(host: string, port = 22, timeoutMs = 3000): Promise<ProbeResult> {
+  // loaded here, not at module load: the CLI imports this module through membership/hosts.ts,
+  // and `vigil simulate` should not pay node-ssh's (ssh2's) start-up cost
+  const { NodeSSH } = await import("node-ssh");
   const ssh = new NodeSSH();
   let key: Buffer | null = null;
   try {

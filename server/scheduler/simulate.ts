@@ -1,7 +1,8 @@
 // What `crm_simulate -S` does after scheduling: pretend every action of the
 // transition succeeded and record the results into the CIB status, so that
 // unpack() of the returned CIB gives the "Revised Cluster Status".
-// Pure: the input CIB is not modified; the output depends only on the arguments.
+// Pure: the input CIB is not modified (the result shares its unchanged parts: treat both as
+// immutable); the output depends only on the arguments.
 import { opDigest } from "../cib/op-digest";
 import type { Cib, Clone, LrmResource, LrmRscOp, NodeState, Primitive, Resource } from "../cib/types";
 import type { Action, Transition } from "./types";
@@ -64,13 +65,6 @@ function maxCallId(cib: Cib): number {
   return max;
 }
 
-function cloneNodeState(ns: NodeState): NodeState {
-  return {
-    ...ns,
-    transientAttributes: ns.transientAttributes,
-    lrmResources: ns.lrmResources.map((r) => ({ ...r, ops: r.ops.map((o) => ({ ...o })) })),
-  };
-}
 
 /**
  * Returns a new CIB whose status records every action of `transition` as
@@ -90,7 +84,27 @@ function cloneNodeState(ns: NodeState): NodeState {
  * Pacemaker does). Call-ids continue after the highest present in the CIB.
  */
 export function applyTransition(cib: Cib, transition: Transition, opts: ApplyOptions): Cib {
-  const status = cib.status.map(cloneNodeState);
+  // Copy on write: a node_state (and an lrm_resource in it) is copied when an action
+  // records something there; untouched ones (and all operation records, which are
+  // replaced, never changed) are shared with the input. Copying a large status section
+  // whole cost more than the rest of the simulation.
+  const status = cib.status.slice();
+  const ownStates = new Set<NodeState>();
+  const own = (ns: NodeState): NodeState => {
+    if (ownStates.has(ns)) return ns;
+    const copy: NodeState = { ...ns, lrmResources: ns.lrmResources.slice() };
+    ownStates.add(copy);
+    status[status.indexOf(ns)] = copy;
+    return copy;
+  };
+  const ownHistories = new Set<LrmResource>();
+  const ownHistory = (ns: NodeState, r: LrmResource): LrmResource => {
+    if (ownHistories.has(r)) return r;
+    const copy: LrmResource = { ...r, ops: r.ops.slice() };
+    ownHistories.add(copy);
+    ns.lrmResources[ns.lrmResources.indexOf(r)] = copy;
+    return copy;
+  };
   const prims = indexPrimitives(cib.configuration.resources);
   const nodeIdOf = new Map<string, string>();
   for (const n of cib.configuration.nodes) nodeIdOf.set(n.uname, n.id);
@@ -102,7 +116,8 @@ export function applyTransition(cib: Cib, transition: Transition, opts: ApplyOpt
       const id = nodeIdOf.get(uname) ?? uname;
       ns = status.find((s) => s.id === id);
     }
-    if (!ns) {
+    if (ns) ns = own(ns);
+    else {
       ns = {
         id: nodeIdOf.get(uname) ?? uname,
         uname,
@@ -114,6 +129,7 @@ export function applyTransition(cib: Cib, transition: Transition, opts: ApplyOpt
         transientAttributes: [],
         lrmResources: [],
       };
+      ownStates.add(ns);
       status.push(ns);
     }
     if (ns.lrmId === undefined) ns.lrmId = ns.id;
@@ -129,7 +145,8 @@ export function applyTransition(cib: Cib, transition: Transition, opts: ApplyOpt
     let r = ns.lrmResources.find((x) => x.id === a.rsc);
     const lrmId = r ? a.rsc! : info?.anonymous ? configId : a.rsc!;
     r ??= ns.lrmResources.find((x) => x.id === lrmId);
-    if (!r) {
+    if (r) r = ownHistory(ns, r);
+    else {
       const p = info?.primitive;
       r = {
         id: lrmId,
@@ -138,6 +155,7 @@ export function applyTransition(cib: Cib, transition: Transition, opts: ApplyOpt
         type: a.agentType ?? p?.type,
         ops: [],
       };
+      ownHistories.add(r);
       ns.lrmResources.push(r);
     }
     return r;
