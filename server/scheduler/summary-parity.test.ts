@@ -8,7 +8,7 @@ import { parseCibXml } from "../cib/xml";
 import { schedule } from "./index";
 
 /** Cases whose Transition Summary currently matches crm_simulate's exactly. */
-export const RECORDED_PASSING = 155;
+export const RECORDED_PASSING = 161;
 
 const repoRoot = path.resolve(__dirname, "../..");
 const dir = path.resolve(repoRoot, "../shared/pacemaker-scheduler");
