@@ -22,12 +22,8 @@ import {
 const isElement = (v: unknown) => typeof v === "object" && v !== null && typeof (v as { id?: unknown }).id === "string" && typeof (v as { kind?: unknown }).kind === "string";
 const elements = z.custom<{ id: string; kind: string }[]>((v) => Array.isArray(v) && v.every(isElement), { message: "expected a list of elements, each with a string id and kind" });
 
-// state.quorum (votes) is an optional addition to ClusterState the contract's
-// schema does not list yet; checked here so that parsing keeps it.
-const QuorumVotesSchema = z.object({ quorate: z.boolean(), votes: z.number(), expectedVotes: z.number(), quorum: z.number(), flags: z.array(z.string()) });
-
 const LightSnapshotSchema = WsSnapshotSchema.extend({
-  state: ClusterStateSchema.extend({ resources: elements, quorum: QuorumVotesSchema.optional() }),
+  state: ClusterStateSchema.extend({ resources: elements }),
   cib: CibConfigViewSchema.extend({
     configuration: ConfigurationSchema.extend({ resources: elements, constraints: elements }),
   }),

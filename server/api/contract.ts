@@ -298,6 +298,8 @@ export const FailCountSchema = z.object({
   lastFailure: z.number().optional(),
   migrationThreshold: z.number(),
 });
+export const QuorumVotesSchema = z.object({ quorate: z.boolean(), votes: z.number(), expectedVotes: z.number(), quorum: z.number(), flags: z.array(str) });
+assertSame<Same<z.infer<typeof QuorumVotesSchema>, Sched.QuorumVotes>>();
 export const ClusterStateSchema = z.object({
   nodes: z.array(NodeViewSchema),
   resources: z.array(ResourceViewSchema),
@@ -311,6 +313,7 @@ export const ClusterStateSchema = z.object({
   noQuorumPolicy: str,
   counts: z.object({ nodes: z.number(), resourceInstances: z.number(), disabled: z.number(), blocked: z.number() }),
   messages: z.array(str),
+  quorum: QuorumVotesSchema.optional(),
 });
 export type ClusterState = Sched.ClusterState;
 assertSame<Same<z.infer<typeof NodeViewSchema>, Sched.NodeView>>();

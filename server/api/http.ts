@@ -284,7 +284,12 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
   });
 
   route("GET", "/api/events", "read-only", async ({ res }) => send(res, 200, { events: service.events() }));
-  route("GET", "/api/transitions", "read-only", async ({ res }) => send(res, 200, { transitions: service.transitions() }));
+  route("GET", "/api/transitions", "read-only", async ({ res, url }) => {
+    // ?limit=N: the newest N (the dashboard asks for 5 on every transition event)
+    const limit = Number(url.searchParams.get("limit"));
+    const all = service.transitions();
+    send(res, 200, { transitions: Number.isInteger(limit) && limit > 0 ? all.slice(-limit) : all });
+  });
   route("GET", "/api/audit", "admin", async ({ res, url }) =>
     send(res, 200, { entries: auth.readAudit(Number(url.searchParams.get("limit") ?? 1000) || 1000) }),
   );

@@ -316,6 +316,13 @@ describe("REST changes with a bearer token", () => {
     expect(srv.service.events().filter((e) => e.kind === "action-result" && e.rsc === "dummy2").length).toBeGreaterThan(startsBefore);
   });
 
+  it("GET /api/transitions?limit=N answers the newest N transitions", async () => {
+    const all = (await (await call("GET", "/api/transitions")).json()).transitions as { id: number }[];
+    expect(all.length).toBeGreaterThan(1);
+    const two = (await (await call("GET", "/api/transitions?limit=2")).json()).transitions as { id: number }[];
+    expect(two.map((t) => t.id)).toEqual(all.slice(-2).map((t) => t.id));
+  });
+
   it("scores explain the placement of a resource", async () => {
     const r = await call("GET", "/api/scores?rsc=dummy1");
     expect(r.status).toBe(200);

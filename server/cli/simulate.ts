@@ -1,6 +1,7 @@
 // `vigil simulate`: run the scheduler offline on a CIB and print what
 // crm_simulate 2.1.5 prints (same sections, same line forms).
-import { readFile, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import type { Cib } from "../cib/types";
 import { CibError } from "../cib/errors";
 import { exportCibXml, parseCibXml } from "../cib/xml";
@@ -146,7 +147,10 @@ export function simulateText(
   const out: string[] = [];
   const err: string[] = [];
   const usingLine = usingExecutionDate ? `Using the original execution date of: ${isoUtcString(now)}` : undefined;
-  const before = core.unpack(cib, { now });
+  const wantsRun = o.run || o.simulate || o.showScores;
+  // schedule() unpacks the status itself and returns that view: no second unpack of a large CIB
+  let result: ScheduleResult | undefined = wantsRun ? core.schedule(cib, { now }) : undefined;
+  const before = result ? result.before : core.unpack(cib, { now });
   if (o.verbose) for (const m of before.messages) err.push(m);
   const quiet = o.quiet;
   if (!quiet) {
@@ -157,11 +161,8 @@ export function simulateText(
     out.push("Current cluster status:");
     out.push(formatClusterStatus(before, { mode: "simulate" }).replace(/\n$/, ""));
   }
-  const wantsRun = o.run || o.simulate || o.showScores;
-  let result: ScheduleResult | undefined;
   let revised: Cib | undefined;
-  if (wantsRun) {
-    result = core.schedule(cib, { now });
+  if (result) {
     if (o.verbose) for (const m of result.messages) err.push(m);
     if (o.showScores) {
       if (!quiet) out.push("");
@@ -228,7 +229,7 @@ export async function runSimulate(argv: string[], io: SimulateIo, deps: Simulate
       cib = await deps.getLiveCib();
     } else {
       try {
-        xml = o.xmlFile === "-" ? await readStdin() : await readFile(o.xmlFile!, "utf8");
+        xml = o.xmlFile === "-" ? await readStdin() : readFileSync(o.xmlFile!, "utf8");
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         io.stderr.write(`vigil simulate: cannot read ${source}: ${code === "ENOENT" ? "no such file" : (e as Error).message}\n`);
