@@ -316,6 +316,8 @@ export class Controller implements ClusterService {
     this.snap = undefined;
     this.publishSoon();
     await saved;
+    // a user's change reaches the subscribers (console) as soon as it is saved, not after the coalescing delay
+    if (this.publishTimer) this.publishNow();
     if (this.lastSaveError) {
       const e = this.lastSaveError;
       this.lastSaveError = undefined;
