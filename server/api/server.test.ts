@@ -4,7 +4,6 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import https from "node:https";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,21 +12,14 @@ import type { ClusterState, ResourceView } from "../scheduler/types";
 import { StatusResponseSchema, WsServerMessageSchema, type LiveDocument, type WsServerMessage } from "./contract";
 import { applyPatch } from "./jsonpatch";
 import { REPO_ROOT, startServer, type RunningServer } from "./server";
+import { freePort } from "../executor/test-helpers";
+import { login as loginAt, startDemoServer, until, type DemoServer } from "./test-demo-server";
 
+let demo: DemoServer;
 let srv: RunningServer;
 let dir: string;
 let base: string;
 let password: string;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function vigil(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -47,40 +39,18 @@ const state = (): ClusterState => srv.service.snapshot().state;
 const onNode = (node: string) => primitives(state().resources).filter((r) => r.active.some((a) => a.node === node)).map((r) => r.id);
 const epoch = () => srv.service.snapshot().cib.attrs["epoch"];
 
-async function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function login(user: string, pw: string) {
-  const r = await fetch(`${base}/api/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: base },
-    body: JSON.stringify({ user, password: pw }),
-  });
-  const cookies = r.headers.getSetCookie();
-  const body = (await r.json()) as { csrfToken?: string; error?: string };
-  return { status: r.status, cookies, cookie: cookies.map((c) => c.split(";")[0]).join("; "), csrf: body.csrfToken ?? "", body };
-}
+const login = (user: string, pw: string) => loginAt(base, user, pw);
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), "vigil-api-"));
-  const port = await freePort();
-  const webPortBase = await freePort();
-  srv = await startServer({ stateDir: dir, port, next: false, controllerOptions: { webPortBase } });
+  demo = await startDemoServer("vigil-api-");
+  ({ srv, dir } = demo);
   base = srv.url;
   password = srv.initialPassword!;
   await until("every demo resource started", () => primitives(state().resources).every((r) => r.active.length === 1), 30_000);
 }, 60_000);
 
 afterAll(async () => {
-  // demo agents outlive the controller (as on a real host): stop them first
-  await (srv?.service as unknown as { stop(o?: { stopResources?: boolean }): Promise<void> } | undefined)?.stop({ stopResources: true });
-  await srv?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await demo?.stop();
 }, 60_000);
 
 describe("first start and login", () => {

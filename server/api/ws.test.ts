@@ -1,42 +1,21 @@
 // The live hub with many clients: one serialisation per change, the same bytes
 // to everyone, a cached snapshot body per version, and the quorum votes in the
 // published state. Real server (no Next) over the real demo controller.
-import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { ClusterState } from "../scheduler/types";
 import type { LiveDocument, WsServerMessage } from "./contract";
 import { applyPatch } from "./jsonpatch";
-import { startServer, type RunningServer } from "./server";
+import type { RunningServer } from "./server";
+import { login, startDemoServer, until, type DemoServer } from "./test-demo-server";
 import { liveDocument } from "./ws";
 import { parseServerMessage } from "../../components/live-messages";
 import { initialView, receive } from "../../components/live-core";
 
+let demo: DemoServer;
 let srv: RunningServer;
-let dir: string;
 let base: string;
 let session: { cookie: string; csrf: string };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 interface Recorder {
   ws: WebSocket;
@@ -70,21 +49,14 @@ async function change(body: unknown): Promise<number> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), "vigil-ws-"));
-  srv = await startServer({ stateDir: dir, port: await freePort(), next: false, controllerOptions: { webPortBase: await freePort() } });
+  demo = await startDemoServer("vigil-ws-");
+  srv = demo.srv;
   base = srv.url;
-  const r = await fetch(`${base}/api/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: base },
-    body: JSON.stringify({ user: "hacluster", password: srv.initialPassword }),
-  });
-  session = { cookie: r.headers.getSetCookie().map((c) => c.split(";")[0]).join("; "), csrf: ((await r.json()) as { csrfToken: string }).csrfToken };
+  session = await login(base, "hacluster", srv.initialPassword!);
 }, 60_000);
 
 afterAll(async () => {
-  await (srv?.service as unknown as { stop(o?: { stopResources?: boolean }): Promise<void> } | undefined)?.stop({ stopResources: true });
-  await srv?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await demo?.stop();
 }, 60_000);
 
 describe("live hub with many clients", () => {
