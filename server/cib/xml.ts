@@ -684,14 +684,19 @@ function parseLrmRscOp(el: El): LrmRscOp {
       found++;
     }
   }
+  const extra = extraAttrsOf(at, found, LRM_OP_KNOWN);
+  if (extra) op.extraAttrs = extra;
+  return op;
+}
+
+/** attributes outside `known`, kept for the round trip; only looked for when `at` has more than the `found` known ones */
+function extraAttrsOf(at: Record<string, string>, found: number, known: Set<string>): ExtraAttrs | undefined {
   let total = 0;
   for (const _ in at) total++;
-  if (total !== found) {
-    let extra: ExtraAttrs | undefined;
-    for (const k in at) if (!LRM_OP_KNOWN.has(k)) (extra ??= {})[k] = at[k];
-    if (extra) op.extraAttrs = extra;
-  }
-  return op;
+  if (total === found) return undefined;
+  let extra: ExtraAttrs | undefined;
+  for (const k in at) if (!known.has(k)) (extra ??= {})[k] = at[k];
+  return extra;
 }
 
 const LRM_RSC_KNOWN = new Set(["id", "class", "provider", "type", "container"]);
@@ -717,13 +722,8 @@ function parseLrmResource(el: El): LrmResource {
   if (type !== undefined) (r.type = type), found++;
   const container = at.container;
   if (container !== undefined) (r.container = container), found++;
-  let total = 0;
-  for (const _ in at) total++;
-  if (total !== found) {
-    let extra: ExtraAttrs | undefined;
-    for (const k in at) if (!LRM_RSC_KNOWN.has(k)) (extra ??= {})[k] = at[k];
-    if (extra) r.extraAttrs = extra;
-  }
+  const extra = extraAttrsOf(at, found, LRM_RSC_KNOWN);
+  if (extra) r.extraAttrs = extra;
   if (unknown) r.unknown = unknown.map(toRaw);
   return r;
 }

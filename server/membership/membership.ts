@@ -90,27 +90,18 @@ interface Entry {
   unsubscribe: () => void;
 }
 
-/** transports that know which boot of the host they reached (SshTransport.stats().bootId) */
-function bootIdOf(t: Transport): string | null {
-  const s = (t as unknown as { stats?: () => { bootId?: string | null } }).stats;
-  if (typeof s !== "function") return null;
+/** what transports with stats() (SshTransport) know of the host: its boot at the last connection, when it was last heard */
+function statsOf(t: Transport): { bootId?: string | null; lastHeardAt?: number | null } {
+  const s = (t as unknown as { stats?: () => { bootId?: string | null; lastHeardAt?: number | null } }).stats;
+  if (typeof s !== "function") return {};
   try {
-    return s.call(t).bootId ?? null;
+    return s.call(t) ?? {};
   } catch {
-    return null;
+    return {};
   }
 }
-
-/** transports that know when they last heard from the host (SshTransport.stats()) */
-function lastHeardOf(t: Transport): number | null {
-  const s = (t as unknown as { stats?: () => { lastHeardAt?: number | null } }).stats;
-  if (typeof s !== "function") return null;
-  try {
-    return s.call(t).lastHeardAt ?? null;
-  } catch {
-    return null;
-  }
-}
+const bootIdOf = (t: Transport): string | null => statsOf(t).bootId ?? null;
+const lastHeardOf = (t: Transport): number | null => statsOf(t).lastHeardAt ?? null;
 
 export class Membership {
   private entries = new Map<string, Entry>();
