@@ -17,20 +17,9 @@ import type { HostService } from "../hosts/manager";
 import { HostKeyConfirmationError } from "../hosts/manager";
 import { formatFencingHistory } from "../fencing/history";
 import { ApiError, checkCsrf, clientAddress, requireRole, type Auth, type Principal } from "./auth";
-import { errorResponse } from "./http";
+import { errorResponse, parse } from "./http";
 import { HostAddRequestSchema, HostProbeRequestSchema } from "./contract";
-import type { z } from "zod";
 
-/** the body through the contract's schema: 400 naming the first bad field */
-function parseBody<S extends z.ZodTypeAny>(schema: S, body: unknown): z.infer<S> {
-  const r = schema.safeParse(body);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const field = issue.path.length ? String(issue.path[0]) : undefined;
-  const given = field !== undefined && body && typeof body === "object" ? (body as Record<string, unknown>)[field] : undefined;
-  const msg = issue.code === "invalid_type" && field ? (given === undefined ? `${field} is required` : `${field} must be a ${issue.expected}`) : issue.message;
-  throw new ApiError(400, msg, field);
-}
 
 export interface HostsApiDeps {
   /** undefined when the controller runs the embedded demo (local hosts): the routes answer 501 */
@@ -100,7 +89,7 @@ export function createHostsApiHandler(deps: HostsApiDeps): (req: IncomingMessage
         requireRole(principal, "admin");
         const raw = await readJson(req);
         if (raw.port === "" || raw.port === null) delete raw.port;
-        const b = parseBody(HostProbeRequestSchema, raw);
+        const b = parse(HostProbeRequestSchema, raw);
         const r = await hosts.probeHost({ name: b.name, address: b.address, port: b.port });
         return send(res, 200, r), true;
       }
@@ -109,7 +98,7 @@ export function createHostsApiHandler(deps: HostsApiDeps): (req: IncomingMessage
         const raw = await readJson(req);
         // "" means "not given" for the optional fields (a form's empty input)
         for (const k of ["port", "user", "identity", "hostKey"]) if (raw[k] === "" || raw[k] === null) delete raw[k];
-        const b = parseBody(HostAddRequestSchema, raw);
+        const b = parse(HostAddRequestSchema, raw);
         const name = b.name;
         const description = `host add ${name}`;
         try {

@@ -92,8 +92,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** zod validation with the error naming the field. */
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+/** zod validation with the error naming the field (also the hosts API's bodies). */
+export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0];

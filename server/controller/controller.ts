@@ -316,7 +316,7 @@ export class Controller implements ClusterService {
     this.snap = undefined;
     this.publishSoon();
     await saved;
-    // a user's change reaches the subscribers (console) as soon as it is saved, not after the coalescing delay
+    // a user's change reaches the subscribers (console) when it is saved at the latest, or earlier when the coalescing timer fires first
     if (this.publishTimer) this.publishNow();
     if (this.lastSaveError) {
       const e = this.lastSaveError;
@@ -681,17 +681,13 @@ export class Controller implements ClusterService {
       if (!result.transition.actions.some((a) => !a.pseudo)) {
         // converged: a later identical plan (the same resource failing again) is a new
         // recovery, not a loop; remembering the old keys refused the third restart
-        this.lastGoodKeys = undefined;
-        this.repeatCount = 0;
+        this.forgetLastPlan();
         return;
       }
       const keys = result.transition.actions.map((a) => `${a.key}@${a.node ?? ""}`).join(",");
       // only a re-run right after our own complete transition can be a loop; any other
       // trigger (a monitor failure, a host, a user change) is news
-      if (trigger !== TRANSITION_COMPLETE) {
-        this.lastGoodKeys = undefined;
-        this.repeatCount = 0;
-      }
+      if (trigger !== TRANSITION_COMPLETE) this.forgetLastPlan();
       if (keys === this.lastGoodKeys) {
         // the previous, fully successful transition was identical: the plan
         // does not converge (scheduler and recorded status disagree). Stop
@@ -701,8 +697,7 @@ export class Controller implements ClusterService {
             kind: "transition-end",
             message: `not repeating an identical transition (${result.transition.actions.length} actions) a third time; waiting for the next event`,
           });
-          this.lastGoodKeys = undefined;
-          this.repeatCount = 0;
+          this.forgetLastPlan();
           return;
         }
       } else {
@@ -777,6 +772,12 @@ export class Controller implements ClusterService {
     });
     this.publishSoon();
     return outcome;
+  }
+
+  /** the loop guard starts over: the next plan is not compared with the last one */
+  private forgetLastPlan(): void {
+    this.lastGoodKeys = undefined;
+    this.repeatCount = 0;
   }
 
   private publishSoon(): void {
