@@ -6,6 +6,7 @@
 import type { LrmResource } from "../cib/types";
 import type { SNode, SRsc, WorkingSet } from "./model";
 import { customAction } from "./actions";
+import { nodeOf } from "./unpack-status";
 
 function agentChanged(rsc: SRsc, lr: LrmResource): boolean {
   const a = rsc.agent;
@@ -36,7 +37,7 @@ export function checkAgentChanges(ws: WorkingSet): void {
     }
   }
   for (const st of ws.cib.status) {
-    const node = (st.id ? ws.nodeById.get(st.id) : undefined) ?? (st.uname ? ws.nodeByUname.get(st.uname) : undefined);
+    const node = nodeOf(ws, st);
     if (!node || !checkedNode(node)) continue;
     for (const lr of st.lrmResources) {
       if (lr.ops.length === 0) continue;

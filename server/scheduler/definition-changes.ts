@@ -12,11 +12,12 @@
 //     cancel is scheduled elsewhere).
 // Fail-counts are not touched (crm_simulate 2.1.5 clears none for a changed
 // definition; only expiry clears them, see unpack-status).
-import type { LrmResource, LrmRscOp } from "../cib/types";
+import type { LrmRscOp } from "../cib/types";
 import { opDigest, restartDigest, secureDigest, versionLess } from "../cib/op-digest";
 import type { SNode, SRsc, WorkingSet } from "./model";
 import { actionKey, customAction, opParams, opTimeoutMs } from "./actions";
 import { isTrue } from "./score";
+import { historyInOrder, type OpView } from "./unpack-status";
 
 export type DigestResult = "match" | "unknown" | "all" | "restart";
 
@@ -54,33 +55,12 @@ function digestTask(task: string, intervalMs: number): string {
   return task;
 }
 
-interface HistOp {
-  op: LrmRscOp;
-  task: string;
-  intervalMs: number;
-  callId: number;
-  rc: number;
-}
-
-function sortedOps(lr: LrmResource): HistOp[] {
-  return lr.ops
-    .map((op, i) => ({ op, i, task: op.operation, intervalMs: Number.parseInt(op.interval ?? "0", 10) || 0, callId: Number.parseInt(op.callId, 10), rc: Number.parseInt(op.rcCode, 10) }))
-    .sort((a, b) => {
-      const x = Number.isNaN(a.callId) ? -1 : a.callId;
-      const y = Number.isNaN(b.callId) ? -1 : b.callId;
-      if (x === y) return a.i - b.i;
-      if (x < 0) return 1;
-      if (y < 0) return -1;
-      return x - y;
-    });
-}
-
 /**
  * The part of the history that describes the current run: from the last
  * start on (or the last probe/monitor that found it running after a stop, or
  * a promote/demote when no start is recorded); null when it was stopped since.
  */
-function activeOps(ops: HistOp[]): HistOp[] | null {
+function activeOps(ops: OpView[]): OpView[] | null {
   let start = -1;
   let stop = -1;
   let impliedMonitor = -1;
@@ -111,7 +91,7 @@ export function checkDefinitionChanges(ws: WorkingSet): void {
     for (const { node, lr } of rsc.history) {
       if (!checkedNode(node)) continue;
       if (!rsc.runningOn.includes(node)) continue;
-      const ops = activeOps(sortedOps(lr));
+      const ops = activeOps(historyInOrder(lr));
       if (!ops) continue;
       for (const o of ops) {
         if (o.op.opStatus === "-1" || o.callId < 0) continue;
@@ -132,7 +112,7 @@ function checkedNode(n: SNode): boolean {
 }
 
 /** True when the entry no longer matches the configuration. */
-function checkOp(ws: WorkingSet, rsc: SRsc, node: SNode, o: HistOp): boolean {
+function checkOp(ws: WorkingSet, rsc: SRsc, node: SNode, o: OpView): boolean {
   if (o.intervalMs > 0 && !rsc.ops.some((c) => c.name === o.task && c.intervalMs === o.intervalMs && c.enabled)) {
     return true; // an orphaned recurring monitor: cancelled elsewhere
   }

@@ -31,7 +31,7 @@ export function unpackNodeStates(ws: WorkingSet): void {
   const startupFencing = isTrue(ws.props["startup-fencing"], true);
   const seen = new Set<SNode>();
   for (const st of ws.cib.status) {
-    const node = (st.id ? ws.nodeById.get(st.id) : undefined) ?? (st.uname ? ws.nodeByUname.get(st.uname) : undefined);
+    const node = nodeOf(ws, st);
     if (!node) continue;
     if (seen.has(node)) continue;
     seen.add(node);
@@ -137,7 +137,7 @@ function onlineWithoutFencing(ws: WorkingSet, node: SNode, st: NodeState): boole
 // ---------------------------------------------------------------------------
 // Operation history
 
-interface OpView {
+export interface OpView {
   op: LrmRscOp;
   task: string;
   intervalMs: number;
@@ -206,6 +206,11 @@ function sortOps(ops: OpView[]): OpView[] {
   });
 }
 
+/** One resource's history on one node as views, in the order it happened. */
+export function historyInOrder(lr: LrmResource): OpView[] {
+  return sortOps(lr.ops.map(opView));
+}
+
 export function unpackHistories(ws: WorkingSet, extras: StatusExtras): void {
   const done = new Set<NodeState>();
   const states = ws.cib.status.filter((s) => {
@@ -226,7 +231,8 @@ export function unpackHistories(ws: WorkingSet, extras: StatusExtras): void {
   }
 }
 
-function nodeOf(ws: WorkingSet, st: NodeState): SNode | undefined {
+/** The node a node_state is about: by id, else by uname. */
+export function nodeOf(ws: WorkingSet, st: NodeState): SNode | undefined {
   return (st.id ? ws.nodeById.get(st.id) : undefined) ?? (st.uname ? ws.nodeByUname.get(st.uname) : undefined);
 }
 
@@ -367,7 +373,7 @@ function setActive(rsc: SRsc): Role {
 
 function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource): void {
   if (lr.ops.length === 0) return;
-  const ops = sortOps(lr.ops.map(opView));
+  const ops = historyInOrder(lr);
   const rsc = findHistoryResource(ws, extras, node, lr, ops);
   if (!rsc) return;
   (rsc.history ??= []).push({ node, lr });
