@@ -9,7 +9,7 @@ import type { NvSet, Operation, Primitive } from "../types";
 import { isValidBoolean, isValidDuration, tryParseDuration } from "../values";
 import type { Cib } from "../types";
 import type { OpResult } from "./context";
-import { OP_ATTRS, ON_FAIL, ROLES, resourceOpAdd } from "./resource";
+import { OP_ATTRS, ON_FAIL, ROLES, pcsOpId, resourceOpAdd } from "./resource";
 import { mapResource, requireResource, withConfig } from "./util";
 
 export interface OpUpdateArgs {
@@ -91,9 +91,6 @@ function setCheckLevel(op: Operation, v: string | undefined, used: Set<string>):
   used.add(pid);
   return [{ id: sid, nvpairs: [{ id: pid, name: "OCF_CHECK_LEVEL", value: v }] }];
 }
-
-/** The id pcs would give this operation (rsc-name-interval-X). */
-const pcsOpId = (rsc: string, name: string, interval: string) => `${rsc}-${name}-interval-${interval}`.replace(/[^A-Za-z0-9_.\-]/g, "_");
 
 export function resourceOpUpdate(cib: Cib, a: OpUpdateArgs): OpResult {
   const hit = requireResource(cib, a.id);

@@ -126,6 +126,9 @@ function nvsetFrom(id: string, pairs: Record<string, string>, used: Set<string>)
   ];
 }
 
+/** The id pcs gives an operation: RSC-ACTION-interval-INTERVAL (before making it unique). */
+export const pcsOpId = (rscId: string, name: string, interval: string) => `${rscId}-${name}-interval-${interval}`.replace(/[^A-Za-z0-9_.\-]/g, "_");
+
 /** Builds an <op> the way pcs does: id NAME-ACTION-interval-INTERVAL. */
 export function buildOperation(rscId: string, spec: OpSpec, used: Set<string>): Operation {
   if (!OP_NAMES.has(spec.name)) {
@@ -162,7 +165,7 @@ export function buildOperation(rscId: string, spec: OpSpec, used: Set<string>): 
   if (id !== undefined) {
     if (used.has(id)) throw new CibError(`'${id}' already exists`, { field: `op ${spec.name} id`, elementId: id, code: "duplicate-id" });
   } else {
-    id = uniqueId(`${rscId}-${spec.name}-interval-${interval}`.replace(/[^A-Za-z0-9_.\-]/g, "_"), used);
+    id = uniqueId(pcsOpId(rscId, spec.name, interval), used);
   }
   used.add(id);
   const instanceAttributes: NvSet[] = [];
