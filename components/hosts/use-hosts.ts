@@ -5,7 +5,7 @@
 // after every change made on this page: driven by the WebSocket, not polled.
 
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { FencingResponseSchema, HostsResponseSchema, type FencingResponse, type HostStatus } from "@/server/api/contract";
+import { FencingResponseSchema, HostsResponseSchema, type HostStatus } from "@/server/api/contract";
 import { api, ApiError } from "../api";
 import { errorText } from "../ui/button";
 import { useLive } from "../live-store";
@@ -20,48 +20,39 @@ function useMembershipKey(): string {
   return `${nodes}|${lastHostEvent?.seq ?? 0}`;
 }
 
-export function useHosts() {
+/** GET `path` through `schema`, again whenever membership changes; 501 means the embedded demo (no real hosts). */
+function useMembershipRead<T>(path: string, schema: { parse(v: unknown): T }) {
   const key = useMembershipKey();
-  const [mode, setMode] = useState<HostsMode>("loading");
-  const [hosts, setHosts] = useState<HostStatus[]>([]);
+  const [data, setData] = useState<T | null>(null);
+  const [demo, setDemo] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [readAt, setReadAt] = useState<number>(0);
   const reload = useCallback(async () => {
     try {
-      const r = HostsResponseSchema.parse(await api("GET", "/api/hosts"));
-      setHosts(r.hosts);
-      setMode("hosts");
+      setData(schema.parse(await api("GET", path)));
       setError(null);
       setReadAt(Date.now());
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 501) return setMode("demo");
-      setError(errorText(e));
-      setMode((m) => (m === "loading" ? "error" : m));
-    }
-  }, []);
-  useEffect(() => {
-    void reload();
-  }, [reload, key]);
-  return { mode, hosts, error, reload, readAt };
-}
-
-export function useFencing() {
-  const key = useMembershipKey();
-  const [data, setData] = useState<FencingResponse | null>(null);
-  const [demo, setDemo] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const reload = useCallback(async () => {
-    try {
-      setData(FencingResponseSchema.parse(await api("GET", "/api/fencing?full=1")));
-      setError(null);
     } catch (e) {
       if (e instanceof ApiError && e.status === 501) return setDemo(true);
       setError(errorText(e));
     }
-  }, []);
+  }, [path, schema]);
   useEffect(() => {
     void reload();
   }, [reload, key]);
+  return { data, demo, error, reload, readAt };
+}
+
+export function useHosts() {
+  const { data, demo, error, reload, readAt } = useMembershipRead("/api/hosts", HostsResponseSchema);
+  // a failed first read is an error page; a failed re-read keeps the list and shows the error
+  const mode: HostsMode = demo ? "demo" : data ? "hosts" : error ? "error" : "loading";
+  return { mode, hosts: data?.hosts ?? NO_HOSTS, error, reload, readAt };
+}
+const NO_HOSTS: HostStatus[] = [];
+
+export function useFencing() {
+  const { data, demo, error, reload } = useMembershipRead("/api/fencing?full=1", FencingResponseSchema);
   const history = useMemo(() => [...(data?.history ?? [])].sort((a, b) => (b.completedAt ?? b.requestedAt) - (a.completedAt ?? a.requestedAt) || b.id - a.id), [data]);
   return { history, demo, error, reload, loaded: data !== null || demo };
 }
