@@ -472,8 +472,19 @@ export const ChangeSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("resource-enable"), ids: z.array(id).min(1) }),
   z.object({ op: z.literal("resource-disable"), ids: z.array(id).min(1) }),
   z.object({ op: z.literal("resource-manage"), ids: z.array(id).min(1), on: z.boolean() }),
-  /** instance attributes; value "" deletes */
-  z.object({ op: z.literal("resource-update"), id, params: nvMap }),
+  /**
+   * pcs `resource update ID k=v... [op ACTION k=v...]... [meta k=v...]`, as ONE
+   * change: instance attributes (value "" deletes), then each `ops` entry
+   * replaces the operation of that name (adds it when there is none), then meta
+   * attributes. Either all of it is saved or none.
+   */
+  z.object({
+    op: z.literal("resource-update"),
+    id,
+    params: nvMap,
+    ops: z.array(z.object({ name: z.string().min(1, "operation name must not be empty"), set: nvMap })).optional(),
+    meta: nvMap.optional(),
+  }),
   /** meta attributes; value "" deletes */
   z.object({ op: z.literal("resource-meta"), id, meta: nvMap }),
   z.object({ op: z.literal("resource-op-add"), id, opSpec: OpSpecSchema }),

@@ -501,13 +501,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (id: string, args: string[]) => {
       const parsed = parseCreateArgs(args.map(restore));
       if (parsed.clone) throw new CliError("use 'vigil resource clone' to clone a resource");
-      const names = parsed.ops.map((o) => o.name);
-      const twice = names.find((n, i) => names.indexOf(n) !== i);
-      if (twice) throw new CliError(`op ${twice} is given twice: update replaces one operation per action; add more with 'vigil resource op add'`);
-      if (Object.keys(parsed.params).length) await change({ op: "resource-update", id, params: parsed.params });
-      // pcs: `op NAME k=v` replaces the operation of that name (adds it when there is none)
-      for (const o of parsed.ops) await change({ op: "resource-op-update", id, name: o.name, set: o.attrs, replace: true });
-      if (Object.keys(parsed.meta).length) await change({ op: "resource-meta", id, meta: parsed.meta });
+      // pcs: `op NAME k=v` replaces the operation of that name (adds it when there is none);
+      // one change, so a bad operation or meta option leaves the attributes unsaved too
+      await change({
+        op: "resource-update",
+        id,
+        params: parsed.params,
+        ...(parsed.ops.length ? { ops: parsed.ops.map((o) => ({ name: o.name, set: o.attrs })) } : {}),
+        ...(Object.keys(parsed.meta).length ? { meta: parsed.meta } : {}),
+      });
     });
   const op = resource.command("op").description("operations and operation defaults");
   op.command("add")

@@ -41,6 +41,30 @@ describe("operations from the command line", () => {
     expect(readFileSync(file, "utf8")).toBe(before);
   });
 
+  it("resource update ID k=v op ... meta ... is one CIB write", async () => {
+    const e0 = Number(cib().attrs.epoch);
+    const r = await vigil("resource", "update", "dummy1", "fake=7", "op", "monitor", "interval=15s", "meta", "resource-stickiness=50");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(Number(cib().attrs.epoch)).toBe(e0 + 1);
+    const prim = findResource(cib(), "dummy1") as Primitive;
+    expect(prim.instanceAttributes.flatMap((s) => s.nvpairs).find((p) => p.name === "fake")?.value).toBe("7");
+    expect(prim.metaAttributes.flatMap((s) => s.nvpairs).find((p) => p.name === "resource-stickiness")?.value).toBe("50");
+    expect(ops("dummy1")[0]).toBe("dummy1-monitor-interval-15s monitor 15s");
+  });
+
+  it("a bad operation in resource update saves neither the attributes nor the meta", async () => {
+    const before = readFileSync(file, "utf8");
+    const r = await vigil("resource", "update", "dummy1", "fake=7", "op", "monitor", "interval=10x", "meta", "resource-stickiness=50");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("'10x' is not a valid interval value for op monitor");
+    expect(readFileSync(file, "utf8")).toBe(before);
+    const twice = await vigil("resource", "update", "dummy1", "fake=7", "op", "monitor", "interval=5s", "op", "monitor", "interval=6s");
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain("op monitor is given twice");
+    expect(readFileSync(file, "utf8")).toBe(before);
+  });
+
   it("resource op update changes one option and keeps the others", async () => {
     expect((await vigil("resource", "op", "update", "dummy1", "monitor", "on-fail=block")).code).toBe(0);
     expect((await vigil("resource", "op", "update", "dummy1", "dummy1-monitor-interval-10s", "timeout=45s")).code).toBe(0);

@@ -44,6 +44,25 @@ export function cibReplace(cib: Cib, xml: string, ctx: OpsContext): OpResult {
   return { cib: { ...cib, attrs, configuration: pushed.configuration }, message: "CIB updated", warnings: [] };
 }
 
+/** `resource update`: attributes, operations and meta in one result, so a bad part saves nothing. */
+function resourceUpdateAll(cib: Cib, change: Extract<Change, { op: "resource-update" }>, ctx: OpsContext): OpResult {
+  const names = (change.ops ?? []).map((o) => o.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice)
+    throw new CibError(`op ${twice} is given twice: update replaces one operation per action; add more with 'vigil resource op add'`, { field: "ops" });
+  const warnings: string[] = [];
+  let next = cib;
+  const step = (r: OpResult) => {
+    next = r.cib;
+    warnings.push(...r.warnings);
+  };
+  if (Object.keys(change.params).length || (!change.ops?.length && !Object.keys(change.meta ?? {}).length))
+    step(resourceUpdate(next, change.id, change.params, ctx));
+  for (const o of change.ops ?? []) step(resourceOpUpdate(next, { id: change.id, name: o.name, set: o.set, replace: true }));
+  if (change.meta && Object.keys(change.meta).length) step(resourceMeta(next, change.id, change.meta));
+  return { cib: next, message: "", warnings };
+}
+
 export function applyChange(cib: Cib, change: Change, ctx: OpsContext = {}): OpResult {
   switch (change.op) {
     case "node-standby":
@@ -63,7 +82,7 @@ export function applyChange(cib: Cib, change: Change, ctx: OpsContext = {}): OpR
     case "resource-manage":
       return resourceManage(cib, change.ids, change.on);
     case "resource-update":
-      return resourceUpdate(cib, change.id, change.params, ctx);
+      return resourceUpdateAll(cib, change, ctx);
     case "resource-meta":
       return resourceMeta(cib, change.id, change.meta);
     case "resource-op-add":
@@ -133,7 +152,12 @@ export function describeChange(c: Change): string {
     case "resource-manage":
       return `resource ${c.on ? "manage" : "unmanage"} ${c.ids.join(" ")}`;
     case "resource-update":
-      return `resource update ${c.id} ${Object.entries(c.params).map(([k, v]) => `${k}=${v}`).join(" ")}`;
+      return [
+        `resource update ${c.id}`,
+        ...Object.entries(c.params).map(([k, v]) => `${k}=${v}`),
+        ...(c.ops ?? []).map((o) => `op ${o.name} ${Object.entries(o.set).map(([k, v]) => `${k}=${v}`).join(" ")}`.trimEnd()),
+        ...(c.meta && Object.keys(c.meta).length ? [`meta ${Object.entries(c.meta).map(([k, v]) => `${k}=${v}`).join(" ")}`] : []),
+      ].join(" ");
     case "resource-meta":
       return `resource meta ${c.id} ${Object.entries(c.meta).map(([k, v]) => `${k}=${v}`).join(" ")}`;
     case "resource-op-add":
