@@ -6,10 +6,11 @@ import { CibError } from "../errors";
 import { allConfigIds } from "../find";
 import { uniqueId } from "../nvset";
 import type { NvSet, Operation, Primitive } from "../types";
-import { isValidBoolean, isValidDuration, tryParseDuration } from "../values";
+import { tryParseDuration } from "../values";
 import type { Cib } from "../types";
 import type { OpResult } from "./context";
-import { OP_ATTRS, ON_FAIL, ROLES, pcsOpId, resourceOpAdd } from "./resource";
+import { checkOpOption } from "./op-options";
+import { pcsOpId, resourceOpAdd } from "./resource";
 import { mapResource, requireResource, withConfig } from "./util";
 
 export interface OpUpdateArgs {
@@ -61,20 +62,6 @@ function pickOperation(prim: Primitive, a: OpUpdateArgs): Operation {
   return matches[0];
 }
 
-function checkValue(name: string, opName: string, v: string): void {
-  if (!OP_ATTRS.has(name) || name === "id")
-    throw new CibError(`${name} is not a valid op option (use ${[...OP_ATTRS].filter((x) => x !== "id").join(", ")})`, { field: name, code: "bad-op-option" });
-  if (v === "") {
-    if (name === "interval") throw new CibError(`interval of op ${opName} cannot be removed (use 0s for none)`, { field: "interval" });
-    return;
-  }
-  if ((name === "interval" || name === "timeout" || name === "start-delay") && !isValidDuration(v))
-    throw new CibError(`'${v}' is not a valid ${name} value for op ${opName}: use e.g. 10s, 1min, 500ms`, { field: name, code: "bad-duration" });
-  if (name === "on-fail" && !ON_FAIL.has(v)) throw new CibError(`'${v}' is not a valid on-fail value, use ${[...ON_FAIL].join(", ")}`, { field: name });
-  if (name === "role" && !ROLES.has(v)) throw new CibError(`'${v}' is not a valid role value, use Stopped, Started, Promoted, Unpromoted`, { field: name });
-  if ((name === "enabled" || name === "record-pending") && !isValidBoolean(v)) throw new CibError(`'${v}' is not a valid ${name} value, use true or false`, { field: name });
-  if (name === "OCF_CHECK_LEVEL" && !/^\d+$/.test(v)) throw new CibError(`'${v}' is not a valid OCF_CHECK_LEVEL, use a number (0, 10, 20)`, { field: name });
-}
 
 function setCheckLevel(op: Operation, v: string | undefined, used: Set<string>): NvSet[] {
   const others = op.instanceAttributes.map((s) => ({ ...s, nvpairs: s.nvpairs.filter((p) => p.name !== "OCF_CHECK_LEVEL") }));
@@ -103,7 +90,10 @@ export function resourceOpUpdate(cib: Cib, a: OpUpdateArgs): OpResult {
   const old = pickOperation(prim, a);
   const entries = Object.entries(a.set);
   if (!entries.length && !a.replace) throw new CibError(`nothing to change in operation ${old.id}: give at least one option (interval=, timeout=, on-fail= ...)`, { field: "set" });
-  for (const [k, v] of entries) checkValue(k, old.name, v);
+  for (const [k, v] of entries) {
+    if (k === "id") throw new CibError(`the id of operation ${old.id} cannot be changed; delete it and add a new one`, { field: "id", code: "bad-op-option" });
+    checkOpOption(k, old.name, v);
+  }
 
   let next: Operation = { ...old };
   if (a.replace) {

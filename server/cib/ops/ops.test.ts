@@ -41,6 +41,21 @@ describe("resource create (pcs semantics)", () => {
     expect(() => applyChange(demoCib(), { op: "resource-create", id: "n", agent: "ocf:vigil:Nope", params: {}, ops: [], meta: {}, force: true }, { agents })).not.toThrow();
     expect(err(() => applyChange(demoCib(), { op: "resource-create", id: "n", agent: "ocf:vigil:Dummy", params: {}, ops: [{ name: "monitor", attrs: { interval: "often" } }], meta: {} }, { agents })).details.field).toBe("op monitor interval");
   });
+  it("checks op options at create as the operation editor does (same rule, same message)", () => {
+    const create = (attrs: Record<string, string>) =>
+      err(() => applyChange(demoCib(), { op: "resource-create", id: "n", agent: "ocf:vigil:Dummy", params: {}, ops: [{ name: "monitor", attrs }], meta: {} }, { agents }));
+    const edit = (set: Record<string, string>) => err(() => applyChange(demoCib(), { op: "resource-op-update", id: "dummy1", name: "monitor", set }, { agents }));
+    const bads: Record<string, string>[] = [{ enabled: "maybe" }, { "on-fail": "panic" }, { OCF_CHECK_LEVEL: "deep" }, { role: "Leader" }, { timeout: "soon" }];
+    for (const bad of bads) {
+      const [k] = Object.keys(bad);
+      const c = create(bad);
+      expect(c.details.field).toBe(`op monitor ${k}`);
+      expect(c.message).toBe(edit(bad).message);
+      expect(edit(bad).details.field).toBe(k);
+    }
+    expect(create({ timeout: "" }).message).toBe("op monitor timeout needs a value");
+    expect(edit({ id: "x" }).details.field).toBe("id");
+  });
   it("--group creates or appends, --before places", () => {
     let { cib } = applyChange(demoCib(), { op: "resource-create", id: "a", agent: "ocf:vigil:Dummy", params: {}, ops: [], meta: {}, group: "g" }, { agents });
     ({ cib } = applyChange(cib, { op: "resource-create", id: "b", agent: "ocf:vigil:Dummy", params: {}, ops: [], meta: {}, group: "g", before: "a" }, { agents }));

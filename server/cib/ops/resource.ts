@@ -1,10 +1,11 @@
 // pcs-semantics resource operations: create, delete, enable/disable, manage,
 // update, meta, op add/delete, cleanup. Pure: (cib, args, ctx) -> new cib.
 import { CibError } from "../errors";
+import { checkOpName, checkOpOption } from "./op-options";
+export { OP_ATTRS, OP_NAMES, ON_FAIL, ROLES } from "./op-options";
 import { allConfigIds, constraintResourceRefs, findResourceHit, walkResources } from "../find";
 import { nvSet, nvUnset, uniqueId } from "../nvset";
 import type { Cib, Constraint, Group, NvSet, Operation, Primitive, Resource } from "../types";
-import { isValidDuration } from "../values";
 import type { OpSpec } from "../../api/contract";
 import { cleanupResource } from "../../controller/record";
 import { resourceClone } from "./group";
@@ -26,36 +27,6 @@ export interface ResourceCreateArgs {
 }
 
 const STANDARDS = ["ocf", "lsb", "service", "systemd", "stonith"];
-export const OP_NAMES = new Set([
-  "start",
-  "stop",
-  "monitor",
-  "promote",
-  "demote",
-  "notify",
-  "migrate_to",
-  "migrate_from",
-  "reload",
-  "reload-agent",
-  "validate-all",
-  "status",
-]);
-/** op attributes pcs accepts (OCF_CHECK_LEVEL becomes an instance attribute of the op) */
-export const OP_ATTRS = new Set([
-  "id",
-  "interval",
-  "timeout",
-  "role",
-  "on-fail",
-  "enabled",
-  "record-pending",
-  "start-delay",
-  "interval-origin",
-  "description",
-  "OCF_CHECK_LEVEL",
-]);
-export const ON_FAIL = new Set(["ignore", "block", "stop", "restart", "standby", "fence", "restart-container", "demote"]);
-export const ROLES = new Set(["Stopped", "Started", "Promoted", "Unpromoted", "Master", "Slave"]);
 /** meta-data actions pcs copies into a new resource */
 const COPIED_ACTIONS = new Set(["start", "stop", "monitor", "promote", "demote", "migrate_to", "migrate_from", "reload", "reload-agent"]);
 
@@ -131,35 +102,13 @@ export const pcsOpId = (rscId: string, name: string, interval: string) => `${rsc
 
 /** Builds an <op> the way pcs does: id NAME-ACTION-interval-INTERVAL. */
 export function buildOperation(rscId: string, spec: OpSpec, used: Set<string>): Operation {
-  if (!OP_NAMES.has(spec.name)) {
-    throw new CibError(`'${spec.name}' is not a valid operation name (use ${[...OP_NAMES].join(", ")})`, { field: "op" });
-  }
+  checkOpName(spec.name);
   const a = { ...spec.attrs };
-  for (const k of Object.keys(a)) {
-    if (!OP_ATTRS.has(k)) {
-      throw new CibError(`${k} is not a valid op option (use ${[...OP_ATTRS].filter((x) => x !== "id").join(", ")})`, {
-        field: `op ${spec.name} ${k}`,
-      });
-    }
-  }
   const interval = a.interval ?? (spec.name === "monitor" ? "60s" : "0s");
-  for (const k of ["interval", "timeout", "start-delay"] as const) {
-    const v = k === "interval" ? interval : a[k];
-    if (v !== undefined && !isValidDuration(v)) {
-      throw new CibError(`'${v}' is not a valid ${k} value for op ${spec.name}: use e.g. 10s, 1min, 500ms`, {
-        field: `op ${spec.name} ${k}`,
-      });
-    }
-  }
-  if (a["on-fail"] !== undefined && !ON_FAIL.has(a["on-fail"])) {
-    throw new CibError(`'${a["on-fail"]}' is not a valid on-fail value, use ${[...ON_FAIL].join(", ")}`, {
-      field: `op ${spec.name} on-fail`,
-    });
-  }
-  if (a.role !== undefined && !ROLES.has(a.role)) {
-    throw new CibError(`'${a.role}' is not a valid role value, use Stopped, Started, Promoted, Unpromoted`, {
-      field: `op ${spec.name} role`,
-    });
+  for (const [k, v] of Object.entries({ ...a, interval })) {
+    if (k === "id") continue;
+    if (v === "") throw new CibError(`op ${spec.name} ${k} needs a value`, { field: `op ${spec.name} ${k}` });
+    checkOpOption(k, spec.name, v, `op ${spec.name} ${k}`);
   }
   let id = a.id;
   if (id !== undefined) {
