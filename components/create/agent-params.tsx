@@ -3,26 +3,14 @@
 // parameter, required ones marked, defaults as placeholders, descriptions as hints.
 
 import { useEffect, useState } from "react";
+import type { AgentDescription, AgentParamDescription } from "@/server/api/contract";
 import { api } from "../api";
 import { errorText } from "../ui/button";
 import { Field, inputClass } from "../ui/field";
 
-export interface AgentParamInfo {
-  name: string;
-  required: boolean;
-  unique?: boolean;
-  type?: string;
-  default?: string;
-  shortdesc?: string;
-  longdesc?: string;
-  values?: string[];
-}
-
-export interface AgentInfo {
-  name: string;
-  params?: AgentParamInfo[];
-  actions?: { name: string; interval?: string; timeout?: string; role?: string }[];
-}
+// the API contract's types: the form reads exactly what GET /api/agents/:name sends
+export type AgentParamInfo = AgentParamDescription;
+export type AgentInfo = AgentDescription;
 
 export function useAgentInfo(agent: string): { info: AgentInfo | null; error: string | null } {
   const [state, setState] = useState<{ agent: string; info: AgentInfo | null; error: string | null }>({ agent: "", info: null, error: null });

@@ -686,6 +686,8 @@ export const AgentInfoSchema = z.object({
   actions: z.array(z.object({ name: str, interval: opt, timeout: opt, role: opt, depth: opt })).optional(),
 });
 export const AgentResponseSchema = z.object({ agent: AgentInfoSchema });
+export type AgentDescription = z.infer<typeof AgentInfoSchema>;
+export type AgentParamDescription = NonNullable<AgentDescription["params"]>[number];
 export const TokenSchema = z.object({ name: str, role: UserRoleSchema, createdAt: z.number() });
 export const TokensResponseSchema = z.object({ tokens: z.array(TokenSchema) });
 export const TokenCreateRequestSchema = z.object({
