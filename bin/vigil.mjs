@@ -3,16 +3,20 @@
 //
 // Start-up time matters for a CLI (scripts call it in loops), so the TypeScript
 // sources are bundled once with esbuild (it comes with tsx) into
-// node_modules/.cache/vigil-cli/main.mjs and rebuilt when a source is newer;
+// node_modules/.cache/vigil-cli/<checkout>/main.mjs and rebuilt when a source is newer;
 // plain node then runs the bundle. If bundling is impossible, tsx runs the
 // sources directly (also with VIGIL_CLI_TSX=1).
+import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const entry = path.join(root, "server/cli/main.ts");
-const bundle = path.join(root, "node_modules/.cache/vigil-cli/main.mjs");
+// One bundle per checkout: git worktrees may share one node_modules (a symlink), and a bundle
+// built from another checkout's sources must never be run here.
+const checkout = createHash("sha1").update(root).digest("hex").slice(0, 12);
+const bundle = path.join(root, "node_modules/.cache/vigil-cli", checkout, "main.mjs");
 
 /** newest mtime of the sources the CLI is built from */
 function newestSource() {

@@ -1,7 +1,7 @@
 // Pacemaker CIB XML <-> typed model. Import keeps every attribute and element it
 // does not model (extraAttrs / unknown / raw) so that export gives back what came in;
 // export writes XML that Pacemaker 2.1's tools (crm_simulate, crm_verify) accept.
-import { SaxesParser } from "saxes";
+import { createRequire } from "node:module";
 import { CibError } from "./errors";
 import { type El, MAX_DEPTH, fastParseTree } from "./xml-fast";
 import type {
@@ -60,6 +60,13 @@ function badXml(xml: string, err: Error, position: number): CibError {
   return new CibError(`malformed XML at ${where}: ${msg}`, { line, code: "bad-xml" });
 }
 
+// saxes is loaded only when the fast reader declines a document (rare): not at every CLI start.
+const requireLazily = createRequire(import.meta.url);
+let saxesModule: typeof import("saxes") | undefined;
+function saxes(): typeof import("saxes") {
+  return (saxesModule ??= requireLazily("saxes") as typeof import("saxes"));
+}
+
 /** Most CIBs take the fast reader (xml-fast.ts); whatever it declines, saxes reads (or rejects). */
 function parseTree(xml: string, nodeState?: (el: El) => NodeState): El[] {
   return fastParseTree(xml, nodeState) ?? saxesParseTree(xml);
@@ -67,7 +74,7 @@ function parseTree(xml: string, nodeState?: (el: El) => NodeState): El[] {
 
 /** The strict reader alone (exported for the tests that compare both readers). */
 export function saxesParseTree(xml: string): El[] {
-  const p = new SaxesParser({ position: true });
+  const p = new (saxes().SaxesParser)({ position: true });
   const roots: El[] = [];
   const stack: El[] = [];
   const texts: string[] = [];

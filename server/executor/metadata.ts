@@ -3,7 +3,15 @@
 // agents' variant (shortdesc as an attribute, <content type="select"> with
 // options). Garbage in gives a MetadataError that names the agent.
 
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { createRequire } from "node:module";
+
+// fast-xml-parser is loaded on first use, not at import: every `vigil` command's bundle imports
+// this module, and loading the package costs 40-150 ms of start-up that `vigil simulate` never needs.
+const requireLazily = createRequire(import.meta.url);
+let fxp: typeof import("fast-xml-parser") | undefined;
+function fastXmlParser(): typeof import("fast-xml-parser") {
+  return (fxp ??= requireLazily("fast-xml-parser") as typeof import("fast-xml-parser"));
+}
 
 export interface AgentParameter {
   name: string;
@@ -48,16 +56,19 @@ export class MetadataError extends Error {
   }
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@_",
-  textNodeName: "#text",
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  processEntities: true,
-  isArray: (name) => ["parameter", "action", "shortdesc", "longdesc", "option", "resource-agent"].includes(name),
-});
+let parser: import("fast-xml-parser").XMLParser | undefined;
+function metadataParser(): import("fast-xml-parser").XMLParser {
+  return (parser ??= new (fastXmlParser().XMLParser)({
+    ignoreAttributes: false,
+    attributeNamePrefix: "@_",
+    textNodeName: "#text",
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    processEntities: true,
+    isArray: (name) => ["parameter", "action", "shortdesc", "longdesc", "option", "resource-agent"].includes(name),
+  }));
+}
 
 type Node = Record<string, unknown>;
 
@@ -66,13 +77,13 @@ export function parseAgentMetadata(xml: string, agent: string): AgentMetadata {
   const text = xml.trim();
   if (!text) throw new MetadataError(agent, "the agent printed nothing");
   if (!text.startsWith("<")) throw new MetadataError(agent, `not XML (starts with "${text.slice(0, 40).split("\n")[0]}")`);
-  const valid = XMLValidator.validate(text);
+  const valid = fastXmlParser().XMLValidator.validate(text);
   if (valid !== true) {
     throw new MetadataError(agent, `malformed XML at line ${valid.err.line}: ${valid.err.msg}`);
   }
   let doc: Node;
   try {
-    doc = parser.parse(text) as Node;
+    doc = metadataParser().parse(text) as Node;
   } catch (e) {
     throw new MetadataError(agent, `malformed XML: ${(e as Error).message}`);
   }
