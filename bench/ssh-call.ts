@@ -73,12 +73,12 @@ async function main() {
       await time("IPaddr2 stop (run)", () => run([IPADDR2, "stop"], OCF_ENV));
       await time("IPaddr2 start in-host", () => inHost("start"));
       await time("IPaddr2 stop in-host", () => inHost("stop"));
-      if (i % 5 === 0) await time("one process start in-host", execCost);
+      if (i % 5 === 0) await time("one process start in-host (wall: the whole nsenter call)", execCost);
     }
     const med = (k: string, inner = false) => stat(inner ? steps[k].agentMs : steps[k].wall).median;
     const cpu = process.cpuUsage();
     console.log(`\n${REPS} runs each, ms (wall), load average ${(await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-    console.log("| step | median | p90 | agent alone (in-host) median |");
+    console.log("| step | median | p90 | timed inside the host, median |");
     console.log("|---|---|---|---|");
     for (const [name, s] of Object.entries(steps)) {
       const w = stat(s.wall);
