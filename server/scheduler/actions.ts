@@ -550,7 +550,8 @@ function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
 
 /**
  * Cancel recurring monitors found running in the history that must not run:
- * the resource or node is in maintenance, or the monitor is no longer configured.
+ * the resource or node is in maintenance, or the monitor is no longer configured
+ * (then only when the resource is assigned a node).
  */
 export function scheduleCancels(ws: WorkingSet): void {
   for (const r of ws.primitives) {
@@ -571,6 +572,9 @@ export function scheduleCancels(ws: WorkingSet): void {
       if (!m.node.online || m.node.unclean || !r.runningOn.includes(m.node)) continue;
       const configured = r.ops.some((o) => o.name === m.name && o.intervalMs === m.intervalMs && o.enabled);
       if (!(maint || m.node.maintenance || !configured)) continue;
+      // a monitor no longer configured is cancelled only when the resource stays
+      // assigned somewhere; one stopped for good keeps it (crm_simulate 2.1.5)
+      if (!maint && !m.node.maintenance && !r.allocatedTo) continue;
       const c = customAction(ws, r, "cancel", m.node, false, { intervalMs: m.intervalMs, key: `${m.key}_cancel` });
       c.cancel = true;
       c.runnable = true;

@@ -149,6 +149,23 @@ describe("applyTransition and definition changes", () => {
     const out2 = applyTransition(noCancel, res2.transition, { now: 1700000000 });
     expect(placements(unpack(out2, { now: 1700000000 }))).toEqual([]);
   });
+
+  // Our own CIB with quorum; crm_simulate 2.1.5: with target-role Stopped only "stop on
+  // alpha" and the probe (no cancel); when web stays, "monitor=30000" and "cancel=15000".
+  it("cancels a monitor no longer configured only when the resource stays assigned", () => {
+    const tasks = (xml: string) =>
+      schedule(parseCibXml(xml), { now: 1700000000 })
+        .transition.actions.filter((a) => a.node === "alpha")
+        .map((a) => `${a.task}:${a.intervalMs}`)
+        .sort();
+    const quorate = CANCEL_CIB.replace('have-quorum="0"', 'have-quorum="1"');
+    expect(tasks(quorate)).toEqual(["cancel:15000", "monitor:30000"]);
+    const stopped = quorate.replace(
+      'type="Dummy">',
+      'type="Dummy"><meta_attributes id="web-meta"><nvpair id="web-tr" name="target-role" value="Stopped"/></meta_attributes>',
+    );
+    expect(tasks(stopped)).toEqual(["stop:0"]);
+  });
 });
 
 const CANCEL_CIB = `<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.7" epoch="1" num_updates="0" admin_epoch="0" execution-date="1700000000" have-quorum="0">
