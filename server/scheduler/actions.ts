@@ -246,7 +246,11 @@ function promoteResource(ws: WorkingSet, r: SRsc, node: SNode | undefined, optio
 }
 
 function demoteResource(ws: WorkingSet, r: SRsc, optional: boolean): void {
-  for (const n of r.runningOn) customAction(ws, r, "demote", n, optional);
+  for (const n of r.runningOn) {
+    const demote = customAction(ws, r, "demote", n, optional);
+    // an unmanaged resource keeps its role, like it is never stopped
+    if (!r.managed) demote.runnable = false;
+  }
 }
 
 /** The next step from role `from` towards `to` (Pacemaker's role state matrix). */
