@@ -7,6 +7,7 @@ import type { Role } from "./types";
 import { canRun, currentNode, runningNodes } from "./assign";
 import { cloneOf, mergeNvSets, opDefaultsFor, primitivesOf, topOf } from "./unpack-config";
 import { fenceNode } from "./unpack-status";
+import { checkedNode } from "./definition-changes";
 import { tryParseDuration } from "../cib/values";
 
 export function actionKey(rsc: SRsc | undefined, task: string, intervalMs: number): string {
@@ -577,8 +578,9 @@ export function scheduleCancels(ws: WorkingSet): void {
       const configured = r.ops.some((o) => o.name === m.name && o.intervalMs === m.intervalMs && o.enabled);
       if (!(maint || m.node.maintenance || !configured)) continue;
       // a monitor no longer configured is cancelled only when the resource stays
-      // assigned somewhere; one stopped for good keeps it (crm_simulate 2.1.5)
-      if (!maint && !m.node.maintenance && !r.allocatedTo) continue;
+      // assigned somewhere, and only on a node whose history is checked (not a
+      // standby one), as crm_simulate 2.1.5 does
+      if (!maint && !m.node.maintenance && (!r.allocatedTo || !checkedNode(m.node))) continue;
       const c = customAction(ws, r, "cancel", m.node, false, { intervalMs: m.intervalMs, key: `${m.key}_cancel` });
       c.cancel = true;
       c.runnable = true;

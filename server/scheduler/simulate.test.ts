@@ -152,7 +152,7 @@ describe("applyTransition and definition changes", () => {
 
   // Our own CIB with quorum; crm_simulate 2.1.5: with target-role Stopped only "stop on
   // alpha" and the probe (no cancel); when web stays, "monitor=30000" and "cancel=15000".
-  it("cancels a monitor no longer configured only when the resource stays assigned", () => {
+  it("cancels a monitor no longer configured only when the resource stays assigned, not on a standby node", () => {
     const tasks = (xml: string) =>
       schedule(parseCibXml(xml), { now: 1700000000 })
         .transition.actions.filter((a) => a.node === "alpha")
@@ -165,6 +165,12 @@ describe("applyTransition and definition changes", () => {
       'type="Dummy"><meta_attributes id="web-meta"><nvpair id="web-tr" name="target-role" value="Stopped"/></meta_attributes>',
     );
     expect(tasks(stopped)).toEqual(["stop:0"]);
+    // alpha in standby: web moves to beta; crm_simulate cancels nothing on alpha
+    const standby = quorate.replace(
+      '<node id="1" uname="alpha"/>',
+      '<node id="1" uname="alpha"><instance_attributes id="alpha-a"><nvpair id="alpha-sb" name="standby" value="on"/></instance_attributes></node>',
+    );
+    expect(tasks(standby)).toEqual(["stop:0"]);
   });
 });
 
