@@ -140,7 +140,10 @@ function addEdge(first: SAction, then: SAction, flags: number, id?: string): voi
   if (first === then) return;
   for (const e of first.after) {
     if (e.then === then) {
-      e.flags |= flags;
+      // as Pacemaker filters duplicates: an ordering that shares a flag with one
+      // already there is dropped (a Mandatory order after an Optional one between
+      // the same actions adds nothing); otherwise both apply
+      if (!(e.flags & flags)) e.flags |= flags;
       return;
     }
   }
