@@ -9,6 +9,7 @@ import { initialView, receive, type LiveView } from "./live-core";
 import { CHANGE_ROLE, SessionResponseSchema, type ChangeOp } from "../server/api/contract";
 import { parseServerMessage } from "./live-messages";
 import { setCsrfToken } from "./api";
+import { takeEarlySocket } from "./early-socket";
 
 const CLOSE_UNAUTHORIZED = 4401;
 const CLOSE_FORBIDDEN = 4403;
@@ -21,6 +22,7 @@ export class LiveClient {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   private lastBadResync = 0;
+  private adopted = false;
 
   constructor(
     private readonly url: string,
@@ -63,9 +65,12 @@ export class LiveClient {
   };
 
   private connect() {
-    const ws = new WebSocket(this.url);
+    // the first connection adopts the socket the page's HTML opened (early-socket.ts)
+    const early = this.adopted ? null : takeEarlySocket(this.url);
+    this.adopted = true;
+    const ws = early?.ws ?? new WebSocket(this.url);
     this.ws = ws;
-    let opened = false;
+    let opened = ws.readyState === WebSocket.OPEN;
     ws.onopen = () => {
       opened = true;
       this.retryMs = 250;
@@ -114,6 +119,7 @@ export class LiveClient {
       this.timer = setTimeout(() => this.connect(), this.retryMs + Math.random() * 200);
       this.retryMs = Math.min(this.retryMs * 2, 5000);
     };
+    if (early) for (const m of early.queue) ws.onmessage?.(m);
   }
 
   /** Who we are and the CSRF token for changes; a 401 means the session is gone. */

@@ -2,9 +2,13 @@ import { LiveStoreProvider } from "@/components/live-store";
 import { Nav } from "@/components/shell/nav";
 import { ConnectionBanner } from "@/components/shell/connection-banner";
 import { ChangeRunnerProvider } from "@/components/preview/change-runner";
+import { EARLY_SOCKET_SCRIPT } from "@/components/early-socket";
 
 export default function ConsoleLayout({ children }: { children: React.ReactNode }) {
   return (
+    <>
+    {/* opens /ws while the bundle loads; the live store takes it over (components/early-socket.ts) */}
+    <script dangerouslySetInnerHTML={{ __html: EARLY_SOCKET_SCRIPT }} />
     <LiveStoreProvider>
       <ChangeRunnerProvider>
       <div className="flex min-h-screen">
@@ -16,5 +20,6 @@ export default function ConsoleLayout({ children }: { children: React.ReactNode 
       </div>
       </ChangeRunnerProvider>
     </LiveStoreProvider>
+    </>
   );
 }

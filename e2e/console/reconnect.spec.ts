@@ -1,7 +1,7 @@
 // The live store survives a dropped socket and a lost patch: it says it is
 // reconnecting, reconnects by itself, and resyncs to the server's state.
 import { expect, test, type WebSocketRoute } from "@playwright/test";
-import { applyWithPreview, expectNoReload, login, markNoReload, shot } from "./helpers";
+import { apiCall, applyWithPreview, expectNoReload, login, markNoReload, shot } from "./helpers";
 
 test("a dropped WebSocket shows Reconnecting… and comes back live without reload", async ({ page }) => {
   const servers: WebSocketRoute[] = [];
@@ -64,4 +64,22 @@ test("a lost patch makes the client resync, and it then shows the server's state
   expect(resyncs).toBeGreaterThan(0);
   await applyWithPreview(page, "unstandby-node1");
   await expect(page.getByTestId("node-state-node1")).toHaveText("online", { timeout: 10_000 });
+});
+
+test("a full page load opens the WebSocket from the HTML, before the bundle, and the live store keeps that one socket", async ({ page }) => {
+  await login(page);
+  const sockets: string[] = [];
+  page.on("websocket", (ws) => sockets.push(ws.url()));
+  await page.goto("/");
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-connection", "live", { timeout: 20_000 });
+  // the early socket was taken over (components/early-socket.ts), not left open beside a second one
+  expect(await page.evaluate(() => "__vigilEarlySocket" in window)).toBe(false);
+  expect(sockets).toHaveLength(1);
+  expect(sockets[0]).toMatch(/\/ws$/);
+  // and it is live: a change made elsewhere shows up on it
+  expect((await apiCall(page, "POST", "/api/changes", { op: "node-standby", nodes: ["node3"], on: true })).status()).toBe(200);
+  await expect(page.getByTestId("node-state-node3")).toHaveText("standby");
+  expect((await apiCall(page, "POST", "/api/changes", { op: "node-standby", nodes: ["node3"], on: false })).status()).toBe(200);
+  await expect(page.getByTestId("node-state-node3")).toHaveText("online");
+  expect(sockets).toHaveLength(1);
 });

@@ -370,6 +370,38 @@ describe("controller on the demo cluster", { timeout: 120_000 }, () => {
     expect(changed).toMatch(/Restart\s+web-server\s+\( node1 \)\s+due to resource definition change/);
   });
 
+  it("a changed reloadable parameter is reloaded in place, as Pacemaker would (op-restart-digest recorded)", async () => {
+    await ctl.settled(20000);
+    const where = placement(ctl)["dummy1"];
+    const since = Date.now();
+    const setFake = (value: string) => (cib: Cib): Cib => {
+      const d = cib.configuration.resources.find((r) => r.id === "dummy1")!;
+      if (d.kind !== "primitive") throw new Error("dummy1 is not a primitive");
+      d.instanceAttributes = nvSet(d.instanceAttributes, "dummy1", "instance_attributes", "fake", value);
+      return cib;
+    };
+    // Pacemaker reads the live history the same way: a reload, not a restart
+    const f = path.join(dir, "reload.xml");
+    writeFileSync(f, exportCibXml(setFake("reloaded")(structuredClone(ctl.snapshot().cib))));
+    const sim = execFileSync("crm_simulate", ["-x", f, "-S"], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
+    expect(sim).toMatch(new RegExp(`Reload\\s+dummy1\\s+\\( ${where[0]} \\)`));
+    await ctl.update(setFake("reloaded"), ADMIN, "resource update dummy1 fake=reloaded");
+    await ctl.settled(20000);
+    const tasks = ctl
+      .transitions()
+      .filter((t) => t.startedAt >= since)
+      .flatMap((t) => t.results.map((r) => t.transition.actions.find((a) => a.id === r.actionId)!))
+      .filter((a) => a.rsc === "dummy1")
+      .map((a) => a.task);
+    expect(tasks).toContain("reload-agent");
+    expect(tasks).not.toContain("stop");
+    expect(placement(ctl)["dummy1"]).toEqual(where);
+    const node = ctl.snapshot().cib.status.find((n) => n.uname === where[0]);
+    const op = node?.lrmResources.find((r) => r.id === "dummy1")?.ops.find((o) => o.id === "dummy1_last_0");
+    expect(op?.operation).toBe("reload-agent");
+    expect(op?.opForceRestart).toBe(" state ");
+  });
+
   it("a CIB change aborts the running transition: running actions finish, nothing new is dispatched", async () => {
     await ctl.settled(20000);
     const before = ctl.transitions().length;

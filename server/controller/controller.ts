@@ -5,6 +5,7 @@
 // left to do. Only this class writes the CIB; every write is published to
 // subscribers as a versioned Snapshot.
 
+import { ReloadSupportCache, restartFields } from "./reload-support";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -110,6 +111,8 @@ export class Controller implements ClusterService {
   private readonly unsubs = new Map<string, () => void>();
   private readonly callIds = new Map<string, number>();
   private readonly recurring = new Map<string, RecurringEntry>();
+  /** which agents can reload, from their meta-data (Pacemaker's op-force-restart / op-restart-digest) */
+  private readonly reloadSupport: ReloadSupportCache;
   private dcUuid = "";
   private quorumMemory: QuorumMemory = EMPTY_QUORUM_MEMORY;
   /** the last quorum computation, published in the snapshot's state.quorum (console: votes) */
@@ -151,6 +154,7 @@ export class Controller implements ClusterService {
     mkdirSync(opts.stateDir, { recursive: true });
     this.history = new History(path.join(opts.stateDir, "history.jsonl"), opts.historyLimit ?? 500);
     for (const t of opts.transports) this.transports.set(t.node, t);
+    this.reloadSupport = new ReloadSupportCache((node, op) => this.opts.executor.exec(node, op));
   }
 
   // -------------------------------------------------------------------------
@@ -860,6 +864,11 @@ export class Controller implements ClusterService {
       params: a.params,
       meta: a.meta,
     };
+    // Non-recurring results of agents that can reload carry the restart digest
+    // (read from the agent's meta-data once, in parallel with the first action).
+    const support = op.standard === "ocf" && a.intervalMs === 0 && a.task !== "notify" ? this.reloadSupport.get(node, op) : undefined;
+    // pre-OCF-1.1 agents reload with `reload`, as Pacemaker maps the scheduler's reload-agent
+    if (a.task === "reload-agent" && (await support)?.action === "reload") op.action = "reload";
     // a recurring monitor's first run is the graph action; later runs report changes
     const recurring = a.task === "monitor" && a.intervalMs > 0;
     const res = recurring
@@ -885,7 +894,8 @@ export class Controller implements ClusterService {
     }
     const callId = this.nextCallId(nodeId);
     const failed = opFailed(res.rc, res.opStatus, targetRc);
-    this.recordResult(a, res, { node, nodeId, lrmId, targetRc, callId, transitionId });
+    const reload = support && (await support);
+    this.recordResult(a, res, { node, nodeId, lrmId, targetRc, callId, transitionId }, reload ? restartFields(reload, a.params) : undefined);
     this.history.event({
       kind: "action-result",
       node,
@@ -900,6 +910,7 @@ export class Controller implements ClusterService {
     a: { task: string; intervalMs: number; params: Record<string, string>; timeoutMs: number; id: number; standard?: string; provider?: string; agentType?: string },
     res: OpResult,
     ctx: { node: string; nodeId: string; lrmId: string; targetRc: number; callId: number; transitionId: number },
+    restart?: { opForceRestart: string; opRestartDigest: string },
   ): void {
     const failed = opFailed(res.rc, res.opStatus, ctx.targetRc);
     const at = res.startedAt + res.execMs;
@@ -926,6 +937,7 @@ export class Controller implements ClusterService {
         at: Number.isFinite(at) && at > 0 ? at : this.clock(),
         execMs: res.execMs,
         queueMs: res.queueMs,
+        restart,
       });
       if (failed) {
         const sfif = parseBoolean(nvGet(c.configuration.crmConfig, "start-failure-is-fatal"), true);

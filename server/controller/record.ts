@@ -247,6 +247,8 @@ export interface OpRecord {
   execMs: number;
   queueMs: number;
   origin?: string;
+  /** agents that can reload: the parameters that force a restart and their digest */
+  restart?: { opForceRestart: string; opRestartDigest: string };
 }
 
 /** transition-key and transition-magic as Pacemaker writes them. */
@@ -275,6 +277,10 @@ function buildOp(id: string, r: OpRecord, lastRcChange: string): LrmRscOp {
     queueTime: String(Math.max(0, Math.round(r.queueMs))),
   };
   op.opDigest = opDigest(r.params, r.intervalMs, r.timeoutMs);
+  if (r.restart && r.intervalMs === 0) {
+    op.opForceRestart = r.restart.opForceRestart;
+    op.opRestartDigest = r.restart.opRestartDigest;
+  }
   return op;
 }
 
