@@ -249,8 +249,9 @@ function flagsFor(kind: Kind, firstTask: string, symmetry: "asym" | "sym" | "inv
       if (firstTask === "start" || firstTask === "promote") f |= O.runnableLeft;
     } else {
       f |= O.impliesFirst;
-      // then cannot happen when first cannot (a blocked stop blocks the stops ordered after it)
-      f |= O.runnableLeft;
+      // a stop that cannot run blocks the stops ordered after it, unless it
+      // holds nothing up (graph.ts holdsUp)
+      f |= O.stopBlocksThen;
     }
   }
   return f;
