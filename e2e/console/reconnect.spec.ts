@@ -65,3 +65,18 @@ test("a lost patch makes the client resync, and it then shows the server's state
   await applyWithPreview(page, "unstandby-node1");
   await expect(page.getByTestId("node-state-node1")).toHaveText("online", { timeout: 10_000 });
 });
+
+test("a page load opens one WebSocket, before hydration, and the store uses it", async ({ page }) => {
+  await login(page);
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-connection", "live");
+  const opened: string[] = [];
+  page.on("websocket", (ws) => opened.push(ws.url()));
+  // a fresh document: the layout's inline script opens /ws while the HTML is parsed
+  await page.goto("/");
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-connection", "live");
+  await expect(page.getByTestId("standby-node1")).toBeEnabled();
+  await page.waitForTimeout(500);
+  expect(opened.filter((u) => /\/ws(\?|$)/.test(u))).toHaveLength(1);
+  // the early socket was adopted, not left behind
+  expect(await page.evaluate(() => "__vigilEarlySocket" in window)).toBe(false);
+});
