@@ -1,31 +1,44 @@
-// The console's WebSocket opened by a tiny inline script while the page is
-// still parsing, before the console's JavaScript has loaded and hydrated (at
-// 100 × 2000 that is most of a second). The server sends the snapshot at once;
-// the live store adopts the socket and replays what arrived meanwhile.
-// No cluster logic here: only the socket and its buffered raw messages.
+// The console's WebSocket opened by a small inline script in the page's HTML,
+// before the JavaScript bundle has loaded and React has hydrated: the server's
+// snapshot (megabytes at 100 nodes x 2000 resources) then travels while the
+// bundle is evaluated, instead of after it. The live store adopts that socket
+// and replays what it already received; anything unusual (no early socket,
+// another URL, already closed) falls back to a socket of its own.
 
-export type EarlySocket = { ws: WebSocket; messages: string[] };
-
+/** Where the inline script leaves the socket for the live store. */
 const KEY = "__vigilEarlySocket";
 
-/** Inline script for the console layout: opens /ws with the session cookie and buffers messages. */
-export const earlySocketScript = `(function(){try{var p=location.protocol==="https:"?"wss:":"ws:";var ws=new WebSocket(p+"//"+location.host+"/ws");var e={ws:ws,messages:[]};ws.onmessage=function(m){e.messages.push(String(m.data))};window.${KEY}=e}catch(_){}})();`;
-
-/**
- * Takes the early socket once (later mounts connect themselves). A socket that
- * already closed is dropped: the store connects again and handles refusals then.
- */
-export function adoptEarlySocket(): EarlySocket | null {
-  const w = window as unknown as Record<string, EarlySocket | undefined>;
-  const early = w[KEY];
-  if (!early) return null;
-  delete w[KEY];
-  early.ws.onmessage = null;
-  if (early.ws.readyState > WebSocket.OPEN) return null;
-  return early;
+export interface EarlySocket {
+  url: string;
+  ws: WebSocket;
+  /** messages received before the live store took the socket over */
+  queue: MessageEvent[];
+  /** set when the socket closed before it was taken over */
+  closed?: CloseEvent;
 }
 
-/** Closes an early socket nobody will adopt (a store with its own token). */
-export function dropEarlySocket() {
-  adoptEarlySocket()?.ws.close(1000);
+/**
+ * The inline script (no imports, runs as soon as the HTML is parsed). It
+ * builds the URL exactly as LiveStoreProvider does, so takeEarlySocket can
+ * tell it is the same feed.
+ */
+export const EARLY_SOCKET_SCRIPT = `(function(){try{var l=location,u=(l.protocol==="https:"?"wss:":"ws:")+"//"+l.host+"/ws",w=new WebSocket(u),e={url:u,ws:w,queue:[]};w.onmessage=function(m){e.queue.push(m)};w.onclose=function(c){e.closed=c};window.${KEY}=e}catch(x){}})();`;
+
+/** The early socket for `url`, once; closes and drops one for another URL. */
+export function takeEarlySocket(url: string): EarlySocket | null {
+  const w = window as unknown as Record<string, EarlySocket | undefined>;
+  const e = w[KEY];
+  if (!e) return null;
+  delete w[KEY];
+  if (e.url !== url || e.closed || e.ws.readyState > WebSocket.OPEN) {
+    try {
+      e.ws.close(1000);
+    } catch {
+      /* already closed */
+    }
+    return null;
+  }
+  e.ws.onmessage = null;
+  e.ws.onclose = null;
+  return e;
 }

@@ -9,7 +9,7 @@ import { initialView, receive, type LiveView } from "./live-core";
 import { CHANGE_ROLE, SessionResponseSchema, type ChangeOp } from "../server/api/contract";
 import { parseServerMessage } from "./live-messages";
 import { setCsrfToken } from "./api";
-import { adoptEarlySocket, dropEarlySocket } from "./early-socket";
+import { takeEarlySocket } from "./early-socket";
 
 const CLOSE_UNAUTHORIZED = 4401;
 const CLOSE_FORBIDDEN = 4403;
@@ -22,6 +22,7 @@ export class LiveClient {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   private lastBadResync = 0;
+  private adopted = false;
 
   constructor(
     private readonly url: string,
@@ -44,15 +45,7 @@ export class LiveClient {
 
   start() {
     this.stopped = false;
-    // the socket the page opened while loading (cookie session only), else a new one
-    if (this.token) {
-      dropEarlySocket();
-      this.connect();
-    } else {
-      const early = adoptEarlySocket();
-      this.connect(early?.ws);
-      if (early) for (const data of early.messages) if (this.ws === early.ws) this.handleMessage(early.ws, data);
-    }
+    this.connect();
     window.addEventListener("online", this.reconnectNow);
   }
 
@@ -71,15 +64,51 @@ export class LiveClient {
     this.connect();
   };
 
-  private connect(adopted?: WebSocket) {
-    const ws = adopted ?? new WebSocket(this.url);
+  private connect() {
+    // the first connection adopts the socket the page's HTML opened (early-socket.ts)
+    const early = this.adopted ? null : takeEarlySocket(this.url);
+    this.adopted = true;
+    const ws = early?.ws ?? new WebSocket(this.url);
     this.ws = ws;
     let opened = ws.readyState === WebSocket.OPEN;
     ws.onopen = () => {
       opened = true;
       this.retryMs = 250;
     };
-    ws.onmessage = (e) => this.handleMessage(ws, String(e.data));
+    ws.onmessage = (e) => {
+      // user timing marks (vigil:parse, vigil:check, vigil:apply) show in the browser's performance panel
+      const t0 = performance.now();
+      let raw: unknown;
+      try {
+        raw = JSON.parse(String(e.data));
+      } catch {
+        return;
+      }
+      const t1 = performance.now();
+      const parsed = parseServerMessage(raw);
+      const t2 = performance.now();
+      if (t2 - t0 > 20) {
+        performance.measure("vigil:parse", { start: t0, end: t1 });
+        performance.measure("vigil:check", { start: t1, end: t2 });
+        // React renders the update in a microtask after this handler: the next task sees it done
+        setTimeout(() => performance.measure("vigil:apply+render", { start: t2, end: performance.now() }), 0);
+      }
+      if (!parsed.ok) {
+        // Never render a document we could not check; get a fresh one instead.
+        this.set({ ...this.view, problem: `The controller sent an update this console cannot read (${parsed.problem}). Reload the page; if it persists, the console and controller versions differ.` });
+        // at most one resync per 5 s, so a persistent mismatch cannot become a request loop
+        if (ws.readyState === WebSocket.OPEN && Date.now() - this.lastBadResync > 5000) {
+          this.lastBadResync = Date.now();
+          ws.send(JSON.stringify({ type: "resync" }));
+        }
+        return;
+      }
+      const step = receive(this.view, parsed.msg);
+      this.set(step.view);
+      if (step.resync && ws.readyState === WebSocket.OPEN) {
+        ws.send(JSON.stringify({ type: "resync" }));
+      }
+    };
     ws.onclose = (e) => {
       if (this.ws !== ws || this.stopped) return;
       this.ws = null;
@@ -90,41 +119,7 @@ export class LiveClient {
       this.timer = setTimeout(() => this.connect(), this.retryMs + Math.random() * 200);
       this.retryMs = Math.min(this.retryMs * 2, 5000);
     };
-  }
-
-  private handleMessage(ws: WebSocket, data: string) {
-    // user timing marks (vigil:parse, vigil:check, vigil:apply) show in the browser's performance panel
-    const t0 = performance.now();
-    let raw: unknown;
-    try {
-      raw = JSON.parse(data);
-    } catch {
-      return;
-    }
-    const t1 = performance.now();
-    const parsed = parseServerMessage(raw);
-    const t2 = performance.now();
-    if (t2 - t0 > 20) {
-      performance.measure("vigil:parse", { start: t0, end: t1 });
-      performance.measure("vigil:check", { start: t1, end: t2 });
-      // React renders the update in a microtask after this handler: the next task sees it done
-      setTimeout(() => performance.measure("vigil:apply+render", { start: t2, end: performance.now() }), 0);
-    }
-    if (!parsed.ok) {
-      // Never render a document we could not check; get a fresh one instead.
-      this.set({ ...this.view, problem: `The controller sent an update this console cannot read (${parsed.problem}). Reload the page; if it persists, the console and controller versions differ.` });
-      // at most one resync per 5 s, so a persistent mismatch cannot become a request loop
-      if (ws.readyState === WebSocket.OPEN && Date.now() - this.lastBadResync > 5000) {
-        this.lastBadResync = Date.now();
-        ws.send(JSON.stringify({ type: "resync" }));
-      }
-      return;
-    }
-    const step = receive(this.view, parsed.msg);
-    this.set(step.view);
-    if (step.resync && ws.readyState === WebSocket.OPEN) {
-      ws.send(JSON.stringify({ type: "resync" }));
-    }
+    if (early) for (const m of early.queue) ws.onmessage?.(m);
   }
 
   /** Who we are and the CSRF token for changes; a 401 means the session is gone. */

@@ -2,13 +2,14 @@ import { LiveStoreProvider } from "@/components/live-store";
 import { Nav } from "@/components/shell/nav";
 import { ConnectionBanner } from "@/components/shell/connection-banner";
 import { ChangeRunnerProvider } from "@/components/preview/change-runner";
-import { earlySocketScript } from "@/components/early-socket";
+import { EARLY_SOCKET_SCRIPT } from "@/components/early-socket";
 
 export default function ConsoleLayout({ children }: { children: React.ReactNode }) {
   return (
+    <>
+    {/* opens /ws while the bundle loads; the live store takes it over (components/early-socket.ts) */}
+    <script dangerouslySetInnerHTML={{ __html: EARLY_SOCKET_SCRIPT }} />
     <LiveStoreProvider>
-      {/* opens /ws while the page loads, so the snapshot is here when the store starts */}
-      <script dangerouslySetInnerHTML={{ __html: earlySocketScript }} />
       <ChangeRunnerProvider>
       <div className="flex min-h-screen">
         <Nav />
@@ -19,5 +20,6 @@ export default function ConsoleLayout({ children }: { children: React.ReactNode 
       </div>
       </ChangeRunnerProvider>
     </LiveStoreProvider>
+    </>
   );
 }

@@ -1,7 +1,7 @@
 // The live store survives a dropped socket and a lost patch: it says it is
 // reconnecting, reconnects by itself, and resyncs to the server's state.
 import { expect, test, type WebSocketRoute } from "@playwright/test";
-import { applyWithPreview, expectNoReload, login, markNoReload, shot } from "./helpers";
+import { apiCall, applyWithPreview, expectNoReload, login, markNoReload, shot } from "./helpers";
 
 test("a dropped WebSocket shows Reconnecting… and comes back live without reload", async ({ page }) => {
   const servers: WebSocketRoute[] = [];
@@ -66,17 +66,20 @@ test("a lost patch makes the client resync, and it then shows the server's state
   await expect(page.getByTestId("node-state-node1")).toHaveText("online", { timeout: 10_000 });
 });
 
-test("a page load opens one WebSocket, before hydration, and the store uses it", async ({ page }) => {
+test("a full page load opens the WebSocket from the HTML, before the bundle, and the live store keeps that one socket", async ({ page }) => {
   await login(page);
-  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-connection", "live");
-  const opened: string[] = [];
-  page.on("websocket", (ws) => opened.push(ws.url()));
-  // a fresh document: the layout's inline script opens /ws while the HTML is parsed
+  const sockets: string[] = [];
+  page.on("websocket", (ws) => sockets.push(ws.url()));
   await page.goto("/");
-  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-connection", "live");
-  await expect(page.getByTestId("standby-node1")).toBeEnabled();
-  await page.waitForTimeout(500);
-  expect(opened.filter((u) => /\/ws(\?|$)/.test(u))).toHaveLength(1);
-  // the early socket was adopted, not left behind
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-connection", "live", { timeout: 20_000 });
+  // the early socket was taken over (components/early-socket.ts), not left open beside a second one
   expect(await page.evaluate(() => "__vigilEarlySocket" in window)).toBe(false);
+  expect(sockets).toHaveLength(1);
+  expect(sockets[0]).toMatch(/\/ws$/);
+  // and it is live: a change made elsewhere shows up on it
+  expect((await apiCall(page, "POST", "/api/changes", { op: "node-standby", nodes: ["node3"], on: true })).status()).toBe(200);
+  await expect(page.getByTestId("node-state-node3")).toHaveText("standby");
+  expect((await apiCall(page, "POST", "/api/changes", { op: "node-standby", nodes: ["node3"], on: false })).status()).toBe(200);
+  await expect(page.getByTestId("node-state-node3")).toHaveText("online");
+  expect(sockets).toHaveLength(1);
 });
