@@ -7,6 +7,7 @@ import type { Role } from "./types";
 import { canRun, currentNode, runningNodes } from "./assign";
 import { cloneOf, mergeNvSets, opDefaultsFor, primitivesOf, topOf } from "./unpack-config";
 import { fenceNode } from "./unpack-status";
+import { checkedNode } from "./definition-changes";
 import { tryParseDuration } from "../cib/values";
 
 export function actionKey(rsc: SRsc | undefined, task: string, intervalMs: number): string {
@@ -246,7 +247,11 @@ function promoteResource(ws: WorkingSet, r: SRsc, node: SNode | undefined, optio
 }
 
 function demoteResource(ws: WorkingSet, r: SRsc, optional: boolean): void {
-  for (const n of r.runningOn) customAction(ws, r, "demote", n, optional);
+  for (const n of r.runningOn) {
+    const demote = customAction(ws, r, "demote", n, optional);
+    // an unmanaged resource keeps its role, like it is never stopped
+    if (!r.managed) demote.runnable = false;
+  }
 }
 
 /** The next step from role `from` towards `to` (Pacemaker's role state matrix). */
@@ -550,7 +555,8 @@ function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
 
 /**
  * Cancel recurring monitors found running in the history that must not run:
- * the resource or node is in maintenance, or the monitor is no longer configured.
+ * the resource or node is in maintenance, or the monitor is no longer configured
+ * (then only when the resource is assigned a node).
  */
 export function scheduleCancels(ws: WorkingSet): void {
   for (const r of ws.primitives) {
@@ -571,6 +577,10 @@ export function scheduleCancels(ws: WorkingSet): void {
       if (!m.node.online || m.node.unclean || !r.runningOn.includes(m.node)) continue;
       const configured = r.ops.some((o) => o.name === m.name && o.intervalMs === m.intervalMs && o.enabled);
       if (!(maint || m.node.maintenance || !configured)) continue;
+      // a monitor no longer configured is cancelled only when the resource stays
+      // assigned somewhere, and only on a node whose history is checked (not a
+      // standby one), as crm_simulate 2.1.5 does
+      if (!maint && !m.node.maintenance && (!r.allocatedTo || !checkedNode(m.node))) continue;
       const c = customAction(ws, r, "cancel", m.node, false, { intervalMs: m.intervalMs, key: `${m.key}_cancel` });
       c.cancel = true;
       c.runnable = true;

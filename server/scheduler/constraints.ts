@@ -176,17 +176,16 @@ function unpackColocation(ws: WorkingSet, c: ColocationConstraint): void {
     const setScore = set.score !== undefined ? score(set.score, 0) : s;
     const role = parseRole(set.role);
     const sequential = isTrue(set.sequential, true);
-    if (sequential) {
+    if (sequential && setScore <= -INFINITY) {
+      // a chain of -INFINITY would let every other member share a node: each member avoids every earlier one
+      for (let j = 1; j < rscs.length; j++)
+        for (let i = 0; i < j; i++) newColocation(ws, set.id, rscs[j], rscs[i], setScore, role, role, c.nodeAttribute, c.influence !== undefined ? isTrue(c.influence, true) : rscs[j].critical);
+    } else if (sequential) {
       for (let i = 1; i < rscs.length; i++) {
         newColocation(ws, set.id, rscs[i], rscs[i - 1], setScore, role, role, c.nodeAttribute, c.influence !== undefined ? isTrue(c.influence, true) : rscs[i].critical);
       }
-    } else if (setScore <= -INFINITY || setScore >= INFINITY) {
-      // non-sequential set: members are not colocated with each other (anti-colocation only at -INFINITY)
-      if (setScore <= -INFINITY) {
-        for (let i = 0; i < rscs.length; i++)
-          for (let j = i + 1; j < rscs.length; j++) newColocation(ws, set.id, rscs[j], rscs[i], setScore, role, role, c.nodeAttribute, true);
-      }
     }
+    // non-sequential set: its members are not colocated with each other (crm_simulate 2.1.5, also at -INFINITY)
     if (lastSet) {
       const prev = lastSet;
       const prevRole = parseRole(prev.set.role);
@@ -250,8 +249,9 @@ function flagsFor(kind: Kind, firstTask: string, symmetry: "asym" | "sym" | "inv
       if (firstTask === "start" || firstTask === "promote") f |= O.runnableLeft;
     } else {
       f |= O.impliesFirst;
-      // then cannot happen when first cannot (a blocked stop blocks the stops ordered after it)
-      f |= O.runnableLeft;
+      // a stop that cannot run blocks the stops ordered after it, unless it
+      // holds nothing up (graph.ts holdsUp)
+      f |= O.stopBlocksThen;
     }
   }
   return f;

@@ -106,7 +106,7 @@ export function checkDefinitionChanges(ws: WorkingSet): void {
 }
 
 /** Nodes whose history is compared: usable ones, and maintenance nodes (their monitors get cancelled). */
-function checkedNode(n: SNode): boolean {
+export function checkedNode(n: SNode): boolean {
   if (n.maintenance) return true;
   return n.online && !n.unclean && !n.shutdown && !n.standby && !n.pending;
 }

@@ -217,6 +217,8 @@ export const O = {
   impliesThenOnNode: 1 << 12,
   antiColocation: 1 << 13,
   preserve: 1 << 14,
+  /** the inverse of a mandatory order: then cannot run when first cannot and holds it up (graph.ts holdsUp) */
+  stopBlocksThen: 1 << 15,
 } as const;
 
 export interface SOrder {

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseCibXml } from "../cib/xml";
 import type { Action, Transition } from "./types";
 import { applyTransition } from "./simulate";
+import { schedule, unpack } from "./index";
+import { placements } from "./fuzz/pacemaker-xml";
 
 const CIB = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.0">
   <configuration>
@@ -125,4 +127,78 @@ describe("applyTransition and definition changes", () => {
     expect(second.summary).toEqual([]);
     expect(second.transition.actions).toEqual([]);
   });
+
+  // Our own CIB; crm_simulate 2.1.5 -S: "Stop web (alpha) due to no quorum", actions
+  // "stop on alpha", "monitor on beta", "cancel=15000 on alpha", revised "Started alpha"
+  // (with the history's monitor at 30 s, no cancel, the revised status says Stopped).
+  it("records a cancel as a history entry, so a monitor cancelled after the stop leaves the resource Started, as crm_simulate shows", () => {
+    const cib = parseCibXml(CANCEL_CIB);
+    const res = schedule(cib, { now: 1700000000 });
+    expect(res.summary.join("\n")).toMatch(/Stop\s+web\s+\( alpha \)\s+due to no quorum/);
+    const out = applyTransition(cib, res.transition, { now: 1700000000 });
+    const hist = ops(out, "alpha", "web");
+    const cancel = hist.find((o) => o.id === "web_cancel_15000")!;
+    const stop = hist.find((o) => o.id === "web_last_0")!;
+    expect(cancel).toMatchObject({ operation: "cancel", interval: "15000", rcCode: "0" });
+    expect(stop).toMatchObject({ operation: "stop" });
+    expect(Number(cancel.callId)).toBeGreaterThan(Number(stop.callId));
+    expect(placements(unpack(out, { now: 1700000000 }))).toEqual(["web alpha Started"]);
+
+    const noCancel = parseCibXml(CANCEL_CIB.replaceAll("web_monitor_15000", "web_monitor_30000").replace('interval="15000"', 'interval="30000"'));
+    const res2 = schedule(noCancel, { now: 1700000000 });
+    const out2 = applyTransition(noCancel, res2.transition, { now: 1700000000 });
+    expect(placements(unpack(out2, { now: 1700000000 }))).toEqual([]);
+  });
+
+  // Our own CIB with quorum; crm_simulate 2.1.5: with target-role Stopped only "stop on
+  // alpha" and the probe (no cancel); when web stays, "monitor=30000" and "cancel=15000".
+  it("cancels a monitor no longer configured only when the resource stays assigned, not on a standby node", () => {
+    const tasks = (xml: string) =>
+      schedule(parseCibXml(xml), { now: 1700000000 })
+        .transition.actions.filter((a) => a.node === "alpha")
+        .map((a) => `${a.task}:${a.intervalMs}`)
+        .sort();
+    const quorate = CANCEL_CIB.replace('have-quorum="0"', 'have-quorum="1"');
+    expect(tasks(quorate)).toEqual(["cancel:15000", "monitor:30000"]);
+    const stopped = quorate.replace(
+      'type="Dummy">',
+      'type="Dummy"><meta_attributes id="web-meta"><nvpair id="web-tr" name="target-role" value="Stopped"/></meta_attributes>',
+    );
+    expect(tasks(stopped)).toEqual(["stop:0"]);
+    // alpha in standby: web moves to beta; crm_simulate cancels nothing on alpha
+    const standby = quorate.replace(
+      '<node id="1" uname="alpha"/>',
+      '<node id="1" uname="alpha"><instance_attributes id="alpha-a"><nvpair id="alpha-sb" name="standby" value="on"/></instance_attributes></node>',
+    );
+    expect(tasks(standby)).toEqual(["stop:0"]);
+  });
 });
+
+const CANCEL_CIB = `<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.7" epoch="1" num_updates="0" admin_epoch="0" execution-date="1700000000" have-quorum="0">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="opts">
+        <nvpair id="opts-stonith" name="stonith-enabled" value="false"/>
+        <nvpair id="opts-nq" name="no-quorum-policy" value="stop"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes><node id="1" uname="alpha"/><node id="2" uname="beta"/></nodes>
+    <resources>
+      <primitive id="web" class="ocf" provider="pacemaker" type="Dummy">
+        <operations><op id="web-mon" name="monitor" interval="30s"/></operations>
+      </primitive>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status>
+    <node_state id="1" uname="alpha" in_ccm="true" crmd="online" join="member" expected="member">
+      <lrm id="1"><lrm_resources>
+        <lrm_resource id="web" class="ocf" provider="pacemaker" type="Dummy">
+          <lrm_rsc_op id="web_last_0" operation_key="web_start_0" operation="start" call-id="5" rc-code="0" op-status="0" interval="0" last-rc-change="1699999000" op-digest="f2317cad3d54cec5d7d7aa7d0bf35cf8" transition-key="1:1:0:00000000-0000-0000-0000-000000000000" transition-magic="0:0;1:1:0:00000000-0000-0000-0000-000000000000" on_node="alpha"/>
+          <lrm_rsc_op id="web_monitor_15000" operation_key="web_monitor_15000" operation="monitor" call-id="6" rc-code="0" op-status="0" interval="15000" last-rc-change="1699999000" transition-key="2:1:0:00000000-0000-0000-0000-000000000000" transition-magic="0:0;2:1:0:00000000-0000-0000-0000-000000000000" on_node="alpha"/>
+        </lrm_resource>
+      </lrm_resources></lrm>
+    </node_state>
+    <node_state id="2" uname="beta" in_ccm="true" crmd="online" join="member" expected="member"/>
+  </status>
+</cib>`;

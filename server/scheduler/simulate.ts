@@ -15,7 +15,7 @@ export interface ApplyOptions {
 }
 
 /** Tasks whose results the controller records in the operation history. */
-const RECORDED = new Set(["start", "stop", "monitor", "promote", "demote", "migrate_to", "migrate_from", "reload", "reload-agent"]);
+const RECORDED = new Set(["start", "stop", "monitor", "promote", "demote", "migrate_to", "migrate_from", "reload", "reload-agent", "cancel"]);
 
 /** OCF "not running" and "running promoted" return codes. */
 const RC_NOT_RUNNING = 7;
@@ -76,7 +76,11 @@ function maxCallId(cib: Cib): number {
  *   promoted there at that point, else rc 0;
  * - fencing: the node's node_state becomes offline/down and its operation
  *   history and transient attributes are dropped;
- * - pseudo actions, notifications, cancels, deletes and cluster actions
+ * - cancels of recurring monitors: `<rsc>_cancel_<ms>`, operation "cancel",
+ *   rc 0, as crm_simulate records them; read back, such an entry is a success
+ *   after the last stop, so a resource whose monitor was cancelled after its
+ *   stop shows as Started in the revised status, as crm_simulate shows it;
+ * - pseudo actions, notifications, deletes and cluster actions
  *   (do_shutdown, clear_failcount) leave the status as it is.
  * An action's history goes to the node's lrm_resource named like the action's
  * resource (Action.rsc is the id as in status) when there is one; otherwise a new

@@ -645,6 +645,9 @@ function addRunning(ws: WorkingSet, rsc: SRsc, node: SNode, role: Role): void {
   rsc.roleOn.set(node, role);
   if (ROLE_RANK[role] > ROLE_RANK[rsc.role]) rsc.role = role;
   if (node.maintenance) rsc.managed = false;
+  // an unmanaged resource stays where it is, with INFINITY there, which resources
+  // colocated with it see (Pacemaker's "not_managed_default")
+  if (!rsc.managed && node.online) addAllowed(rsc, node, INFINITY);
 }
 
 function banTargetOf(rsc: SRsc): SRsc {

@@ -22,6 +22,28 @@ describe("random CIB generator", () => {
     expect(specs.some((s) => s.history.some((h) => h.ops.some((o) => o.rc === 1)))).toBe(true);
   });
 
+  it("makes no ordering loops (crm_simulate cannot run them), but still chains orders", () => {
+    let chains = 0;
+    for (let seed = 1; seed <= 3000; seed++) {
+      const orders = generateCib(seed).constraints.filter((c) => c.kind === "order") as { first: string; then: string }[];
+      const next = (x: string) => orders.filter((o) => o.first === x).map((o) => o.then);
+      for (const o of orders) {
+        // nothing reachable from o.then leads back to o.first
+        const seen = new Set<string>();
+        const todo = [o.then];
+        while (todo.length) {
+          const x = todo.pop()!;
+          expect(x, `seed ${seed}: ordering loop through ${o.first}`).not.toBe(o.first);
+          if (seen.has(x)) continue;
+          seen.add(x);
+          todo.push(...next(x));
+        }
+        if (next(o.then).length) chains++;
+      }
+    }
+    expect(chains).toBeGreaterThan(0);
+  });
+
   it("renders CIBs that Vigil's parser and Pacemaker's crm_simulate both accept", () => {
     for (let seed = 1; seed <= 15; seed++) {
       const xml = renderCib(generateCib(seed));

@@ -3,6 +3,18 @@
 // then rendered to cib.xml text that Pacemaker 2.1's tools accept.
 
 /** mulberry32: a tiny, fast, seedable PRNG (same seed -> same CIBs everywhere). */
+/** Whether the order constraints put `from` before `to`, directly or through others. */
+function orderedBefore(constraints: ConstraintSpec[], from: string, to: string): boolean {
+  const seen = new Set<string>();
+  const walk = (x: string): boolean => {
+    if (x === to) return true;
+    if (seen.has(x)) return false;
+    seen.add(x);
+    return constraints.some((c) => c.kind === "order" && c.first === x && walk(c.then));
+  };
+  return walk(from);
+}
+
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -169,11 +181,16 @@ export function generateCib(seed: number, opts: GenerateOptions = {}): CibSpec {
         if (promotable.has(b) && chance(0.5)) c.withRole = "Promoted";
         spec.constraints.push(c);
       } else {
-        spec.constraints.push({
+        const c: ConstraintSpec = {
           kind: "order", id: `ord${i}`, first: a, then: b,
           orderKind: pick(["Mandatory", "Mandatory", "Optional", "Serialize"] as const),
           ...(chance(0.2) ? { symmetrical: false } : {}),
-        });
+        };
+        // An ordering loop (b already ordered before a) is a configuration error:
+        // crm_simulate reports "An invalid transition was produced" and runs nothing,
+        // so there is nothing to compare. Drop it (after the same random draws, so
+        // the other CIBs of a seed stay as they were).
+        if (!orderedBefore(spec.constraints, b, a)) spec.constraints.push(c);
       }
     }
   }

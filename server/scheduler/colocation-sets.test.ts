@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { schedule } from "./index";
+import { cib, dummy } from "./test-helpers";
+
+// Expected results checked with crm_simulate 2.1.5 on these same CIBs.
+const NOW = { now: 1_700_000_000 };
+const two = [{ name: "node1" }, { name: "node2" }];
+const abc = dummy("A") + dummy("B") + dummy("C");
+const set = (score: string, sequential?: string) =>
+  `<rsc_colocation id="cs" score="${score}"><resource_set id="cs1"${sequential ? ` sequential="${sequential}"` : ""}><resource_ref id="A"/><resource_ref id="B"/><resource_ref id="C"/></resource_set></rsc_colocation>`;
+
+describe("colocation sets with -INFINITY", () => {
+  it("a sequential set keeps every member apart from every other, not only from its neighbour", () => {
+    const r = schedule(cib({ nodes: two, resources: abc, constraints: set("-INFINITY") }), NOW);
+    // a chain (B apart from A, C apart from B) would start C next to A
+    expect(r.summary).toEqual(["  * Start      A       ( node1 )", "  * Start      B       ( node2 )"]);
+    expect(r.scores).toContainEqual({ scope: "pcmk__primitive_assign", rsc: "C", node: "node2", score: -1000000 });
+    expect(r.scores).toContainEqual({ scope: "pcmk__primitive_assign", rsc: "C", node: "node1", score: -1000000 });
+  });
+
+  it("a non-sequential set does not colocate its members with each other", () => {
+    const r = schedule(cib({ nodes: two, resources: abc, constraints: set("-INFINITY", "false") }), NOW);
+    expect(r.summary).toEqual(["  * Start      A       ( node1 )", "  * Start      B       ( node2 )", "  * Start      C       ( node1 )"]);
+  });
+});
