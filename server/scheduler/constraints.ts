@@ -158,6 +158,8 @@ export function newColocation(
 
 function unpackColocation(ws: WorkingSet, c: ColocationConstraint): void {
   const s = score(c.score, 0);
+  // a dependent's influence on its primary: the constraint's own, else the dependent's `critical`
+  const influenceOf = (r: SRsc) => (c.influence !== undefined ? isTrue(c.influence, true) : r.critical);
   if (c.sets.length === 0) {
     const dep = findRsc(ws, c.rsc);
     const pri = findRsc(ws, c.withRsc);
@@ -165,25 +167,21 @@ function unpackColocation(ws: WorkingSet, c: ColocationConstraint): void {
       warn(ws, `Ignoring constraint '${c.id}' because resource '${!dep ? c.rsc : c.withRsc}' does not exist`);
       return;
     }
-    const influence = c.influence !== undefined ? isTrue(c.influence, true) : dep.critical;
-    newColocation(ws, c.id, dep, pri, s, parseRole(c.rscRole), parseRole(c.withRscRole), c.nodeAttribute, influence);
+    newColocation(ws, c.id, dep, pri, s, parseRole(c.rscRole), parseRole(c.withRscRole), c.nodeAttribute, influenceOf(dep));
     return;
   }
-  // resource sets: within a sequential set, each member with the previous; between sets, each set with the previous
+  // resource sets: within a sequential set, each member with the previous (see below); between sets, each set with the previous
   let lastSet: { rscs: SRsc[]; set: ResourceSet } | undefined;
   for (const set of c.sets) {
     const rscs = set.resources.map((id) => findRsc(ws, id)).filter((r): r is SRsc => !!r);
     const setScore = set.score !== undefined ? score(set.score, 0) : s;
     const role = parseRole(set.role);
     const sequential = isTrue(set.sequential, true);
-    if (sequential && setScore <= -INFINITY) {
-      // a chain of -INFINITY would let every other member share a node: each member avoids every earlier one
+    if (sequential) {
+      // each member with the previous one; at -INFINITY with every earlier one
+      // (a chain of -INFINITY would let every other member share a node)
       for (let j = 1; j < rscs.length; j++)
-        for (let i = 0; i < j; i++) newColocation(ws, set.id, rscs[j], rscs[i], setScore, role, role, c.nodeAttribute, c.influence !== undefined ? isTrue(c.influence, true) : rscs[j].critical);
-    } else if (sequential) {
-      for (let i = 1; i < rscs.length; i++) {
-        newColocation(ws, set.id, rscs[i], rscs[i - 1], setScore, role, role, c.nodeAttribute, c.influence !== undefined ? isTrue(c.influence, true) : rscs[i].critical);
-      }
+        for (let i = setScore <= -INFINITY ? 0 : j - 1; i < j; i++) newColocation(ws, set.id, rscs[j], rscs[i], setScore, role, role, c.nodeAttribute, influenceOf(rscs[j]));
     }
     // non-sequential set: its members are not colocated with each other (crm_simulate 2.1.5, also at -INFINITY)
     if (lastSet) {
@@ -194,7 +192,7 @@ function unpackColocation(ws: WorkingSet, c: ColocationConstraint): void {
       const primaries = prevSeq ? prev.rscs.slice(-1) : prev.rscs;
       const dependents = sequential ? rscs.slice(0, 1) : rscs;
       for (const d of dependents)
-        for (const p of primaries) newColocation(ws, c.id, d, p, s, role, prevRole, c.nodeAttribute, c.influence !== undefined ? isTrue(c.influence, true) : d.critical);
+        for (const p of primaries) newColocation(ws, c.id, d, p, s, role, prevRole, c.nodeAttribute, influenceOf(d));
     }
     lastSet = { rscs, set };
   }
