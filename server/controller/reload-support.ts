@@ -8,7 +8,7 @@
 //   marked unique="1" force a restart; the controller runs `reload` for the
 //   scheduler's reload-agent action.
 // - Any other agent cannot reload: no fields, every change restarts it.
-import { restartDigest } from "../cib/op-digest";
+import { restartDigest, versionLess } from "../cib/op-digest";
 import { parseAgentMetadata, type AgentMetadata } from "../executor/metadata";
 import type { AgentOp, OpResult } from "../executor/types";
 import { OcfRc, OpStatus } from "../executor/types";
@@ -22,13 +22,9 @@ export interface ReloadSupport {
   names: string[];
 }
 
-function ocfVersionAtLeast11(v: string | undefined): boolean {
-  const [maj, min] = (v ?? "1.0").split(".").map((x) => Number(x) || 0);
-  return maj > 1 || (maj === 1 && (min ?? 0) >= 1);
-}
-
 export function reloadSupportOf(md: AgentMetadata): ReloadSupport | undefined {
-  const ocf11 = ocfVersionAtLeast11(md.version);
+  // an agent that names no OCF version is taken as 1.0
+  const ocf11 = !versionLess(md.version ?? "1.0", "1.1");
   const has = (name: string) => md.actions.some((a) => a.name.toLowerCase() === name);
   let names: string[];
   let action: ReloadSupport["action"];
