@@ -1,7 +1,7 @@
 // Pacemaker CIB XML <-> typed model. Import keeps every attribute and element it
 // does not model (extraAttrs / unknown / raw) so that export gives back what came in;
 // export writes XML that Pacemaker 2.1's tools (crm_simulate, crm_verify) accept.
-import { createRequire } from "node:module";
+import { lazyModule } from "../lazy-module";
 import { CibError } from "./errors";
 import { type El, MAX_DEPTH, fastParseTree } from "./xml-fast";
 import type {
@@ -61,11 +61,7 @@ function badXml(xml: string, err: Error, position: number): CibError {
 }
 
 // saxes is loaded only when the fast reader declines a document (rare): not at every CLI start.
-const requireLazily = createRequire(import.meta.url);
-let saxesModule: typeof import("saxes") | undefined;
-function saxes(): typeof import("saxes") {
-  return (saxesModule ??= requireLazily("saxes") as typeof import("saxes"));
-}
+const saxes = lazyModule<typeof import("saxes")>("saxes");
 
 /** Most CIBs take the fast reader (xml-fast.ts); whatever it declines, saxes reads (or rejects). */
 function parseTree(xml: string, nodeState?: (el: El) => NodeState): El[] {

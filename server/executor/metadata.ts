@@ -3,15 +3,11 @@
 // agents' variant (shortdesc as an attribute, <content type="select"> with
 // options). Garbage in gives a MetadataError that names the agent.
 
-import { createRequire } from "node:module";
+import { lazyModule } from "../lazy-module";
 
 // fast-xml-parser is loaded on first use, not at import: every `vigil` command's bundle imports
 // this module, and loading the package costs 40-150 ms of start-up that `vigil simulate` never needs.
-const requireLazily = createRequire(import.meta.url);
-let fxp: typeof import("fast-xml-parser") | undefined;
-function fastXmlParser(): typeof import("fast-xml-parser") {
-  return (fxp ??= requireLazily("fast-xml-parser") as typeof import("fast-xml-parser"));
-}
+const fastXmlParser = lazyModule<typeof import("fast-xml-parser")>("fast-xml-parser");
 
 export interface AgentParameter {
   name: string;
