@@ -5,7 +5,6 @@
 // left to do. Only this class writes the CIB; every write is published to
 // subscribers as a versioned Snapshot.
 
-import { ReloadSupportCache, restartFields } from "./reload-support";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -20,6 +19,7 @@ import { UnsupportedFeatureError } from "../scheduler/types";
 import { GraphRun, type ActionOutcome, type GraphOutcome } from "./graph";
 import { History } from "./history";
 import type { CibPersistence, Fencer, OpExecutor } from "./ports";
+import { ReloadSupportCache, restartFields } from "./reload-support";
 import { computeQuorum, EMPTY_QUORUM_MEMORY, type QuorumMemory } from "../membership/quorum";
 import {
   CRM_FEATURE_SET,

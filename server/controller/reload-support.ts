@@ -9,6 +9,8 @@
 //   scheduler's reload-agent action.
 // - Any other agent cannot reload: no fields, every change restarts it.
 import { restartDigest, versionLess } from "../cib/op-digest";
+import { agentName } from "../executor/agents";
+import { metadataOp } from "../executor/discovery";
 import { parseAgentMetadata, type AgentMetadata } from "../executor/metadata";
 import type { AgentOp, OpResult } from "../executor/types";
 import { OcfRc, OpStatus } from "../executor/types";
@@ -71,18 +73,9 @@ export class ReloadSupportCache {
   }
 
   private async read(node: string, op: Pick<AgentOp, "standard" | "provider" | "type">): Promise<ReloadSupport | undefined> {
-    const name = `ocf:${op.provider ?? ""}:${op.type}`;
-    const res = await this.exec(node, {
-      rsc: "meta-data",
-      standard: "ocf",
-      provider: op.provider,
-      type: op.type,
-      action: "meta-data",
-      intervalMs: 0,
-      timeoutMs: 10_000,
-      params: {},
-      meta: {},
-    });
+    const agent = { standard: "ocf", provider: op.provider, type: op.type };
+    const name = agentName(agent);
+    const res = await this.exec(node, metadataOp(agent, 10_000));
     if (res.rc !== OcfRc.SUCCESS || res.opStatus !== OpStatus.DONE) throw new Error(`meta-data of ${name} on ${node}: rc ${res.rc}`);
     return reloadSupportOf(parseAgentMetadata(res.output, name));
   }

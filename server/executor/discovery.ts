@@ -2,7 +2,7 @@
 // transport (so it works the same for local and SSH hosts). Backs
 // `vigil resource standards | providers | agents | list | describe`.
 
-import type { AgentPaths, Transport } from "./types";
+import type { AgentOp, AgentPaths, Transport } from "./types";
 import { OcfRc } from "./types";
 import { agentName, describeFallback, hasSystemd, resolvePaths, runAgentOp, type ClassFallback } from "./agents";
 import { MetadataError, parseAgentMetadata, type AgentMetadata } from "./metadata";
@@ -119,14 +119,15 @@ export interface AgentDescription {
   fallback?: ClassFallback;
 }
 
+/** The meta-data action of an agent, as an operation any transport or executor can run. */
+export function metadataOp(agent: AgentRef, timeoutMs = 30000): AgentOp {
+  return { rsc: "meta-data", standard: agent.standard, provider: agent.provider, type: agent.type, action: "meta-data", intervalMs: 0, timeoutMs, params: {}, meta: {} };
+}
+
 /** Run the agent's meta-data action on the host and parse it. Throws a clear Error (MetadataError for bad XML). */
 export async function describeAgent(t: Transport, agent: AgentRef, over?: AgentPaths): Promise<AgentDescription> {
   const name = agentName(agent);
-  const res = await runAgentOp(
-    t,
-    { rsc: "meta-data", standard: agent.standard, provider: agent.provider, type: agent.type, action: "meta-data", intervalMs: 0, timeoutMs: 30000, params: {}, meta: {} },
-    { paths: over },
-  );
+  const res = await runAgentOp(t, metadataOp(agent), { paths: over });
   if (res.rc !== OcfRc.SUCCESS) {
     throw new Error(`cannot read the meta-data of ${name} on ${t.node}: ${res.exitReason ?? `rc ${res.rc}`}`);
   }
