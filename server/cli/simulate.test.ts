@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { lineOfId, parseDateTime, parseSimulateArgs, runSimulate, describeInputError } from "./simulate";
 import { UnsupportedFeatureError } from "../scheduler/types";
+import { TIMING_PREFIX } from "./phase-timing";
 
 function io() {
   const o = { out: "", err: "" };
@@ -135,5 +136,31 @@ describe("vigil simulate output", () => {
     expect(r.code).toBe(1);
     expect(r.out).toBe("");
     expect(r.err).toBe(`vigil simulate: ${f}: unsupported feature: bundle (element id "httpd-bundle") at line 6\n`);
+  });
+});
+
+describe("vigil simulate phase timing (VIGIL_SIMULATE_TIMING=1)", () => {
+  const f = path.resolve(__dirname, "../../../shared/pacemaker-scheduler/xml/group1.xml");
+
+  it("prints one timing line on stderr naming every phase that ran, and leaves stdout as it is", async () => {
+    const plain = io();
+    expect(await runSimulate(["-x", f, "-S"], plain.io)).toBe(0);
+    const timed = io();
+    expect(await runSimulate(["-x", f, "-S"], timed.io, { timing: true })).toBe(0);
+    expect(timed.o.out).toBe(plain.o.out);
+    expect(plain.o.err).toBe("");
+    const lines = timed.o.err.split("\n").filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0].startsWith(TIMING_PREFIX)).toBe(true);
+    const names = [...lines[0].matchAll(/([a-z-]+) [\d.]+(?: \(cpu \d+\))?[,;]/g)].map((m) => m[1]);
+    expect(names).toEqual(["node", "load", "read", "parse", "schedule", "status", "apply", "unpack-revised", "revised-status", "print"]);
+    expect(lines[0]).toMatch(/; total [\d.]+ ms \(cpu \d+ ms, \d+ of it before the first mark; /);
+    expect(lines[0]).toMatch(/gc pauses [\d.]+ ms in \d+ after it\)$/);
+  });
+
+  it("is off unless asked for", async () => {
+    const { o, io: sio } = io();
+    expect(await runSimulate(["-x", f, "-sQ"], sio, { timing: false })).toBe(0);
+    expect(o.err).toBe("");
   });
 });

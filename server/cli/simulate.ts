@@ -10,6 +10,7 @@ import { UnsupportedFeatureError } from "../scheduler/types";
 import { MAINTENANCE_BANNER, disabledBlockedLine, formatClusterStatus, formatExecutedActions, formatScores, isoUtcString } from "../scheduler/format";
 import { applyTransition } from "../scheduler/simulate";
 import { schedule, unpack } from "../scheduler/index";
+import { type PhaseTimer, phaseTimer } from "./phase-timing";
 
 export interface SimulateIo {
   stdout: { write(s: string): unknown };
@@ -29,6 +30,8 @@ export interface SimulateDeps {
   core?: SchedulerCore;
   /** wall clock in epoch seconds, used when the CIB has no execution-date and -t is not given */
   clock?: () => number;
+  /** print per-phase times on stderr; default: VIGIL_SIMULATE_TIMING=1 in the environment */
+  timing?: boolean;
 }
 
 export interface SimulateOptions {
@@ -143,6 +146,7 @@ export function simulateText(
   now: number,
   core: SchedulerCore,
   usingExecutionDate: boolean,
+  timer: PhaseTimer = phaseTimer(false),
 ): { out: string; err: string; result?: ScheduleResult; revised?: Cib } {
   const out: string[] = [];
   const err: string[] = [];
@@ -151,6 +155,7 @@ export function simulateText(
   // schedule() unpacks the status itself and returns that view: no second unpack of a large CIB
   let result: ScheduleResult | undefined = wantsRun ? core.schedule(cib, { now }) : undefined;
   const before = result ? result.before : core.unpack(cib, { now });
+  timer.phase(result ? "schedule" : "unpack");
   if (o.verbose) for (const m of before.messages) err.push(m);
   const quiet = o.quiet;
   if (!quiet) {
@@ -160,6 +165,7 @@ export function simulateText(
     if (before.maintenanceMode) out.push("", ...MAINTENANCE_BANNER, "");
     out.push("Current cluster status:");
     out.push(formatClusterStatus(before, { mode: "simulate" }).replace(/\n$/, ""));
+    timer.phase("status");
   }
   let revised: Cib | undefined;
   if (result) {
@@ -167,18 +173,22 @@ export function simulateText(
     if (o.showScores) {
       if (!quiet) out.push("");
       out.push(...formatScores(result.scores));
+      timer.phase("scores");
     }
     if (!quiet) {
       out.push("", "Transition Summary:", ...result.summary);
     }
     if (o.simulate) {
       revised = applyTransition(cib, result.transition, { now });
+      timer.phase("apply");
       if (!quiet) {
         out.push("", "Executing Cluster Transition:", ...formatExecutedActions(result.transition));
         if (usingLine) out.push(usingLine);
         const after = core.unpack(revised, { now });
+        timer.phase("unpack-revised");
         out.push("", "Revised Cluster Status:");
         out.push(formatClusterStatus(after, { mode: "simulate" }).replace(/\n$/, ""));
+        timer.phase("revised-status");
       }
     }
   }
@@ -220,6 +230,7 @@ export async function runSimulate(argv: string[], io: SimulateIo, deps: Simulate
     return 0;
   }
 
+  const timer = phaseTimer(deps.timing ?? process.env.VIGIL_SIMULATE_TIMING === "1");
   let xml: string | undefined;
   let cib: Cib;
   const source = o.live ? "live CIB" : o.xmlFile === "-" ? "<stdin>" : o.xmlFile!;
@@ -235,7 +246,9 @@ export async function runSimulate(argv: string[], io: SimulateIo, deps: Simulate
         io.stderr.write(`vigil simulate: cannot read ${source}: ${code === "ENOENT" ? "no such file" : (e as Error).message}\n`);
         return 1;
       }
+      timer.phase("read");
       cib = parseCibXml(xml);
+      timer.phase("parse");
     }
   } catch (e) {
     const line = describeInputError(e, source, xml);
@@ -258,11 +271,14 @@ export async function runSimulate(argv: string[], io: SimulateIo, deps: Simulate
 
   try {
     const core = deps.core ?? defaultCore;
-    const r = simulateText(cib, o, now, core, usingExecutionDate);
+    const r = simulateText(cib, o, now, core, usingExecutionDate, timer);
     if (r.err) io.stderr.write(r.err);
     io.stdout.write(r.out);
+    timer.phase("print");
     if (o.saveGraph && r.result) await writeFile(o.saveGraph, JSON.stringify(r.result.transition, null, 2) + "\n");
     if (o.saveOutput && r.revised) await writeFile(o.saveOutput, exportCibXml(r.revised));
+    if (o.saveGraph || o.saveOutput) timer.phase("save");
+    io.stderr.write(await timer.report());
     return 0;
   } catch (e) {
     const line = describeInputError(e, source, xml);
