@@ -147,6 +147,8 @@ export function simulateText(
   core: SchedulerCore,
   usingExecutionDate: boolean,
   timer: PhaseTimer = phaseTimer(false),
+  /** false: unpack the revised CIB even when the transition recorded nothing (tests compare both paths) */
+  reuseUnchangedStatus = true,
 ): { out: string; err: string; result?: ScheduleResult; revised?: Cib } {
   const out: string[] = [];
   const err: string[] = [];
@@ -158,13 +160,15 @@ export function simulateText(
   timer.phase(result ? "schedule" : "unpack");
   if (o.verbose) for (const m of before.messages) err.push(m);
   const quiet = o.quiet;
+  let statusText = "";
   if (!quiet) {
     if (usingLine) out.push(usingLine);
     const db = disabledBlockedLine(before);
     if (db) out.push(db, "");
     if (before.maintenanceMode) out.push("", ...MAINTENANCE_BANNER, "");
     out.push("Current cluster status:");
-    out.push(formatClusterStatus(before, { mode: "simulate" }).replace(/\n$/, ""));
+    statusText = formatClusterStatus(before, { mode: "simulate" }).replace(/\n$/, "");
+    out.push(statusText);
     timer.phase("status");
   }
   let revised: Cib | undefined;
@@ -184,10 +188,16 @@ export function simulateText(
       if (!quiet) {
         out.push("", "Executing Cluster Transition:", ...formatExecutedActions(result.transition));
         if (usingLine) out.push(usingLine);
-        const after = core.unpack(revised, { now });
-        timer.phase("unpack-revised");
         out.push("", "Revised Cluster Status:");
-        out.push(formatClusterStatus(after, { mode: "simulate" }).replace(/\n$/, ""));
+        if (revised === cib && reuseUnchangedStatus) {
+          // nothing was recorded: the revised status is the current one (a large CIB's unpack
+          // is a fifth of the run; the empty transition is the common case of a settled cluster)
+          out.push(statusText);
+        } else {
+          const after = core.unpack(revised, { now });
+          timer.phase("unpack-revised");
+          out.push(formatClusterStatus(after, { mode: "simulate" }).replace(/\n$/, ""));
+        }
         timer.phase("revised-status");
       }
     }
@@ -240,7 +250,7 @@ export async function runSimulate(argv: string[], io: SimulateIo, deps: Simulate
       cib = await deps.getLiveCib();
     } else {
       try {
-        xml = o.xmlFile === "-" ? await readStdin() : readFileSync(o.xmlFile!, "utf8");
+        xml = o.xmlFile === "-" ? await readStdin() : readTextFile(o.xmlFile!);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         io.stderr.write(`vigil simulate: cannot read ${source}: ${code === "ENOENT" ? "no such file" : (e as Error).message}\n`);
@@ -289,6 +299,14 @@ export async function runSimulate(argv: string[], io: SimulateIo, deps: Simulate
     io.stderr.write(`vigil simulate: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
   }
+}
+
+/**
+ * The file as UTF-8 text. Node 20's readFileSync(f, "utf8") takes about twice as long as
+ * reading the bytes and decoding them (~300 ms against ~160 ms CPU for an 18 MB CIB here).
+ */
+function readTextFile(file: string): string {
+  return readFileSync(file).toString("utf8");
 }
 
 async function readStdin(): Promise<string> {
