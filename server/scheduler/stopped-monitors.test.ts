@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { schedule } from "./index";
 import { parseCibXml } from "../cib/xml";
-import { formatActionLine } from "./format";
+import { formatActionLine, formatClusterStatus } from "./format";
 import { cibXml, meta, type NodeSpec } from "./test-helpers";
 
 // Expected results checked with crm_simulate 2.1.5 on these same CIBs (our own).
@@ -63,5 +63,17 @@ describe("recurring monitors for the Stopped role", () => {
     const { lines, before } = run([{ name: "node1", history: { A: hist } }, { name: "node2", history: { A: hist } }], A(), `<rsc_location id="l" rsc="A" node="node1" score="10"/>`, expect7);
     expect([...lines].sort()).toEqual(["* Resource action: A cancel=20000 on node1", "* Resource action: A monitor=10000 on node1", "* Resource action: A start on node1"]);
     expect(before("* Resource action: A cancel=20000 on node1", "* Resource action: A start on node1")).toBe(true);
+  });
+
+  it("that find the resource running count as a failure (expected 'not running', got 'running')", () => {
+    // node2's Stopped-role monitor (expected rc 7) returned 0: the resource is active there, and failed
+    const toExpect7 = (x: string) => x.replace(/(transition-key="1:1:)0(:[^"]*" transition-magic="0:0;1:1:0:[^"]*" call-id="2")/, "$17$2");
+    const { r } = run(
+      [{ name: "node1", history: { A: running } }, { name: "node2", history: { A: [["monitor", 0, 7, 1], ["monitor", 20000, 0, 2]] } }],
+      A(meta("A", { "is-managed": "false" })),
+      "",
+      toExpect7,
+    );
+    expect(formatClusterStatus(r.before, { mode: "simulate" })).toContain("* A\t(ocf:heartbeat:Dummy):\t FAILED (unmanaged) [ node1 node2 ]");
   });
 });
