@@ -18,6 +18,7 @@ import { assign, sortResourcesForAssignment } from "./assign";
 import { createActions, fillExecution, scheduleCancels, scheduleFencing, scheduleProbes, transitionKey } from "./actions";
 import { applyOrderings, internalConstraints, propagate } from "./graph";
 import { showCloneMinMet } from "./clone-min";
+import { banMultiplyActiveStopOnly } from "./multiple-active";
 import { transitionSummary } from "./summary";
 import { cancelSupersededReloads, checkDefinitionChanges } from "./definition-changes";
 import { checkAgentChanges } from "./agent-changes";
@@ -262,6 +263,7 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   for (const loc of ws.locations) applyLocation(ws, loc.rsc, loc);
   for (const r of ws.resources) applyStickiness(ws, r);
   for (const n of ws.nodes) for (const r of ws.resources) checkFailureThreshold(ws, extras, r, n);
+  banMultiplyActiveStopOnly(ws);
   for (const r of ws.resources) groupColocations(ws, r);
   // parameters changed since the resource was started: restart, reload or reschedule
   checkDefinitionChanges(ws);
