@@ -265,8 +265,13 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   for (const n of ws.nodes) for (const r of ws.resources) checkFailureThreshold(ws, extras, r, n);
   banMultiplyActiveStopOnly(ws);
   for (const r of ws.resources) groupColocations(ws, r);
-  // parameters changed since the resource was started: restart, reload or reschedule
-  checkDefinitionChanges(ws);
+  // parameters changed since the resource was started: restart, reload or reschedule;
+  // a fail-count there is cleared ("action definition changed"), as crm_simulate 2.1.5 does
+  for (const { rsc, node } of checkDefinitionChanges(ws)) {
+    if (failCount(ws, rsc, node, true).count > 0 && !extras.clearFailcounts.some((c) => c.rsc === rsc && c.node === node)) {
+      extras.clearFailcounts.push({ rsc, node, reason: "action definition changed" });
+    }
+  }
   // histories recorded under another resource agent: deleted (and the resource restarted)
   checkAgentChanges(ws);
 
