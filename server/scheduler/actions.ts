@@ -88,6 +88,12 @@ export function customAction(
       needs: "nothing",
       before: [],
       after: [],
+      // optional fields, present from the start: one hidden class for every action (V8)
+      reason: undefined,
+      fenceAction: undefined,
+      targetRc: undefined,
+      cancel: undefined,
+      bindable: undefined,
     };
     if (rsc && rsc.variant === "primitive") {
       a.needs = task === "start" || task === "promote" ? rsc.requires : "nothing";

@@ -8,7 +8,7 @@
 //   5. order: implicit and configured orderings, propagation of required/runnable (graph)
 //   6. output: Transition Summary lines (summary), transition graph, scores
 import type { Cib } from "../cib/types";
-import type { Action, ClusterState, Edge, ScheduleOptions, ScheduleResult, Transition } from "./types";
+import type { Action, AllocationScore, ClusterState, Edge, ScheduleOptions, ScheduleResult, Transition } from "./types";
 import { UnsupportedFeatureError } from "./types";
 import type { SAction, SNode, SRsc, WorkingSet } from "./model";
 import { collectRules, unpackNodes, unpackProperties, unpackResources } from "./unpack-config";
@@ -22,6 +22,7 @@ import { cancelSupersededReloads, checkDefinitionChanges } from "./definition-ch
 import { checkAgentChanges } from "./agent-changes";
 import { addNotifications } from "./notify";
 import { buildView } from "./view";
+import { ScoreLog } from "./score-log";
 import { INFINITY } from "./score";
 import { cloneOf } from "./unpack-config";
 
@@ -58,7 +59,7 @@ function newWorkingSet(cib: Cib, opts: ScheduleOptions): WorkingSet {
     hasStonithResource: false,
     defaultStickiness: 0,
     messages: [],
-    scores: [],
+    scores: new ScoreLog(),
     seq: 0,
     failedIgnored: new Set(),
     opDefaults: {},
@@ -302,6 +303,20 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
 
   const summary = transitionSummary(ws);
   const transition = addNotifications(ws, transitionOf(ws, extras));
-  return { transition, summary, scores: ws.scores, before, messages: ws.messages };
+  // scores are made into objects on first read (most callers never read them)
+  const log = ws.scores;
+  let scores: AllocationScore[] | undefined;
+  return {
+    transition,
+    summary,
+    get scores(): AllocationScore[] {
+      return (scores ??= log.toArray());
+    },
+    set scores(v: AllocationScore[]) {
+      scores = v;
+    },
+    before,
+    messages: ws.messages,
+  };
 }
 

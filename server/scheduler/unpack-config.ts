@@ -135,6 +135,7 @@ export function unpackNodes(ws: WorkingSet, ruleById: Map<string, Rule>): void {
       running: [],
       wantFence: false,
       fixed: false,
+      fenceReason: undefined, // present from the start: one hidden class for every node
     };
     ws.nodes.push(node);
     ws.nodeById.set(n.id, node);
@@ -205,6 +206,21 @@ export function emptyRsc(id: string, cfgId: string, variant: SRsc["variant"]): S
     actions: [],
     restarting: false,
     stopUnexpected: false,
+    // optional fields, present from the start: every SRsc keeps one hidden class (V8), so the
+    // property accesses in the hot loops stay monomorphic instead of seeing dozens of shapes
+    parent: undefined,
+    xml: undefined,
+    agent: undefined,
+    allocatedTo: undefined,
+    pendingTask: undefined,
+    historyName: undefined,
+    instanceNo: undefined,
+    expectedNode: undefined,
+    history: undefined,
+    expiredMonitors: undefined,
+    reload: undefined,
+    blockingFailureOn: undefined,
+    unpackedRole: undefined,
   };
 }
 
