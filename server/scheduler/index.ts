@@ -12,7 +12,7 @@ import type { Action, AllocationScore, ClusterState, Edge, ScheduleOptions, Sche
 import { UnsupportedFeatureError } from "./types";
 import type { SAction, SNode, SRsc, WorkingSet } from "./model";
 import { collectRules, unpackNodes, unpackProperties, unpackResources } from "./unpack-config";
-import { addAllowed, applyTargetRoles, failCount, unpackHistories, unpackNodeStates, type StatusExtras } from "./unpack-status";
+import { addAllowed, applyTargetRoles, clearsFailcount, failCount, unpackHistories, unpackNodeStates, type StatusExtras } from "./unpack-status";
 import { newColocation, unpackConstraints } from "./constraints";
 import { assign, sortResourcesForAssignment } from "./assign";
 import { createActions, fillExecution, scheduleCancels, scheduleFencing, scheduleProbes, transitionKey } from "./actions";
@@ -130,7 +130,7 @@ function addScoresLocal(a: number, b: number): number {
 
 function applyStickiness(ws: WorkingSet, r: SRsc): void {
   if (r.children.length) {
-    r.children.forEach((c) => applyStickiness(ws, c));
+    for (const c of r.children) applyStickiness(ws, c);
     return;
   }
   if (!r.managed || r.stickiness < 1 || r.runningOn.length !== 1) return;
@@ -142,10 +142,10 @@ function applyStickiness(ws: WorkingSet, r: SRsc): void {
 
 function checkFailureThreshold(ws: WorkingSet, extras: StatusExtras, r: SRsc, node: SNode): void {
   if (r.children.length) {
-    r.children.forEach((c) => checkFailureThreshold(ws, extras, c, node));
+    for (const c of r.children) checkFailureThreshold(ws, extras, c, node);
     return;
   }
-  if (extras.clearFailcounts.some((c) => c.rsc === r && c.node === node)) return;
+  if (clearsFailcount(extras, r, node)) return;
   if (r.migrationThreshold === 0) return;
   if (ws.failedIgnored.has(r) && r.failedOn.size === 0) return;
   const fc = failCount(ws, r, node, true).count;
@@ -272,7 +272,7 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   for (const r of ws.primitives) {
     if (!r.orphan || r.parent) continue;
     for (const n of ws.nodes) {
-      if (failCount(ws, r, n, false).count > 0 && !extras.clearFailcounts.some((c) => c.rsc === r && c.node === n)) {
+      if (failCount(ws, r, n, false).count > 0 && !clearsFailcount(extras, r, n)) {
         extras.clearFailcounts.push({ rsc: r, node: n, reason: "orphan" });
       }
     }

@@ -27,6 +27,12 @@ export interface StatusExtras {
   /** per-node transient attributes */
 }
 
+/** A clear_failcount for rsc on node is already scheduled. */
+export function clearsFailcount(extras: StatusExtras, rsc: SRsc, node: SNode): boolean {
+  for (const c of extras.clearFailcounts) if (c.rsc === rsc && c.node === node) return true;
+  return false;
+}
+
 export function unpackNodeStates(ws: WorkingSet): void {
   const startupFencing = isTrue(ws.props["startup-fencing"], true);
   const seen = new Set<SNode>();
@@ -396,9 +402,11 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
     if (failed && onFailFor(ws, rsc, o.task, o.intervalMs) === "block") (rsc.blockingFailureOn ??= new Set()).add(node);
   }
 
-  ops.forEach((o, idx) => {
+  // a plain loop (no closure): the state below stays in locals, not in a context object per call
+  for (let idx = 0; idx < ops.length; idx++) {
+    const o = ops[idx];
     const isProbe = o.task === "monitor" && o.intervalMs === 0;
-    if (o.task === "notify" || o.task === "meta-data") return;
+    if (o.task === "notify" || o.task === "meta-data") continue;
     if (o.status === EXEC.pending || o.callId < 0) {
       // a pending action: the resource is (becoming) active
       if (o.task === "start" || o.task === "migrate_from") {
@@ -411,9 +419,9 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
         if (o.task !== "stop") role = setActive(rsc);
       }
       pending = o.task;
-      return;
+      continue;
     }
-    if (o.status === EXEC.cancelled) return;
+    if (o.status === EXEC.cancelled) continue;
     known = true;
     if (o.task === "start" || o.task === "migrate_from") lastStartIdx = idx;
     if (o.task === "stop") lastStopIdx = idx;
@@ -431,7 +439,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
         if (fc.count > 0) {
           if (fcEff.count === 0) {
             expired = true;
-            if (!extras.clearFailcounts.some((c) => c.rsc === rsc && c.node === node))
+            if (!clearsFailcount(extras, rsc, node))
               extras.clearFailcounts.push({ rsc, node, reason: "it expired" });
           }
         } else expired = true;
@@ -482,7 +490,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
     if (expired && status !== EXEC.done && status !== EXEC.notInstalled) {
       // an expired failure is ignored; an expired failed monitor is run again (as if its definition changed)
       if (o.intervalMs > 0) (rsc.expiredMonitors ??= new Set()).add(`${o.op.id}\u0000${node.uname}`);
-      return;
+      continue;
     }
     if (status === EXEC.done) {
       let clearPast = false;
@@ -513,7 +521,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
         onFail = "ignore";
         nextRoleOverride = undefined;
       }
-      return;
+      continue;
     }
     // failures
     const configured = onFailFor(ws, rsc, o.task, o.intervalMs);
@@ -525,7 +533,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
       else if (o.task === "promote") role = "Promoted";
       else if (o.task === "demote") role = "Unpromoted";
       else if (ROLE_RANK[role] < ROLE_RANK.Started) role = setActive(rsc);
-      return;
+      continue;
     }
     failedHere = configured !== "ignore";
     const banTarget = banTargetOf(rsc);
@@ -557,7 +565,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
     } else if (ROLE_RANK[role] < ROLE_RANK.Started) {
       role = setActive(rsc);
     }
-  });
+  }
 
   if (known) rsc.knownOn.add(node);
   // a numbered history name is kept only while that history shows the instance active
@@ -571,16 +579,17 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
   // recurring monitors that are active (after the last start, not stopped since)
   if (ROLE_RANK[role] > ROLE_RANK.Stopped && lastStopIdx <= lastStartIdx || (lastStartIdx < 0 && lastStopIdx < 0)) {
     let seenKeys: Set<string> | undefined;
-    ops.forEach((o, idx) => {
-      if (o.intervalMs <= 0 || o.task !== "monitor") return;
+    for (let idx = 0; idx < ops.length; idx++) {
+      const o = ops[idx];
+      if (o.intervalMs <= 0 || o.task !== "monitor") continue;
       seenKeys ??= new Set<string>();
-      if (idx < lastStartIdx) return;
-      if (o.status === EXEC.cancelled) return;
+      if (idx < lastStartIdx) continue;
+      if (o.status === EXEC.cancelled) continue;
       const key = `${rsc.id}_${o.task}_${o.intervalMs}`;
-      if (seenKeys.has(key)) return;
+      if (seenKeys.has(key)) continue;
       seenKeys.add(key);
       rsc.activeMonitors.push({ key, node, intervalMs: o.intervalMs, name: o.task });
-    });
+    }
   }
 
   // process the resulting state (Pacemaker's process_rsc_state)
@@ -692,15 +701,16 @@ function nodeFailures(node: SNode): Map<string, { count: number; last: number }>
 }
 
 const LEGACY = "\u0000legacy:";
+const NO_FAILURES: { readonly count: number; readonly lastFailure: number } = Object.freeze({ count: 0, lastFailure: 0 });
 
 /**
  * Sum of fail-count-RSC#OP_INTERVAL (and legacy fail-count-RSC) attributes for a primitive on a node.
  * legacyOnly: only the legacy per-resource attributes (what a history entry other than the failed
  * operation itself is matched with when its expiry is checked).
  */
-export function failCount(ws: WorkingSet, rsc: SRsc, node: SNode, effective: boolean, legacyOnly = false): { count: number; lastFailure: number } {
+export function failCount(ws: WorkingSet, rsc: SRsc, node: SNode, effective: boolean, legacyOnly = false): { readonly count: number; readonly lastFailure: number } {
   const idx0 = nodeFailures(node);
-  if (idx0.size === 0) return { count: 0, lastFailure: 0 };
+  if (idx0.size === 0) return NO_FAILURES; // the common case, asked for every resource on every node
   const idx = legacyOnly ? legacyView(idx0) : idx0;
   const c = cloneOf(rsc);
   let count = 0;
