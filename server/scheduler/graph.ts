@@ -12,7 +12,13 @@ import { INFINITY } from "./score";
 function findCompatibleInstanceAction(inst: SRsc, clone: SRsc, task: string, current: boolean): SAction | null | undefined {
   const other = findCompatibleInstance(inst, clone, "Unknown", current);
   if (!other) return null;
-  return other.actions.find((x) => x.key === actionKey(other, task, 0));
+  return actionWithKey(other, actionKey(other, task, 0));
+}
+
+/** The first action of r with this key (the key is built once, not per action compared). */
+function actionWithKey(r: SRsc, key: string): SAction | undefined {
+  for (const a of r.actions) if (a.key === key) return a;
+  return undefined;
 }
 
 function order(ws: WorkingSet, first: SRsc, ft: string, then: SRsc, tt: string, flags: number, id = "internal"): void {
@@ -267,7 +273,7 @@ export function flagsOf(a: SAction): Flags {
     let runnable = true;
     const task = childTask(a.task);
     for (const c of r.children) {
-      const ca = c.actions.find((x) => x.key === actionKey(c, task, 0));
+      const ca = actionWithKey(c, actionKey(c, task, 0));
       if (ca) {
         const cf = flagsOf(ca);
         if (optional && !cf.optional) {
@@ -287,7 +293,7 @@ export function flagsOf(a: SAction): Flags {
   let any = false;
   const task = childTask(a.task);
   for (const c of r.children) {
-    const ca = c.actions.find((x) => x.key === actionKey(c, task, 0));
+    const ca = actionWithKey(c, actionKey(c, task, 0));
     if (!ca) continue;
     const cf = flagsOf(ca);
     if (optional && !cf.optional) {
@@ -300,13 +306,21 @@ export function flagsOf(a: SAction): Flags {
   return { optional: optional && a.optional, runnable: any && a.runnable };
 }
 
+/** The actions a propagation step changed, in the order changed (each once): an array, as
+ *  there are few and one is made per ordering visited. */
+function noteChange(changed: SAction[], a: SAction): void {
+  if (!changed.includes(a)) changed.push(a);
+}
+
+const NONE: readonly SOrder[] = [];
+
 /** Starts that became unrunnable while orderings were applied (their colocation dependents follow). */
 let blockedStarts: SAction[] | undefined;
 
-function implies(target: SAction, reason: SAction, flag: "optional" | "runnable", changed: Set<SAction>): void {
+function implies(target: SAction, reason: SAction, flag: "optional" | "runnable", changed: SAction[]): void {
   if (!target[flag]) return;
   target[flag] = false;
-  changed.add(target);
+  noteChange(changed, target);
   if (flag === "runnable" && target.task === "start") blockedStarts?.push(target);
   if (target.rsc !== reason.rsc) {
     const change = flag === "runnable" ? "unrunnable" : "required";
@@ -325,10 +339,13 @@ function holdsUp(a: SAction): boolean {
   if (!r) return true;
   if (r.variant === "primitive") return r.managed || !!r.blocked;
   const task = childTask(a.task);
-  return r.children.some((c) => c.actions.some((x) => x.key === actionKey(c, task, 0) && holdsUp(x)));
+  return r.children.some((c) => {
+    const key = actionKey(c, task, 0);
+    return c.actions.some((x) => x.key === key && holdsUp(x));
+  });
 }
 
-function nativeUpdate(first: SAction, then: SAction, ff: Flags, type: number, changed: Set<SAction>): void {
+function nativeUpdate(first: SAction, then: SAction, ff: Flags, type: number, changed: SAction[]): void {
   if (type & O.asymmetrical) {
     const tr = then.rsc;
     if (tr) {
@@ -386,7 +403,7 @@ function canInterleave(first: SAction, then: SAction): SRsc | undefined {
   return r.interleave ? r : undefined;
 }
 
-function updatePair(ws: WorkingSet, first: SAction, then: SAction, type: number, changed: Set<SAction>): void {
+function updatePair(ws: WorkingSet, first: SAction, then: SAction, type: number, changed: SAction[]): void {
   const tr = then.rsc;
   if (tr && tr.variant !== "primitive" && then.pseudo && !then.node) {
     if (tr.variant === "clone" && canInterleave(first, then)) {
@@ -395,7 +412,7 @@ function updatePair(ws: WorkingSet, first: SAction, then: SAction, type: number,
     }
     nativeUpdate(first, then, flagsOf(first), type, changed);
     for (const c of tr.children) {
-      const ca = c.actions.find((x) => x.key === actionKey(c, then.task, 0));
+      const ca = actionWithKey(c, actionKey(c, then.task, 0));
       if (!ca) continue;
       if (tr.variant === "clone" && !flagsOf(ca).runnable) continue;
       updatePair(ws, first, ca, type, changed);
@@ -405,7 +422,7 @@ function updatePair(ws: WorkingSet, first: SAction, then: SAction, type: number,
   nativeUpdate(first, then, flagsOf(first), type, changed);
 }
 
-function interleave(ws: WorkingSet, first: SAction, then: SAction, type: number, changed: Set<SAction>): void {
+function interleave(ws: WorkingSet, first: SAction, then: SAction, type: number, changed: SAction[]): void {
   const current = first.task === "stopped" || first.task === "demoted";
   const task = childTask(first.task);
   for (const tc of then.rsc!.children) {
@@ -416,7 +433,7 @@ function interleave(ws: WorkingSet, first: SAction, then: SAction, type: number,
       continue;
     }
     if (!fa) continue;
-    const ta = tc.actions.find((x) => x.key === actionKey(tc, then.task, 0));
+    const ta = actionWithKey(tc, actionKey(tc, then.task, 0));
     if (!ta) continue;
     addEdge(fa, ta, type);
     updatePair(ws, fa, ta, type, changed);
@@ -427,7 +444,7 @@ function interleave(ws: WorkingSet, first: SAction, then: SAction, type: number,
  * Take back an assignment during ordering (an interleaved instance without a
  * partner): it stops where it runs, does not start, and its monitors do not run.
  */
-function unassign(r: SRsc, changed: Set<SAction>): void {
+function unassign(r: SRsc, changed: SAction[]): void {
   if (r.variant !== "primitive") {
     for (const c of r.children) unassign(c, changed);
     return;
@@ -440,16 +457,16 @@ function unassign(r: SRsc, changed: Set<SAction>): void {
     if (a.task === "stop") {
       if (a.optional) {
         a.optional = false;
-        changed.add(a);
+        noteChange(changed, a);
       }
     } else if (a.task === "start") {
       if (a.runnable) {
         a.runnable = false;
-        changed.add(a);
+        noteChange(changed, a);
       }
     } else if (a.intervalMs > 0 && a.targetRc !== 7 && a.runnable) {
       a.runnable = false;
-      changed.add(a);
+      noteChange(changed, a);
     }
   }
 }
@@ -495,7 +512,7 @@ export function propagate(ws: WorkingSet): void {
     for (let i = a.before.length - 1; i >= 0; i--) {
       const e = a.before[i];
       if (e.flags & O.oneOrMore) continue;
-      const changed = new Set<SAction>();
+      const changed: SAction[] = [];
       updatePair(ws, e.first, a, e.flags, changed);
       for (const c of changed) {
         if (c === a) thenChanged = true;
@@ -505,11 +522,13 @@ export function propagate(ws: WorkingSet): void {
         }
       }
     }
-    const ones = a.before.filter((e) => e.flags & O.oneOrMore);
+    let hasOnes = false;
+    for (const e of a.before) if (e.flags & O.oneOrMore) hasOnes = true;
+    const ones = hasOnes ? a.before.filter((e) => e.flags & O.oneOrMore) : NONE;
     if (ones.length && a.runnable && !ones.some((e) => flagsOf(e.first).runnable)) {
-      const changed = new Set<SAction>();
+      const changed: SAction[] = [];
       implies(a, ones[0].first, "runnable", changed);
-      if (changed.size) thenChanged = true;
+      if (changed.length) thenChanged = true;
     }
     if (thenChanged) {
       visit(a, depth + 1);
