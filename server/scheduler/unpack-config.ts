@@ -64,17 +64,22 @@ export function mergeNvSets(
   setById?: Map<string, NvSet>,
 ): Record<string, string> {
   if (!sets || sets.length === 0) return into;
-  const resolved = sets.map((s) => (s.idRef && s.nvpairs.length === 0 ? setById?.get(s.idRef) ?? s : s));
-  const ordered = resolved
-    .map((s, i) => ({ s, i, sc: score(s.score, 0) }))
+  const resolve = (s: NvSet) => (s.idRef && s.nvpairs.length === 0 ? setById?.get(s.idRef) ?? s : s);
+  // one set (the common case) needs no ordering
+  if (sets.length === 1) return mergeNvSet(into, resolve(sets[0]), ctx);
+  const ordered = sets
+    .map((s, i) => ({ s: resolve(s), i, sc: score(resolve(s).score, 0) }))
     .sort((a, b) => b.sc - a.sc || a.i - b.i);
-  for (const { s } of ordered) {
-    if (s.rule && !evaluateRule(s.rule, ctx)) continue;
-    for (const p of s.nvpairs) {
-      if (p.value === undefined) continue;
-      if (p.value.toLowerCase() === "#default") continue; // "#default" means: not set here
-      if (!(p.name in into)) into[p.name] = p.value;
-    }
+  for (const { s } of ordered) mergeNvSet(into, s, ctx);
+  return into;
+}
+
+function mergeNvSet(into: Record<string, string>, s: NvSet, ctx: RuleContext): Record<string, string> {
+  if (s.rule && !evaluateRule(s.rule, ctx)) return into;
+  for (const p of s.nvpairs) {
+    if (p.value === undefined) continue;
+    if (p.value.toLowerCase() === "#default") continue; // "#default" means: not set here
+    if (!(p.name in into)) into[p.name] = p.value;
   }
   return into;
 }
