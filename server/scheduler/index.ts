@@ -71,7 +71,8 @@ interface Unpacked {
   extras: StatusExtras;
 }
 
-function unpackAll(cib: Cib, opts: ScheduleOptions): Unpacked {
+/** fast: use the fast paths (off only in tests that compare them with the general code) */
+function unpackAll(cib: Cib, opts: ScheduleOptions, fast = true): Unpacked {
   const ws = newWorkingSet(cib, opts);
   const ruleById = collectRules(cib);
   unpackProperties(ws, ruleById);
@@ -80,7 +81,7 @@ function unpackAll(cib: Cib, opts: ScheduleOptions): Unpacked {
   if (ws.symmetric) for (const r of ws.resources) for (const n of ws.nodes) addAllowed(r, n, 0);
   const extras: StatusExtras = { failedActions: [], clearFailcounts: [], ruleById };
   unpackNodeStates(ws);
-  unpackHistories(ws, extras);
+  unpackHistories(ws, extras, fast);
   applyTargetRoles(ws);
   return { ws, extras };
 }
@@ -254,7 +255,16 @@ function toAction(ws: WorkingSet, a: SAction, id: number): Action {
 
 /** Compute the transition that moves the cluster from its status to the ideal placement. */
 export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
-  const { ws, extras } = unpackAll(cib, opts);
+  return scheduleWith(cib, opts, true);
+}
+
+/** schedule() using only the general code paths: for tests that check the fast paths agree with it. */
+export function scheduleWithoutFastPaths(cib: Cib, opts: ScheduleOptions): ScheduleResult {
+  return scheduleWith(cib, opts, false);
+}
+
+function scheduleWith(cib: Cib, opts: ScheduleOptions, fast: boolean): ScheduleResult {
+  const { ws, extras } = unpackAll(cib, opts, fast);
   const before = buildView(ws, extras);
 
   // node criteria: constraints, stickiness, failure thresholds

@@ -202,14 +202,31 @@ function opView(op: LrmRscOp, idx: number): OpView {
 /** By call-id, pending ops (call-id -1) last, ties in document order; sorts in place. */
 function sortOps(ops: OpView[]): OpView[] {
   if (ops.length < 2) return ops;
-  return ops.sort((a, b) => {
-    const x = a.callId;
-    const y = b.callId;
-    if (x === y) return a.idx - b.idx;
-    if (x < 0) return 1; // pending ops (call-id -1) last
-    if (y < 0) return -1;
-    return x - y;
-  });
+  if (ops.length <= 8 && ops.every((o) => o.callId >= -1)) {
+    // a short history (the usual two or three entries): insertion sort, which is stable like
+    // Array.prototype.sort and so gives the same order, without the sort's working storage
+    // (call-ids below -1 would make the comparison inconsistent, and the orders could differ)
+    for (let i = 1; i < ops.length; i++) {
+      const o = ops[i];
+      let j = i - 1;
+      while (j >= 0 && compareOps(ops[j], o) > 0) {
+        ops[j + 1] = ops[j];
+        j--;
+      }
+      ops[j + 1] = o;
+    }
+    return ops;
+  }
+  return ops.sort(compareOps);
+}
+
+function compareOps(a: OpView, b: OpView): number {
+  const x = a.callId;
+  const y = b.callId;
+  if (x === y) return a.idx - b.idx;
+  if (x < 0) return 1; // pending ops (call-id -1) last
+  if (y < 0) return -1;
+  return x - y;
 }
 
 /** One resource's history on one node as views, in the order it happened. */
@@ -217,7 +234,8 @@ export function historyInOrder(lr: LrmResource): OpView[] {
   return sortOps(lr.ops.map(opView));
 }
 
-export function unpackHistories(ws: WorkingSet, extras: StatusExtras): void {
+/** fast: take the short path for plain not-running probes (false only in tests comparing both paths). */
+export function unpackHistories(ws: WorkingSet, extras: StatusExtras, fast = true): void {
   const done = new Set<NodeState>();
   const states = ws.cib.status.filter((s) => {
     const node = nodeOf(ws, s);
@@ -232,7 +250,7 @@ export function unpackHistories(ws: WorkingSet, extras: StatusExtras): void {
       // without fencing, what an offline node last reported is not trusted: its resources count as stopped
       if (!ws.stonithEnabled && !node.online) continue;
       done.add(st);
-      for (const lr of st.lrmResources) unpackLrmResource(ws, extras, node, lr);
+      for (const lr of st.lrmResources) unpackLrmResource(ws, extras, node, lr, fast);
     }
   }
 }
@@ -252,7 +270,7 @@ function isAnonClone(c: SRsc | undefined): boolean {
 }
 
 /** Which resource (instance) a history entry belongs to, creating orphans as needed. */
-function findHistoryResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource, ops: OpView[]): SRsc | undefined {
+function findHistoryResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource): SRsc | undefined {
   let rsc = ws.rscById.get(lr.id);
   if (rsc && rsc.variant !== "primitive") return undefined; // no longer primitive: orphaned history
   if (!rsc) {
@@ -262,7 +280,7 @@ function findHistoryResource(ws: WorkingSet, extras: StatusExtras, node: SNode, 
   }
   if (rsc) {
     const clone = cloneOf(rsc);
-    if (isAnonClone(clone)) rsc = findAnonymousInstance(ws, extras, node, clone!, rsc.cfgId, lr, ops);
+    if (isAnonClone(clone)) rsc = findAnonymousInstance(ws, extras, node, clone!, rsc.cfgId);
     return rsc;
   }
   // orphan primitive (history of a resource no longer configured)
@@ -303,8 +321,6 @@ function findAnonymousInstance(
   node: SNode,
   clone: SRsc,
   cfgId: string,
-  lr: LrmResource,
-  ops: OpView[],
 ): SRsc {
   let found: SRsc | undefined;
   let inactive: SRsc | undefined;
@@ -377,14 +393,36 @@ function setActive(rsc: SRsc): Role {
   return c?.promotable ? "Unpromoted" : "Started";
 }
 
-function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource): void {
+/**
+ * A history that is one completed probe which found the resource not running (rc 7, as
+ * expected): the common entry for every node a resource does not run on. What the general
+ * path makes of it is only "known there, stopped"; with a failure-timeout it still takes
+ * the general path (the expiry check may clear a fail-count).
+ */
+export function isPlainNotRunningProbe(op: LrmRscOp): boolean {
+  if (op.operation !== "monitor" || (Number.parseInt(op.interval ?? "0", 10) || 0) !== 0) return false;
+  if (!(Number.parseInt(op.callId, 10) >= 0)) return false; // no call-id or -1: pending
+  if (Number.parseInt(op.opStatus, 10) !== EXEC.done || Number.parseInt(op.rcCode, 10) !== 7) return false;
+  const target = targetRcOf(op);
+  // expected anything else (a probe expected to find it running): a failure, general path
+  if (target >= 0 && target !== 7) return false;
+  return !op.id.endsWith("_last_failure_0");
+}
+
+function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource, fast: boolean): void {
   if (lr.ops.length === 0) return;
-  const ops = historyInOrder(lr);
-  const rsc = findHistoryResource(ws, extras, node, lr, ops);
+  const rsc = findHistoryResource(ws, extras, node, lr);
   if (!rsc) return;
   (rsc.history ??= []).push({ node, lr });
   const previousName = rsc.historyName;
   if (lr.id !== rsc.id) rsc.historyName = lr.id;
+  if (fast && lr.ops.length === 1 && !(rsc.failureTimeoutMs > 0) && isPlainNotRunningProbe(lr.ops[0])) {
+    // the general path's result for it (role Stopped: nothing active, nothing failed)
+    rsc.knownOn.add(node);
+    if (lr.id !== rsc.id && lr.id.includes(":")) rsc.historyName = previousName;
+    return;
+  }
+  const ops = historyInOrder(lr);
 
   let role = "Unknown" as Role;
   let onFail = "ignore" as OnFail;
