@@ -18,7 +18,10 @@ function available(n: SNode, w: number): boolean {
 }
 
 function anyAvailable(w: Weights): boolean {
-  for (const [n, s] of w) if (available(n, s)) return true;
+  for (const n of w.keys()) {
+    const s = w.get(n)!;
+    if (available(n, s)) return true;
+  }
   return false;
 }
 
@@ -54,7 +57,8 @@ export function sortNodes(ws: WorkingSet, w: Weights, active: SNode | undefined)
   // each node's effective score is read once, not in every comparison
   const nodes: SNode[] = [];
   const eff: number[] = [];
-  for (const [n, s] of w) {
+  for (const n of w.keys()) {
+    const s = w.get(n)!;
     nodes.push(n);
     eff.push(canRun(n) ? s : -INFINITY);
   }
@@ -67,7 +71,8 @@ export function sortNodes(ws: WorkingSet, w: Weights, active: SNode | undefined)
 export function bestNode(w: Weights, active: SNode | undefined): SNode | undefined {
   let best: SNode | undefined;
   let bestW = 0;
-  for (const [n, s] of w) {
+  for (const n of w.keys()) {
+    const s = w.get(n)!;
     const e = canRun(n) ? s : -INFINITY;
     if (best === undefined || compareNodes(n, e, best, bestW, active) < 0) {
       best = n;
@@ -109,7 +114,8 @@ function colocationMatch(dep: SRsc, pri: SRsc, c: SColocation): void {
   if (pri.allocatedTo) value = attrOf(pri.allocatedTo, attr);
   else if (c.score < 0) return;
   const work: Weights = new Map(dep.allowed);
-  for (const [n, w] of work) {
+  for (const n of work.keys()) {
+    const w = work.get(n)!;
     if (!pri.allocatedTo) work.set(n, addScores(-c.score, w));
     else if (attrOf(n, attr) !== undefined && attrOf(n, attr) === value) {
       if (c.score < INFINITY) work.set(n, addScores(c.score, w));
@@ -181,9 +187,12 @@ function applyColocationWithClone(ws: WorkingSet, dep: SRsc, pri: SRsc, c: SColo
           nodes.set(n, addScores(nodes.get(n) ?? 0, c.score));
         }
         if (c.score >= INFINITY) {
-          for (const [n] of dep.allowed) if (!nodes.has(n)) dep.allowed.set(n, -INFINITY);
+          for (const n of dep.allowed.keys()) if (!nodes.has(n)) dep.allowed.set(n, -INFINITY);
         } else {
-          for (const [n, s] of nodes) if (dep.allowed.has(n)) dep.allowed.set(n, addScores(dep.allowed.get(n)!, s));
+          for (const n of nodes.keys()) {
+            const s = nodes.get(n)!;
+            if (dep.allowed.has(n)) dep.allowed.set(n, addScores(dep.allowed.get(n)!, s));
+          }
         }
         return;
       }
@@ -209,7 +218,7 @@ function applyColocationWithClone(ws: WorkingSet, dep: SRsc, pri: SRsc, c: SColo
     if (match) {
       applyColocation(ws, dep, match, c);
     } else if (c.score >= INFINITY) {
-      for (const [n] of dep.allowed) dep.allowed.set(n, -INFINITY);
+      for (const n of dep.allowed.keys()) dep.allowed.set(n, -INFINITY);
     }
     return;
   }
@@ -219,7 +228,7 @@ function applyColocationWithClone(ws: WorkingSet, dep: SRsc, pri: SRsc, c: SColo
       const n = inst.allocatedTo;
       if (n && !blockedRecursive(inst)) nodes.add(n);
     }
-    for (const [n] of dep.allowed) if (!nodes.has(n)) dep.allowed.set(n, -INFINITY);
+    for (const n of dep.allowed.keys()) if (!nodes.has(n)) dep.allowed.set(n, -INFINITY);
     return;
   }
   for (const inst of pri.children) {
@@ -277,14 +286,16 @@ function bestScoreMatchingAttr(r: SRsc, attr: string, value: string | undefined,
     return w !== undefined && canRun(node) ? Math.max(w, -INFINITY) : -INFINITY;
   }
   let best = -INFINITY;
-  for (const [n, w] of r.allowed) {
+  for (const n of r.allowed.keys()) {
+    const w = r.allowed.get(n)!;
     if (w > best && canRun(n) && attrOf(n, attr) === value) best = w;
   }
   return best;
 }
 
 function addNodeScoresMatchingAttr(nodes: Weights, r: SRsc, attr: string, factor: number, onlyPositive: boolean): void {
-  for (const [n, w] of nodes) {
+  for (const n of nodes.keys()) {
+    const w = nodes.get(n)!;
     const s = bestScoreMatchingAttr(r, attr, attrOf(n, attr), n);
     if (factor < 0 && s < 0) continue;
     if (w === NEG_HACK) continue;
@@ -348,7 +359,10 @@ export function mergeWeights(ws: WorkingSet, r: SRsc, nodes: Weights | undefined
     r.merging = false;
     return nodes ?? new Map(r.allowed);
   }
-  if (flags.positive) for (const [n, w] of work) if (w === NEG_HACK) work.set(n, 1);
+  if (flags.positive) for (const n of work.keys()) {
+    const w = work.get(n)!;
+    if (w === NEG_HACK) work.set(n, 1);
+  }
   r.merging = false;
   return work;
 }
@@ -508,7 +522,7 @@ function setScoreRecursive(r: SRsc, n: SNode, s: number): void {
 
 function canRunInstance(inst: SRsc, limit: number): void {
   const clone = inst.parent!;
-  for (const [n] of inst.allowed) {
+  for (const n of inst.allowed.keys()) {
     let ok = false;
     if (canRun(n) && !inst.orphan) {
       const pw = parentWeight(inst, n);
@@ -726,7 +740,8 @@ export function promotionScore(r: SRsc, node: SNode | undefined, notSet: number)
 
 function addPromotionScores(ws: WorkingSet, clone: SRsc): void {
   for (const inst of clone.children) {
-    for (const [n, w] of inst.allowed) {
+    for (const n of inst.allowed.keys()) {
+      const w = inst.allowed.get(n)!;
       if (!canRun(n)) continue;
       const s = promotionScore(inst, n, 0);
       if (s > 0) {
