@@ -23,12 +23,16 @@ export function transitionKey(a: SAction): string {
   return key;
 }
 
-function mapKey(key: string, node: SNode | undefined): string {
-  return `${key}\u0000${node ? node.uname : ""}`;
-}
-
+/**
+ * The action with this key on this node (by node name, none: ""). ws.actionByKey lists the
+ * actions of each key (a few: one per node at most), so a lookup builds no "key+node" string.
+ */
 export function findAction(ws: WorkingSet, key: string, node: SNode | undefined): SAction | undefined {
-  return ws.actionByKey.get(mapKey(key, node));
+  const list = ws.actionByKey.get(key);
+  if (!list) return undefined;
+  const name = node ? node.uname : "";
+  for (const a of list) if ((a.node ? a.node.uname : "") === name) return a;
+  return undefined;
 }
 
 /**
@@ -68,17 +72,16 @@ export function customAction(
 ): SAction {
   const intervalMs = opts.intervalMs ?? 0;
   const key = opts.key ?? actionKey(rsc, task, intervalMs);
-  let a = ws.actionByKey.get(mapKey(key, node));
+  let a = findAction(ws, key, node);
   if (!a && node) {
     // an action required before assignment (a definition change) goes where the resource goes
-    const unbound = ws.actionByKey.get(mapKey(key, undefined));
+    // (its entry in ws.actionByKey moves with a.node)
+    const unbound = findAction(ws, key, undefined);
     if (unbound?.bindable) {
       a = unbound;
       a.bindable = false;
       a.node = node;
       a.runnable = true;
-      ws.actionByKey.delete(mapKey(key, undefined));
-      ws.actionByKey.set(mapKey(key, node), a);
     }
   }
   if (!a) {
@@ -112,7 +115,9 @@ export function customAction(
       a.pseudo = true;
     }
     ws.actions.push(a);
-    ws.actionByKey.set(mapKey(key, node), a);
+    const list = ws.actionByKey.get(key);
+    if (list) list.push(a);
+    else ws.actionByKey.set(key, [a]);
     if (rsc) rsc.actions.push(a);
   }
   if (!optional) a.optional = false;

@@ -25,6 +25,13 @@ function anyAvailable(w: Weights): boolean {
   return false;
 }
 
+/** A copy of a node-score table, in the same order (new Map(w) walks [node, score] arrays: one per node). */
+function copyWeights(w: Weights | undefined): Weights {
+  const out: Weights = new Map();
+  w?.forEach((s, n) => out.set(n, s));
+  return out;
+}
+
 const NEG_HACK = -INFINITY - 1; // marks a node unusable during positive-only merges
 
 export function currentNode(r: SRsc): SNode | undefined {
@@ -113,7 +120,7 @@ function colocationMatch(dep: SRsc, pri: SRsc, c: SColocation): void {
   let value: string | undefined;
   if (pri.allocatedTo) value = attrOf(pri.allocatedTo, attr);
   else if (c.score < 0) return;
-  const work: Weights = new Map(dep.allowed);
+  const work: Weights = copyWeights(dep.allowed);
   for (const n of work.keys()) {
     const w = work.get(n)!;
     if (!pri.allocatedTo) work.set(n, addScores(-c.score, w));
@@ -331,16 +338,16 @@ export function mergeWeights(ws: WorkingSet, r: SRsc, nodes: Weights | undefined
     r.merging = false;
     return out;
   }
-  if (r.merging) return nodes ?? new Map(r.allowed);
+  if (r.merging) return nodes ?? copyWeights(r.allowed);
   r.merging = true;
   let work: Weights;
   if (flags.init) {
     if (r.variant === "group" && r.children.length > 0) {
       work = mergeWeights(ws, r.children[r.children.length - 1], undefined, attr, factor, flags);
-    } else work = new Map(r.allowed);
+    } else work = copyWeights(r.allowed);
     flags = { ...flags, init: false };
   } else {
-    work = new Map(nodes);
+    work = copyWeights(nodes);
     addNodeScoresMatchingAttr(work, r, attr, factor, !!flags.positive);
   }
   if (anyAvailable(work)) {
@@ -357,7 +364,7 @@ export function mergeWeights(ws: WorkingSet, r: SRsc, nodes: Weights | undefined
     }
   } else if (flags.rollback) {
     r.merging = false;
-    return nodes ?? new Map(r.allowed);
+    return nodes ?? copyWeights(r.allowed);
   }
   if (flags.positive) for (const n of work.keys()) {
     const w = work.get(n)!;
@@ -432,7 +439,7 @@ function assignPrimitive(ws: WorkingSet, r: SRsc, prefer: SNode | undefined): SN
   r.allocating = true;
   for (const c of [...r.consAsDependent]) {
     let archive: Weights | undefined;
-    if (ROLE_RANK[c.dependentRole] >= ROLE_RANK.Promoted || (c.score < 0 && c.score > -INFINITY)) archive = new Map(r.allowed);
+    if (ROLE_RANK[c.dependentRole] >= ROLE_RANK.Promoted || (c.score < 0 && c.score > -INFINITY)) archive = copyWeights(r.allowed);
     assign(ws, c.primary, undefined);
     applyColocation(ws, r, c.primary, c);
     if (archive && !anyAvailable(r.allowed)) r.allowed = archive;
@@ -558,8 +565,8 @@ function assignInstance(ws: WorkingSet, inst: SRsc, prefer: SNode | undefined, a
     if (w === undefined || w < 0) return undefined;
   }
   canRunInstance(inst, limit);
-  const backup = new Map(inst.allowed);
-  const backupChildren = inst.children.map((c) => new Map(c.allowed));
+  const backup = copyWeights(inst.allowed);
+  const backupChildren = inst.children.map((c) => copyWeights(c.allowed));
   let chosen = assign(ws, inst, prefer);
   if (inst.variant === "group") chosen = inst.allocatedTo;
   if (chosen && prefer && chosen !== prefer) {
@@ -842,7 +849,7 @@ function setInstanceRoles(ws: WorkingSet, clone: SRsc): void {
     sortIndex.set(inst, next === "Promoted" ? INFINITY : inst.priority);
   }
   // promotion order: merge instance preferences into the clone's node scores
-  const weights: Weights = new Map(clone.allowed);
+  const weights: Weights = copyWeights(clone.allowed);
   for (const inst of clone.children) {
     const chosen = instanceNode(inst);
     const si = sortIndex.get(inst)!;
