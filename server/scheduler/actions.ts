@@ -545,6 +545,11 @@ function assignedTo(inst: SRsc): SNode | undefined {
   return inst.children.length ? assignedTo(inst.children[0]) : undefined;
 }
 
+function byInstanceNo(list: SRsc[]): boolean {
+  for (let i = 1; i < list.length; i++) if ((list[i - 1].instanceNo ?? 0) > (list[i].instanceNo ?? 0)) return false;
+  return true;
+}
+
 function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
   if (r.variant === "group") {
     let any = false;
@@ -557,7 +562,9 @@ function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
       for (const c of r.children) any = probeResource(ws, c, n) || any;
       return any;
     }
-    const sorted = [...r.children].sort((a, b) => (a.instanceNo ?? 0) - (b.instanceNo ?? 0));
+    // in instance-number order (usually already so: scheduleProbes sorted them; a stable
+    // sort of a sorted list changes nothing, so no copy is needed then)
+    const sorted = byInstanceNo(r.children) ? r.children : [...r.children].sort((a, b) => (a.instanceNo ?? 0) - (b.instanceNo ?? 0));
     // the instance active there, else the one assigned there, else the first
     let inst = sorted.find((c) => currentNode(c) === n);
     if (!inst) inst = sorted.find((c) => !c.orphan && assignedTo(c) === n);

@@ -38,9 +38,8 @@ export function checkAgentChanges(ws: WorkingSet): void {
     if (!node || !checkedNode(node)) continue;
     for (const lr of st.lrmResources) {
       if (lr.ops.length === 0) continue;
-      for (const rsc of byName.get(lr.id) ?? []) {
-        if (agentChanged(rsc, lr)) scheduleCleanup(ws, rsc, node);
-      }
+      const named = byName.get(lr.id);
+      if (named) for (const rsc of named) if (agentChanged(rsc, lr)) scheduleCleanup(ws, rsc, node);
     }
   }
 }
