@@ -6,6 +6,7 @@ import { evaluateRule } from "./rules";
 import { INFINITY, isTrue, score } from "./score";
 import { O, type SColocation, type SLocation, type SNode, type SRsc, type WorkingSet } from "./model";
 import { parseRole } from "./unpack-config";
+import { cloneMinOrdering, minimumFirstInstances } from "./clone-min";
 import type { Role } from "./types";
 
 export function unpackConstraints(ws: WorkingSet, ruleById: Map<string, Rule>): void {
@@ -177,7 +178,10 @@ function unpackColocation(ws: WorkingSet, c: ColocationConstraint): void {
     const setScore = set.score !== undefined ? score(set.score, 0) : s;
     const role = parseRole(set.role);
     const sequential = isTrue(set.sequential, true);
-    if (sequential) {
+    if (sequential && setScore > 0 && (set.ordering ?? "group").toLowerCase() !== "group") {
+      // ordering="listed": each member with the next one instead (crm_simulate 2.1.5)
+      for (let j = 1; j < rscs.length; j++) newColocation(ws, set.id, rscs[j - 1], rscs[j], setScore, role, role, c.nodeAttribute, influenceOf(rscs[j - 1]));
+    } else if (sequential) {
       // each member with the previous one; at -INFINITY with every earlier one
       // (a chain of -INFINITY would let every other member share a node)
       for (let j = 1; j < rscs.length; j++)
@@ -271,7 +275,7 @@ function unpackOrder(ws: WorkingSet, c: OrderConstraint): void {
     }
     const fa = (c.firstAction ?? "start").toLowerCase();
     const ta = (c.thenAction ?? fa).toLowerCase();
-    orderPair(ws, c.id, first, fa, then, ta, kind, symmetrical);
+    orderPair(ws, c.id, first, fa, then, ta, kind, symmetrical, false, minimumFirstInstances(first, c.extraAttrs?.["require-all"]));
     return;
   }
   // resource sets
@@ -306,12 +310,14 @@ function orderPair(
   kind: Kind,
   symmetrical: boolean,
   oneOrMore = false,
+  cloneMin = 0,
 ): void {
   let flags = flagsFor(kind, fa, symmetrical ? "sym" : "asym");
   if (oneOrMore) flags = (flags & ~O.runnableLeft) | O.oneOrMore;
   // legacy restart-type=restart upgrades an optional ordering to a recovery dependency
   if (kind === "Optional" && (then.meta["restart-type"] ?? "").toLowerCase() === "restart") flags |= O.impliesThen;
-  newRscOrder(ws, id, first, fa, then, ta, flags);
+  if (cloneMin > 0) cloneMinOrdering(ws, id, first, fa, then, ta, flags, cloneMin);
+  else newRscOrder(ws, id, first, fa, then, ta, flags);
   if (symmetrical) {
     const ifa = invert(fa);
     const ita = invert(ta);

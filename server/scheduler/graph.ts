@@ -255,8 +255,8 @@ function orderAfter(f: SAction, o: ROrder): void {
 
 /** An action's optional/runnable as orderings see them, as bits (a number: no object per query). */
 type Flags = number;
-const F_OPTIONAL = 1;
-const F_RUNNABLE = 2;
+export const F_OPTIONAL = 1;
+export const F_RUNNABLE = 2;
 
 function flags(optional: boolean, runnable: boolean): Flags {
   return (optional ? F_OPTIONAL : 0) | (runnable ? F_RUNNABLE : 0);
@@ -537,7 +537,9 @@ export function propagate(ws: WorkingSet): void {
     let hasOnes = false;
     for (const e of a.before) if (e.flags & O.oneOrMore) hasOnes = true;
     const ones = hasOnes ? a.before.filter((e) => e.flags & O.oneOrMore) : NONE;
-    if (ones.length && a.runnable && !ones.some((e) => flagsOf(e.first) & F_RUNNABLE)) {
+    let runnableOnes = 0;
+    for (const e of ones) if (flagsOf(e.first) & F_RUNNABLE) runnableOnes++;
+    if (ones.length && a.runnable && runnableOnes < (a.requiredRunnableBefore ?? 1)) {
       const changed: SAction[] = [];
       implies(a, ones[0].first, "runnable", changed);
       if (changed.length) thenChanged = true;

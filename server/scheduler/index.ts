@@ -17,6 +17,8 @@ import { newColocation, unpackConstraints } from "./constraints";
 import { assign, sortResourcesForAssignment } from "./assign";
 import { createActions, fillExecution, scheduleCancels, scheduleFencing, scheduleProbes, transitionKey } from "./actions";
 import { applyOrderings, internalConstraints, propagate } from "./graph";
+import { showCloneMinMet } from "./clone-min";
+import { banMultiplyActiveStopOnly } from "./multiple-active";
 import { transitionSummary } from "./summary";
 import { cancelSupersededReloads, checkDefinitionChanges } from "./definition-changes";
 import { checkAgentChanges } from "./agent-changes";
@@ -272,9 +274,15 @@ function scheduleWith(cib: Cib, opts: ScheduleOptions, fast: boolean): ScheduleR
   for (const loc of ws.locations) applyLocation(ws, loc.rsc, loc);
   for (const r of ws.resources) applyStickiness(ws, r);
   for (const n of ws.nodes) for (const r of ws.resources) checkFailureThreshold(ws, extras, r, n);
+  banMultiplyActiveStopOnly(ws);
   for (const r of ws.resources) groupColocations(ws, r);
-  // parameters changed since the resource was started: restart, reload or reschedule
-  checkDefinitionChanges(ws);
+  // parameters changed since the resource was started: restart, reload or reschedule;
+  // a fail-count there is cleared ("action definition changed"), as crm_simulate 2.1.5 does
+  for (const { rsc, node } of checkDefinitionChanges(ws)) {
+    if (failCount(ws, rsc, node, true).count > 0 && !extras.clearFailcounts.some((c) => c.rsc === rsc && c.node === node)) {
+      extras.clearFailcounts.push({ rsc, node, reason: "action definition changed" });
+    }
+  }
   // histories recorded under another resource agent: deleted (and the resource restarted)
   checkAgentChanges(ws);
 
@@ -309,6 +317,7 @@ function scheduleWith(cib: Cib, opts: ScheduleOptions, fast: boolean): ScheduleR
   scheduleFencing(ws);
   applyOrderings(ws);
   propagate(ws);
+  showCloneMinMet(ws.actions);
   cancelSupersededReloads(ws);
 
   const summary = transitionSummary(ws);

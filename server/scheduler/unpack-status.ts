@@ -5,6 +5,7 @@
 // instance mapping, orphans, fail-counts and failed actions.
 import type { LrmResource, LrmRscOp, NodeState, Rule } from "../cib/types";
 import { tryParseDuration } from "../cib/values";
+import { versionLess } from "../cib/op-digest";
 import type { FailedAction, Role } from "./types";
 import { ROLE_RANK, type SNode, type SRsc, type WorkingSet } from "./model";
 import { builderFor, buildInstance, cloneOf, emptyRsc, mergeNvSets, opDefaultsFor, parseRole, topOf } from "./unpack-config";
@@ -490,6 +491,9 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
       else {
         switch (rc) {
           case 0:
+            // "running" where something else was expected is a failure, except for a probe
+            status = isProbe || o.targetRc < 0 ? EXEC.done : EXEC.error;
+            break;
           case 190:
             status = EXEC.done;
             break;
@@ -726,8 +730,8 @@ function nodeFailures(node: SNode): Map<string, { count: number; last: number }>
     const rest = k.slice(isCount ? "fail-count-".length : "last-failure-".length);
     const hash = rest.lastIndexOf("#");
     const rid = hash >= 0 ? rest.slice(0, hash) : rest;
-    // per resource: all attributes, and (under LEGACY + id) the legacy ones without "#op_interval"
-    for (const k2 of hash >= 0 ? [rid] : [rid, LEGACY + rid]) {
+    // per resource: all attributes, (under LEGACY + id) the legacy ones without "#op_interval", (under PER_OP + id) the others
+    for (const k2 of hash >= 0 ? [rid, PER_OP + rid] : [rid, LEGACY + rid]) {
       let e = m.get(k2);
       if (!e) m.set(k2, (e = { count: 0, last: 0 }));
       if (isCount) e.count = addScores(e.count, score(v, 0));
@@ -739,6 +743,24 @@ function nodeFailures(node: SNode): Map<string, { count: number; last: number }>
 }
 
 const LEGACY = "\u0000legacy:";
+const PER_OP = "\u0000per-op:";
+
+/**
+ * Which fail-count attributes count, as in Pacemaker 2.1: a CIB written by
+ * Pacemaker 1.1.17 or later (crm_feature_set 3.0.13 and up) counts only the
+ * per-operation ones (fail-count-RSC#OP_INTERVAL), an older one (or one without
+ * crm_feature_set) only the per-resource ones (fail-count-RSC).
+ */
+const perOpCounts = new WeakMap<WorkingSet, boolean>();
+function countsPerOp(ws: WorkingSet): boolean {
+  let v = perOpCounts.get(ws);
+  if (v === undefined) {
+    const fs = ws.cib.attrs["crm_feature_set"];
+    v = fs !== undefined && !versionLess(fs, "3.0.13");
+    perOpCounts.set(ws, v);
+  }
+  return v;
+}
 const NO_FAILURES: { readonly count: number; readonly lastFailure: number } = Object.freeze({ count: 0, lastFailure: 0 });
 
 /**
@@ -749,7 +771,7 @@ const NO_FAILURES: { readonly count: number; readonly lastFailure: number } = Ob
 export function failCount(ws: WorkingSet, rsc: SRsc, node: SNode, effective: boolean, legacyOnly = false): { readonly count: number; readonly lastFailure: number } {
   const idx0 = nodeFailures(node);
   if (idx0.size === 0) return NO_FAILURES; // the common case, asked for every resource on every node
-  const idx = legacyOnly ? legacyView(idx0) : idx0;
+  const idx = legacyOnly || !countsPerOp(ws) ? legacyView(idx0) : prefixView(idx0, PER_OP);
   const c = cloneOf(rsc);
   let count = 0;
   let last = 0;
@@ -777,9 +799,18 @@ const legacyViews = new WeakMap<Map<string, { count: number; last: number }>, Ma
 function legacyView(idx: Map<string, { count: number; last: number }>): Map<string, { count: number; last: number }> {
   let v = legacyViews.get(idx);
   if (v) return v;
-  v = new Map();
-  for (const [k, e] of idx) if (k.startsWith(LEGACY)) v.set(k.slice(LEGACY.length), e);
+  v = prefixView(idx, LEGACY);
   legacyViews.set(idx, v);
+  return v;
+}
+
+const perOpViews = new WeakMap<Map<string, { count: number; last: number }>, Map<string, { count: number; last: number }>>();
+function prefixView(idx: Map<string, { count: number; last: number }>, prefix: string): Map<string, { count: number; last: number }> {
+  const cached = prefix === PER_OP ? perOpViews.get(idx) : undefined;
+  if (cached) return cached;
+  const v = new Map<string, { count: number; last: number }>();
+  for (const [k, e] of idx) if (k.startsWith(prefix)) v.set(k.slice(prefix.length), e);
+  if (prefix === PER_OP) perOpViews.set(idx, v);
   return v;
 }
 
