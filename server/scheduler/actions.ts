@@ -25,12 +25,16 @@ export function transitionKey(a: SAction): string {
   return key;
 }
 
-function mapKey(key: string, node: SNode | undefined): string {
-  return `${key}\u0000${node ? node.uname : ""}`;
-}
-
+/**
+ * The action with this key on this node (by node name, none: ""). ws.actionByKey lists the
+ * actions of each key (a few: one per node at most), so a lookup builds no "key+node" string.
+ */
 export function findAction(ws: WorkingSet, key: string, node: SNode | undefined): SAction | undefined {
-  return ws.actionByKey.get(mapKey(key, node));
+  const list = ws.actionByKey.get(key);
+  if (!list) return undefined;
+  const name = node ? node.uname : "";
+  for (const a of list) if ((a.node ? a.node.uname : "") === name) return a;
+  return undefined;
 }
 
 /**
@@ -70,17 +74,16 @@ export function customAction(
 ): SAction {
   const intervalMs = opts.intervalMs ?? 0;
   const key = opts.key ?? actionKey(rsc, task, intervalMs);
-  let a = ws.actionByKey.get(mapKey(key, node));
+  let a = findAction(ws, key, node);
   if (!a && node) {
     // an action required before assignment (a definition change) goes where the resource goes
-    const unbound = ws.actionByKey.get(mapKey(key, undefined));
+    // (its entry in ws.actionByKey moves with a.node)
+    const unbound = findAction(ws, key, undefined);
     if (unbound?.bindable) {
       a = unbound;
       a.bindable = false;
       a.node = node;
       a.runnable = true;
-      ws.actionByKey.delete(mapKey(key, undefined));
-      ws.actionByKey.set(mapKey(key, node), a);
     }
   }
   if (!a) {
@@ -114,7 +117,9 @@ export function customAction(
       a.pseudo = true;
     }
     ws.actions.push(a);
-    ws.actionByKey.set(mapKey(key, node), a);
+    const list = ws.actionByKey.get(key);
+    if (list) list.push(a);
+    else ws.actionByKey.set(key, [a]);
     if (rsc) rsc.actions.push(a);
   }
   if (!optional) a.optional = false;
@@ -544,6 +549,11 @@ function assignedTo(inst: SRsc): SNode | undefined {
   return inst.children.length ? assignedTo(inst.children[0]) : undefined;
 }
 
+function byInstanceNo(list: SRsc[]): boolean {
+  for (let i = 1; i < list.length; i++) if ((list[i - 1].instanceNo ?? 0) > (list[i].instanceNo ?? 0)) return false;
+  return true;
+}
+
 function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
   if (r.variant === "group") {
     let any = false;
@@ -556,7 +566,9 @@ function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
       for (const c of r.children) any = probeResource(ws, c, n) || any;
       return any;
     }
-    const sorted = [...r.children].sort((a, b) => (a.instanceNo ?? 0) - (b.instanceNo ?? 0));
+    // in instance-number order (usually already so: scheduleProbes sorted them; a stable
+    // sort of a sorted list changes nothing, so no copy is needed then)
+    const sorted = byInstanceNo(r.children) ? r.children : [...r.children].sort((a, b) => (a.instanceNo ?? 0) - (b.instanceNo ?? 0));
     // the instance active there, else the one assigned there, else the first
     let inst = sorted.find((c) => currentNode(c) === n);
     if (!inst) inst = sorted.find((c) => !c.orphan && assignedTo(c) === n);

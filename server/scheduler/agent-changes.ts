@@ -30,22 +30,24 @@ export function checkAgentChanges(ws: WorkingSet): void {
   const byName = new Map<string, SRsc[]>();
   for (const r of ws.primitives) {
     if (r.orphan) continue;
-    for (const name of new Set([r.id, r.historyName ?? r.id])) {
-      let l = byName.get(name);
-      if (!l) byName.set(name, (l = []));
-      l.push(r);
-    }
+    addByName(byName, r.id, r);
+    if (r.historyName !== undefined && r.historyName !== r.id) addByName(byName, r.historyName, r);
   }
   for (const st of ws.cib.status) {
     const node = nodeOf(ws, st);
     if (!node || !checkedNode(node)) continue;
     for (const lr of st.lrmResources) {
       if (lr.ops.length === 0) continue;
-      for (const rsc of byName.get(lr.id) ?? []) {
-        if (agentChanged(rsc, lr)) scheduleCleanup(ws, rsc, node);
-      }
+      const named = byName.get(lr.id);
+      if (named) for (const rsc of named) if (agentChanged(rsc, lr)) scheduleCleanup(ws, rsc, node);
     }
   }
+}
+
+function addByName(byName: Map<string, SRsc[]>, name: string, r: SRsc): void {
+  let l = byName.get(name);
+  if (!l) byName.set(name, (l = []));
+  l.push(r);
 }
 
 function scheduleCleanup(ws: WorkingSet, rsc: SRsc, node: SNode): void {

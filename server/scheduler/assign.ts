@@ -18,8 +18,18 @@ function available(n: SNode, w: number): boolean {
 }
 
 function anyAvailable(w: Weights): boolean {
-  for (const [n, s] of w) if (available(n, s)) return true;
+  for (const n of w.keys()) {
+    const s = w.get(n)!;
+    if (available(n, s)) return true;
+  }
   return false;
+}
+
+/** A copy of a node-score table, in the same order (new Map(w) walks [node, score] arrays: one per node). */
+function copyWeights(w: Weights | undefined): Weights {
+  const out: Weights = new Map();
+  w?.forEach((s, n) => out.set(n, s));
+  return out;
 }
 
 const NEG_HACK = -INFINITY - 1; // marks a node unusable during positive-only merges
@@ -54,7 +64,8 @@ export function sortNodes(ws: WorkingSet, w: Weights, active: SNode | undefined)
   // each node's effective score is read once, not in every comparison
   const nodes: SNode[] = [];
   const eff: number[] = [];
-  for (const [n, s] of w) {
+  for (const n of w.keys()) {
+    const s = w.get(n)!;
     nodes.push(n);
     eff.push(canRun(n) ? s : -INFINITY);
   }
@@ -67,7 +78,8 @@ export function sortNodes(ws: WorkingSet, w: Weights, active: SNode | undefined)
 export function bestNode(w: Weights, active: SNode | undefined): SNode | undefined {
   let best: SNode | undefined;
   let bestW = 0;
-  for (const [n, s] of w) {
+  for (const n of w.keys()) {
+    const s = w.get(n)!;
     const e = canRun(n) ? s : -INFINITY;
     if (best === undefined || compareNodes(n, e, best, bestW, active) < 0) {
       best = n;
@@ -108,8 +120,9 @@ function colocationMatch(dep: SRsc, pri: SRsc, c: SColocation): void {
   let value: string | undefined;
   if (pri.allocatedTo) value = attrOf(pri.allocatedTo, attr);
   else if (c.score < 0) return;
-  const work: Weights = new Map(dep.allowed);
-  for (const [n, w] of work) {
+  const work: Weights = copyWeights(dep.allowed);
+  for (const n of work.keys()) {
+    const w = work.get(n)!;
     if (!pri.allocatedTo) work.set(n, addScores(-c.score, w));
     else if (attrOf(n, attr) !== undefined && attrOf(n, attr) === value) {
       if (c.score < INFINITY) work.set(n, addScores(c.score, w));
@@ -181,9 +194,12 @@ function applyColocationWithClone(ws: WorkingSet, dep: SRsc, pri: SRsc, c: SColo
           nodes.set(n, addScores(nodes.get(n) ?? 0, c.score));
         }
         if (c.score >= INFINITY) {
-          for (const [n] of dep.allowed) if (!nodes.has(n)) dep.allowed.set(n, -INFINITY);
+          for (const n of dep.allowed.keys()) if (!nodes.has(n)) dep.allowed.set(n, -INFINITY);
         } else {
-          for (const [n, s] of nodes) if (dep.allowed.has(n)) dep.allowed.set(n, addScores(dep.allowed.get(n)!, s));
+          for (const n of nodes.keys()) {
+            const s = nodes.get(n)!;
+            if (dep.allowed.has(n)) dep.allowed.set(n, addScores(dep.allowed.get(n)!, s));
+          }
         }
         return;
       }
@@ -209,7 +225,7 @@ function applyColocationWithClone(ws: WorkingSet, dep: SRsc, pri: SRsc, c: SColo
     if (match) {
       applyColocation(ws, dep, match, c);
     } else if (c.score >= INFINITY) {
-      for (const [n] of dep.allowed) dep.allowed.set(n, -INFINITY);
+      for (const n of dep.allowed.keys()) dep.allowed.set(n, -INFINITY);
     }
     return;
   }
@@ -219,7 +235,7 @@ function applyColocationWithClone(ws: WorkingSet, dep: SRsc, pri: SRsc, c: SColo
       const n = inst.allocatedTo;
       if (n && !blockedRecursive(inst)) nodes.add(n);
     }
-    for (const [n] of dep.allowed) if (!nodes.has(n)) dep.allowed.set(n, -INFINITY);
+    for (const n of dep.allowed.keys()) if (!nodes.has(n)) dep.allowed.set(n, -INFINITY);
     return;
   }
   for (const inst of pri.children) {
@@ -277,14 +293,16 @@ function bestScoreMatchingAttr(r: SRsc, attr: string, value: string | undefined,
     return w !== undefined && canRun(node) ? Math.max(w, -INFINITY) : -INFINITY;
   }
   let best = -INFINITY;
-  for (const [n, w] of r.allowed) {
+  for (const n of r.allowed.keys()) {
+    const w = r.allowed.get(n)!;
     if (w > best && canRun(n) && attrOf(n, attr) === value) best = w;
   }
   return best;
 }
 
 function addNodeScoresMatchingAttr(nodes: Weights, r: SRsc, attr: string, factor: number, onlyPositive: boolean): void {
-  for (const [n, w] of nodes) {
+  for (const n of nodes.keys()) {
+    const w = nodes.get(n)!;
     const s = bestScoreMatchingAttr(r, attr, attrOf(n, attr), n);
     if (factor < 0 && s < 0) continue;
     if (w === NEG_HACK) continue;
@@ -320,16 +338,16 @@ export function mergeWeights(ws: WorkingSet, r: SRsc, nodes: Weights | undefined
     r.merging = false;
     return out;
   }
-  if (r.merging) return nodes ?? new Map(r.allowed);
+  if (r.merging) return nodes ?? copyWeights(r.allowed);
   r.merging = true;
   let work: Weights;
   if (flags.init) {
     if (r.variant === "group" && r.children.length > 0) {
       work = mergeWeights(ws, r.children[r.children.length - 1], undefined, attr, factor, flags);
-    } else work = new Map(r.allowed);
+    } else work = copyWeights(r.allowed);
     flags = { ...flags, init: false };
   } else {
-    work = new Map(nodes);
+    work = copyWeights(nodes);
     addNodeScoresMatchingAttr(work, r, attr, factor, !!flags.positive);
   }
   if (anyAvailable(work)) {
@@ -346,9 +364,12 @@ export function mergeWeights(ws: WorkingSet, r: SRsc, nodes: Weights | undefined
     }
   } else if (flags.rollback) {
     r.merging = false;
-    return nodes ?? new Map(r.allowed);
+    return nodes ?? copyWeights(r.allowed);
   }
-  if (flags.positive) for (const [n, w] of work) if (w === NEG_HACK) work.set(n, 1);
+  if (flags.positive) for (const n of work.keys()) {
+    const w = work.get(n)!;
+    if (w === NEG_HACK) work.set(n, 1);
+  }
   r.merging = false;
   return work;
 }
@@ -418,7 +439,7 @@ function assignPrimitive(ws: WorkingSet, r: SRsc, prefer: SNode | undefined): SN
   r.allocating = true;
   for (const c of [...r.consAsDependent]) {
     let archive: Weights | undefined;
-    if (ROLE_RANK[c.dependentRole] >= ROLE_RANK.Promoted || (c.score < 0 && c.score > -INFINITY)) archive = new Map(r.allowed);
+    if (ROLE_RANK[c.dependentRole] >= ROLE_RANK.Promoted || (c.score < 0 && c.score > -INFINITY)) archive = copyWeights(r.allowed);
     assign(ws, c.primary, undefined);
     applyColocation(ws, r, c.primary, c);
     if (archive && !anyAvailable(r.allowed)) r.allowed = archive;
@@ -508,7 +529,7 @@ function setScoreRecursive(r: SRsc, n: SNode, s: number): void {
 
 function canRunInstance(inst: SRsc, limit: number): void {
   const clone = inst.parent!;
-  for (const [n] of inst.allowed) {
+  for (const n of inst.allowed.keys()) {
     let ok = false;
     if (canRun(n) && !inst.orphan) {
       const pw = parentWeight(inst, n);
@@ -544,8 +565,8 @@ function assignInstance(ws: WorkingSet, inst: SRsc, prefer: SNode | undefined, a
     if (w === undefined || w < 0) return undefined;
   }
   canRunInstance(inst, limit);
-  const backup = new Map(inst.allowed);
-  const backupChildren = inst.children.map((c) => new Map(c.allowed));
+  const backup = copyWeights(inst.allowed);
+  const backupChildren = inst.children.map((c) => copyWeights(c.allowed));
   let chosen = assign(ws, inst, prefer);
   if (inst.variant === "group") chosen = inst.allocatedTo;
   if (chosen && prefer && chosen !== prefer) {
@@ -726,7 +747,8 @@ export function promotionScore(r: SRsc, node: SNode | undefined, notSet: number)
 
 function addPromotionScores(ws: WorkingSet, clone: SRsc): void {
   for (const inst of clone.children) {
-    for (const [n, w] of inst.allowed) {
+    for (const n of inst.allowed.keys()) {
+      const w = inst.allowed.get(n)!;
       if (!canRun(n)) continue;
       const s = promotionScore(inst, n, 0);
       if (s > 0) {
@@ -827,7 +849,7 @@ function setInstanceRoles(ws: WorkingSet, clone: SRsc): void {
     sortIndex.set(inst, next === "Promoted" ? INFINITY : inst.priority);
   }
   // promotion order: merge instance preferences into the clone's node scores
-  const weights: Weights = new Map(clone.allowed);
+  const weights: Weights = copyWeights(clone.allowed);
   for (const inst of clone.children) {
     const chosen = instanceNode(inst);
     const si = sortIndex.get(inst)!;

@@ -264,7 +264,8 @@ export interface WorkingSet {
   actions: SAction[];
   /** probes, ordered before their resource's start when orderings are applied */
   probes: SAction[];
-  actionByKey: Map<string, SAction>;
+  /** actions by key; the actions of one key are on different nodes (see findAction) */
+  actionByKey: Map<string, SAction[]>;
   haveQuorum: boolean;
   noQuorumPolicy: "stop" | "freeze" | "ignore" | "demote" | "suicide";
   stonithEnabled: boolean;
