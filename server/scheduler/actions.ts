@@ -9,6 +9,8 @@ import { cloneOf, mergeNvSets, opDefaultsFor, primitivesOf, topOf } from "./unpa
 import { fenceNode } from "./unpack-status";
 import { checkedNode } from "./definition-changes";
 import { tryParseDuration } from "../cib/values";
+import { stoppedRoleMonitors } from "./stopped-monitors";
+import { isTrue } from "./score";
 
 export function actionKey(rsc: SRsc | undefined, task: string, intervalMs: number): string {
   return `${rsc ? rsc.id : ""}_${task}_${intervalMs}`;
@@ -387,6 +389,8 @@ function primitiveCreateActions(ws: WorkingSet, r: SRsc): void {
     const start = chosen ? customAction(ws, r, "start", chosen, true) : undefined;
     recurring(ws, r, start, chosen);
   }
+  const maintenance = ws.maintenanceMode || isTrue(r.meta["maintenance"], false);
+  if (!r.blocked && !maintenance) stoppedRoleMonitors(ws, r, chosen);
 }
 
 function recoveryText(t: string): string {

@@ -6,6 +6,7 @@ import { evaluateRule } from "./rules";
 import { INFINITY, isTrue, score } from "./score";
 import { O, type SColocation, type SLocation, type SNode, type SRsc, type WorkingSet } from "./model";
 import { parseRole } from "./unpack-config";
+import { cloneMinOrdering, minimumFirstInstances } from "./clone-min";
 import type { Role } from "./types";
 
 export function unpackConstraints(ws: WorkingSet, ruleById: Map<string, Rule>): void {
@@ -271,7 +272,7 @@ function unpackOrder(ws: WorkingSet, c: OrderConstraint): void {
     }
     const fa = (c.firstAction ?? "start").toLowerCase();
     const ta = (c.thenAction ?? fa).toLowerCase();
-    orderPair(ws, c.id, first, fa, then, ta, kind, symmetrical);
+    orderPair(ws, c.id, first, fa, then, ta, kind, symmetrical, false, minimumFirstInstances(first, c.extraAttrs?.["require-all"]));
     return;
   }
   // resource sets
@@ -306,12 +307,14 @@ function orderPair(
   kind: Kind,
   symmetrical: boolean,
   oneOrMore = false,
+  cloneMin = 0,
 ): void {
   let flags = flagsFor(kind, fa, symmetrical ? "sym" : "asym");
   if (oneOrMore) flags = (flags & ~O.runnableLeft) | O.oneOrMore;
   // legacy restart-type=restart upgrades an optional ordering to a recovery dependency
   if (kind === "Optional" && (then.meta["restart-type"] ?? "").toLowerCase() === "restart") flags |= O.impliesThen;
-  newRscOrder(ws, id, first, fa, then, ta, flags);
+  if (cloneMin > 0) cloneMinOrdering(ws, id, first, fa, then, ta, flags, cloneMin);
+  else newRscOrder(ws, id, first, fa, then, ta, flags);
   if (symmetrical) {
     const ifa = invert(fa);
     const ita = invert(ta);

@@ -165,7 +165,6 @@ function primitiveItem(r: ResourceView, depth: number, ctx: Ctx, clone?: Resourc
   if (failed) s += role === "Promoted" ? " FAILED Promoted" : " FAILED";
   else s += ` ${role}`;
   if (act.length === 1) s += ` ${act[0].node}`;
-  else if (act.length > 1) s += ` [ ${act.map((a) => a.node).join(" ")} ]`;
 
   const flags: string[] = [];
   const where = act.length === 1 ? ctx.nodes.get(act[0].node) : undefined;
@@ -177,6 +176,8 @@ function primitiveItem(r: ResourceView, depth: number, ctx: Ctx, clone?: Resourc
   else if (!r.managed) flags.push("unmanaged");
   if (r.failureIgnored) flags.push("failure ignored");
   if (flags.length) s += ` (${flags.join(", ")})`;
+  // several nodes are listed after the flags, as crm_mon does
+  if (act.length > 1) s += ` [ ${act.map((a) => a.node).join(" ")} ]`;
   return { depth, text: s };
 }
 

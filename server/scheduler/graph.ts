@@ -506,7 +506,7 @@ export function propagate(ws: WorkingSet): void {
       }
     }
     const ones = a.before.filter((e) => e.flags & O.oneOrMore);
-    if (ones.length && a.runnable && !ones.some((e) => flagsOf(e.first).runnable)) {
+    if (ones.length && a.runnable && ones.filter((e) => flagsOf(e.first).runnable).length < (a.requiredRunnableBefore ?? 1)) {
       const changed = new Set<SAction>();
       implies(a, ones[0].first, "runnable", changed);
       if (changed.size) thenChanged = true;

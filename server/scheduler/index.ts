@@ -17,6 +17,7 @@ import { newColocation, unpackConstraints } from "./constraints";
 import { assign, sortResourcesForAssignment } from "./assign";
 import { createActions, fillExecution, scheduleCancels, scheduleFencing, scheduleProbes, transitionKey } from "./actions";
 import { applyOrderings, internalConstraints, propagate } from "./graph";
+import { showCloneMinMet } from "./clone-min";
 import { transitionSummary } from "./summary";
 import { cancelSupersededReloads, checkDefinitionChanges } from "./definition-changes";
 import { checkAgentChanges } from "./agent-changes";
@@ -298,6 +299,7 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   scheduleFencing(ws);
   applyOrderings(ws);
   propagate(ws);
+  showCloneMinMet(ws.actions);
   cancelSupersededReloads(ws);
 
   const summary = transitionSummary(ws);

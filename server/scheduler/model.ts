@@ -197,6 +197,10 @@ export interface SAction {
   cancel?: boolean;
   /** created before assignment on no node: the first request for a node takes it there */
   bindable?: boolean;
+  /** runnable only when this many of its one-or-more inputs are (default 1) */
+  requiredRunnableBefore?: number;
+  /** the "enough clone instances" pseudo action of a clone-min ordering (clone-min.ts) */
+  cloneMinMet?: boolean;
 }
 
 /** Ordering flags, after Pacemaker Explained's ordering semantics. */

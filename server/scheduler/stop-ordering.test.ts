@@ -2,48 +2,28 @@
 // stops ordered after them. Our own CIBs; the expected summaries are crm_simulate
 // 2.1.5's on the same CIBs.
 import { describe, expect, it } from "vitest";
-import { parseCibXml } from "../cib/xml";
-import { schedule } from "./index";
+import { lastOp, pcmkCib, summaryLines as summary } from "./test-helpers";
 
 // db then app (Mandatory); db has target-role Stopped, so its stop waits for app's stop.
 // app's history: its stop failed (without fencing, so app is blocked).
-const FAILED_STOP = `<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.7" epoch="1" num_updates="0" admin_epoch="0" execution-date="1700000000" have-quorum="1">
-  <configuration>
-    <crm_config>
-      <cluster_property_set id="opts">
-        <nvpair id="opts-stonith" name="stonith-enabled" value="false"/>
-      </cluster_property_set>
-    </crm_config>
-    <nodes><node id="1" uname="alpha"/></nodes>
-    <resources>
+const FAILED_STOP = pcmkCib({
+  nodes: ["alpha"],
+  resources: `
       <primitive id="db" class="ocf" provider="pacemaker" type="Dummy">
         <meta_attributes id="db-meta"><nvpair id="db-tr" name="target-role" value="Stopped"/></meta_attributes>
       </primitive>
-      <primitive id="app" class="ocf" provider="pacemaker" type="Dummy"/>
-    </resources>
-    <constraints>
-      <rsc_order id="db-then-app" first="db" then="app" kind="Mandatory"/>
-    </constraints>
-  </configuration>
-  <status>
+      <primitive id="app" class="ocf" provider="pacemaker" type="Dummy"/>`,
+  constraints: '<rsc_order id="db-then-app" first="db" then="app" kind="Mandatory"/>',
+  status: `
     <node_state id="1" uname="alpha" in_ccm="true" crmd="online" join="member" expected="member">
       <lrm id="1"><lrm_resources>
-        <lrm_resource id="db" class="ocf" provider="pacemaker" type="Dummy">
-          <lrm_rsc_op id="db_last_0" operation_key="db_start_0" operation="start" call-id="5" rc-code="0" op-status="0" interval="0" last-rc-change="1699999000" op-digest="f2317cad3d54cec5d7d7aa7d0bf35cf8" transition-key="1:1:0:00000000-0000-0000-0000-000000000000" transition-magic="0:0;1:1:0:00000000-0000-0000-0000-000000000000" on_node="alpha"/>
-        </lrm_resource>
-        <lrm_resource id="app" class="ocf" provider="pacemaker" type="Dummy">
-          <lrm_rsc_op id="app_last_0" operation_key="app_stop_0" operation="stop" call-id="7" rc-code="1" op-status="0" interval="0" last-rc-change="1699999000" op-digest="f2317cad3d54cec5d7d7aa7d0bf35cf8" transition-key="2:1:0:00000000-0000-0000-0000-000000000000" transition-magic="0:1;2:1:0:00000000-0000-0000-0000-000000000000" on_node="alpha"/>
-        </lrm_resource>
+        <lrm_resource id="db" class="ocf" provider="pacemaker" type="Dummy">${lastOp("db", "alpha", { task: "start", call: 5 })}</lrm_resource>
+        <lrm_resource id="app" class="ocf" provider="pacemaker" type="Dummy">${lastOp("app", "alpha", { task: "stop", call: 7, rc: 1, key: 2 })}</lrm_resource>
       </lrm_resources></lrm>
-    </node_state>
-  </status>
-</cib>`;
+    </node_state>`,
+});
 
 const APP_OPS = /<lrm_resource id="app"[\s\S]*?<\/lrm_resource>/;
-
-function summary(xml: string): string[] {
-  return schedule(parseCibXml(xml), { now: 1700000000 }).summary.map((l) => l.replace(/\s+/g, " ").trim());
-}
 
 describe("stops ordered after an unrunnable stop", () => {
   it("a failed (blocked) stop blocks the stop ordered after it", () => {

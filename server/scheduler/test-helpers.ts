@@ -3,6 +3,7 @@ import { parseCibXml } from "../cib/xml";
 import type { Cib, Primitive, Resource } from "../cib/types";
 import { opDigest } from "../cib/op-digest";
 import { tryParseDuration } from "../cib/values";
+import { schedule } from "./index";
 
 export interface NodeSpec {
   name: string;
@@ -117,4 +118,43 @@ export function running(call = 10): [string, number, number, number][] {
 
 export function probedStopped(call = 1): [string, number, number, number][] {
   return [["monitor", 0, 7, call]];
+}
+
+/** The execution-date of the hand-written CIBs below: "now" for schedule(). */
+export const TEST_NOW = 1700000000;
+
+/**
+ * A hand-written CIB in the form these tests hand to crm_simulate 2.1.5 as well:
+ * stonith off, quorum, execution-date TEST_NOW, nodes numbered from 1.
+ * `status` is the node_state elements as written.
+ */
+export function pcmkCib(o: { nodes: string[]; resources: string; constraints: string; status: string }): string {
+  return `<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.7" epoch="1" num_updates="0" admin_epoch="0" execution-date="${TEST_NOW}" have-quorum="1">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="opts">
+        <nvpair id="opts-stonith" name="stonith-enabled" value="false"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes>${o.nodes.map((n, i) => `<node id="${i + 1}" uname="${n}"/>`).join("")}</nodes>
+    <resources>${o.resources}</resources>
+    <constraints>${o.constraints}</constraints>
+  </configuration>
+  <status>${o.status}</status>
+</cib>`;
+}
+
+/**
+ * One last-operation entry as the controller records it for a parameterless agent
+ * (the digest is that of an empty parameter set). `key` numbers the transition key.
+ */
+export function lastOp(rsc: string, node: string, o: { task: string; call: number; rc?: number; key?: number }): string {
+  const rc = o.rc ?? 0;
+  const tk = `${o.key ?? 1}:1:0:00000000-0000-0000-0000-000000000000`;
+  return `<lrm_rsc_op id="${rsc}_last_0" operation_key="${rsc}_${o.task}_0" operation="${o.task}" call-id="${o.call}" rc-code="${rc}" op-status="0" interval="0" last-rc-change="1699999000" op-digest="f2317cad3d54cec5d7d7aa7d0bf35cf8" transition-key="${tk}" transition-magic="0:${rc};${tk}" on_node="${node}"/>`;
+}
+
+/** schedule()'s Transition Summary lines with whitespace collapsed. */
+export function summaryLines(xml: string): string[] {
+  return schedule(parseCibXml(xml), { now: TEST_NOW }).summary.map((l) => l.replace(/\s+/g, " ").trim());
 }

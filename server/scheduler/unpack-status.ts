@@ -444,6 +444,9 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
       else {
         switch (rc) {
           case 0:
+            // "running" where something else was expected is a failure, except for a probe
+            status = isProbe || o.targetRc < 0 ? EXEC.done : EXEC.error;
+            break;
           case 190:
             status = EXEC.done;
             break;
