@@ -1,5 +1,5 @@
 "use client";
-import { memo, useDeferredValue } from "react";
+import { memo } from "react";
 import { useLiveDoc } from "@/components/live-store";
 import { ClusterSummary } from "@/components/dashboard/cluster-summary";
 import { DashboardConstraints } from "@/components/dashboard/dashboard-constraints";
@@ -18,19 +18,9 @@ const Failed = memo(FailedActions);
 const Resources = memo(ResourceTree);
 const Transitions = memo(RecentTransitions);
 
-/** Until the deferred render has run (a few frames after the first snapshot). */
-function Pending() {
-  return <p className="text-sm text-slate-400">Loading…</p>;
-}
-
 export default function DashboardPage() {
   // the document only: events (which arrive often) do not re-render the dashboard
   const doc = useLiveDoc();
-  // The summary and node cards render with the snapshot; the long sections below
-  // (2000 resource rows' tree, constraints, failed actions) follow in a deferred
-  // render that React can interrupt, so the cards and their buttons are on
-  // screen and usable a render sooner. Later patches reach them the same way.
-  const rest = useDeferredValue(doc, null);
   if (!doc) return <Loading />;
   const { state, cib } = doc;
   const clusterName = nvMap(cib.configuration.crmConfig)["cluster-name"];
@@ -40,15 +30,15 @@ export default function DashboardPage() {
       <ClusterSummary state={state} />
       <NodeGrid state={state} />
       <Card title={`Failed actions (${state.failedActions.length})`} testId="failed-actions-card">
-        {rest ? <Failed failed={rest.state.failedActions} failCounts={rest.state.failCounts} /> : <Pending />}
+        <Failed failed={state.failedActions} failCounts={state.failCounts} />
       </Card>
       <div className="grid grid-cols-1 gap-5 xl:grid-cols-5">
         <Card title="Resources" className="xl:col-span-3" testId="resources-card">
-          {rest ? <Resources resources={rest.state.resources} /> : <Pending />}
+          <Resources resources={state.resources} />
         </Card>
         <div className="space-y-5 xl:col-span-2">
           <Card title={`Constraints (${cib.configuration.constraints.length})`} testId="constraints-card">
-            {rest ? <DashboardConstraints constraints={rest.cib.configuration.constraints} /> : <Pending />}
+            <DashboardConstraints constraints={cib.configuration.constraints} />
           </Card>
           <Card title="Last transitions" testId="transitions-card">
             <Transitions />
