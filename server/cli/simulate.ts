@@ -136,6 +136,8 @@ export function lineOfId(xml: string, id: string): number | undefined {
 
 const defaultCore: SchedulerCore = { unpack, schedule };
 
+export const SCHEMA_DISABLED = "Schema validation of configuration is disabled (enabling is encouraged and prevents common misconfigurations)";
+
 /** Renders the crm_simulate output for a CIB. Throws CibError / UnsupportedFeatureError on bad input. */
 export function simulateText(
   cib: Cib,
@@ -146,6 +148,8 @@ export function simulateText(
 ): { out: string; err: string; result?: ScheduleResult; revised?: Cib } {
   const out: string[] = [];
   const err: string[] = [];
+  // crm_simulate warns on stderr (also with -Q) when the CIB turns schema validation off
+  if ((cib.attrs["validate-with"] ?? "").toLowerCase() === "none") err.push(SCHEMA_DISABLED);
   const usingLine = usingExecutionDate ? `Using the original execution date of: ${isoUtcString(now)}` : undefined;
   const wantsRun = o.run || o.simulate || o.showScores;
   // schedule() unpacks the status itself and returns that view: no second unpack of a large CIB

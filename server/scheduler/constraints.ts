@@ -178,7 +178,10 @@ function unpackColocation(ws: WorkingSet, c: ColocationConstraint): void {
     const setScore = set.score !== undefined ? score(set.score, 0) : s;
     const role = parseRole(set.role);
     const sequential = isTrue(set.sequential, true);
-    if (sequential) {
+    if (sequential && setScore > 0 && (set.ordering ?? "group").toLowerCase() !== "group") {
+      // ordering="listed": each member with the next one instead (crm_simulate 2.1.5)
+      for (let j = 1; j < rscs.length; j++) newColocation(ws, set.id, rscs[j - 1], rscs[j], setScore, role, role, c.nodeAttribute, influenceOf(rscs[j - 1]));
+    } else if (sequential) {
       // each member with the previous one; at -INFINITY with every earlier one
       // (a chain of -INFINITY would let every other member share a node)
       for (let j = 1; j < rscs.length; j++)

@@ -116,7 +116,7 @@ describe("definition changes (op-digest)", () => {
     expect(run(c).summary).toEqual([]);
   });
 
-  it("a changed definition does not clear fail-counts", () => {
+  it("a changed definition clears no per-operation fail-count in a CIB without crm_feature_set (such fail-counts do not count there)", () => {
     const nodes: NodeSpec[] = [
       { name: "node1", history: { A: running() }, transient: { "fail-count-A#monitor_10000": "1", "last-failure-A#monitor_10000": "1600000000" } },
       { name: "node2", history: { A: probedStopped() } },

@@ -84,8 +84,12 @@ function isMaintenance(ws: WorkingSet, rsc: SRsc): boolean {
   return ws.maintenanceMode || isTrue(rsc.meta["maintenance"], false);
 }
 
-/** Schedule what changed definitions need; call after node criteria, before assignment. */
-export function checkDefinitionChanges(ws: WorkingSet): void {
+/**
+ * Schedule what changed definitions need; call after node criteria, before assignment.
+ * Returns where a definition changed (resource and node), each once.
+ */
+export function checkDefinitionChanges(ws: WorkingSet): { rsc: SRsc; node: SNode }[] {
+  const changed: { rsc: SRsc; node: SNode }[] = [];
   for (const rsc of ws.primitives) {
     if (rsc.orphan || !rsc.history) continue;
     for (const { node, lr } of rsc.history) {
@@ -98,11 +102,15 @@ export function checkDefinitionChanges(ws: WorkingSet): void {
         const recurring = o.intervalMs > 0;
         if (!recurring && !["monitor", "start", "promote", "migrate_from"].includes(o.task)) continue;
         if (recurring && (isMaintenance(ws, rsc) || node.maintenance)) continue; // cancelled, not compared
-        // (Pacemaker 2.1.5 leaves fail-counts alone here: a changed definition does not clear them)
-        checkOp(ws, rsc, node, o);
+        if (checkOp(ws, rsc, node, o) && !isOrphanedMonitor(rsc, o) && !changed.some((c) => c.rsc === rsc && c.node === node)) changed.push({ rsc, node });
       }
     }
   }
+  return changed;
+}
+
+function isOrphanedMonitor(rsc: SRsc, o: OpView): boolean {
+  return o.intervalMs > 0 && !rsc.ops.some((c) => c.name === o.task && c.intervalMs === o.intervalMs && c.enabled);
 }
 
 /** Nodes whose history is compared: usable ones, and maintenance nodes (their monitors get cancelled). */
@@ -113,9 +121,7 @@ export function checkedNode(n: SNode): boolean {
 
 /** True when the entry no longer matches the configuration. */
 function checkOp(ws: WorkingSet, rsc: SRsc, node: SNode, o: OpView): boolean {
-  if (o.intervalMs > 0 && !rsc.ops.some((c) => c.name === o.task && c.intervalMs === o.intervalMs && c.enabled)) {
-    return true; // an orphaned recurring monitor: cancelled elsewhere
-  }
+  if (isOrphanedMonitor(rsc, o)) return true; // cancelled elsewhere
   const task = digestTask(o.task, o.intervalMs);
   let result = compareDigest(ws, rsc, o.op, task, o.intervalMs);
   if (result !== "match" && onlySecretsDiffer(ws, rsc, o.op, task, o.intervalMs)) result = "match";

@@ -117,10 +117,12 @@ describe("scheduler v1: failures and quorum", () => {
       { name: "node1", history: { A: running() }, transient: { "fail-count-A#monitor_10000": "3", "last-failure-A#monitor_10000": "1600000000" } },
       { name: "node2", history: { A: probedStopped() } },
     ];
-    const r = schedule(cib({ nodes, resources: dummy("A", meta("A", { "migration-threshold": "3" })) }), NOW);
+    // per-operation fail-counts count in CIBs of crm_feature_set 3.0.13 and later (fail-count-forms.test.ts)
+    const extraAttrs = 'crm_feature_set="3.16.1"';
+    const r = schedule(cib({ nodes, extraAttrs, resources: dummy("A", meta("A", { "migration-threshold": "3" })) }), NOW);
     expect(r.summary).toEqual(["  * Move       A       ( node1 -> node2 )"]);
     expect(r.before.failCounts).toContainEqual(expect.objectContaining({ rsc: "A", node: "node1", failCount: 3, migrationThreshold: 3 }));
-    const below = schedule(cib({ nodes, resources: dummy("A", meta("A", { "migration-threshold": "4" })) }), NOW);
+    const below = schedule(cib({ nodes, extraAttrs, resources: dummy("A", meta("A", { "migration-threshold": "4" })) }), NOW);
     expect(below.summary).toEqual([]);
   });
 
