@@ -5,6 +5,8 @@
 // and replays what it already received; anything unusual (no early socket,
 // another URL, already closed) falls back to a socket of its own.
 
+import { WS_COMPRESS_DEFLATE_RAW, WS_COMPRESS_PARAM } from "../server/api/contract";
+
 /** Where the inline script leaves the socket for the live store. */
 const KEY = "__vigilEarlySocket";
 
@@ -19,10 +21,11 @@ export interface EarlySocket {
 
 /**
  * The inline script (no imports, runs as soon as the HTML is parsed). It
- * builds the URL exactly as LiveStoreProvider does, so takeEarlySocket can
- * tell it is the same feed.
+ * builds the URL exactly as LiveStoreProvider does (liveUrl in ws-frames.ts,
+ * compressed large frames when the browser can inflate them), so
+ * takeEarlySocket can tell it is the same feed.
  */
-export const EARLY_SOCKET_SCRIPT = `(function(){try{var l=location,u=(l.protocol==="https:"?"wss:":"ws:")+"//"+l.host+"/ws",w=new WebSocket(u),e={url:u,ws:w,queue:[]};w.onmessage=function(m){e.queue.push(m)};w.onclose=function(c){e.closed=c};window.${KEY}=e}catch(x){}})();`;
+export const EARLY_SOCKET_SCRIPT = `(function(){try{var l=location,u=(l.protocol==="https:"?"wss:":"ws:")+"//"+l.host+"/ws"+(typeof DecompressionStream==="function"?"?${WS_COMPRESS_PARAM}=${WS_COMPRESS_DEFLATE_RAW}":""),w=new WebSocket(u),e={url:u,ws:w,queue:[]};w.binaryType="arraybuffer";w.onmessage=function(m){e.queue.push(m)};w.onclose=function(c){e.closed=c};window.${KEY}=e}catch(x){}})();`;
 
 /** The early socket for `url`, once; closes and drops one for another URL. */
 export function takeEarlySocket(url: string): EarlySocket | null {

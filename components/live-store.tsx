@@ -10,6 +10,7 @@ import { CHANGE_ROLE, SessionResponseSchema, type ChangeOp } from "../server/api
 import { parseServerMessage } from "./live-messages";
 import { setCsrfToken } from "./api";
 import { takeEarlySocket } from "./early-socket";
+import { frameText, liveUrl } from "./ws-frames";
 
 const CLOSE_UNAUTHORIZED = 4401;
 const CLOSE_FORBIDDEN = 4403;
@@ -23,6 +24,9 @@ export class LiveClient {
   private stopped = false;
   private lastBadResync = 0;
   private adopted = false;
+  /** compressed frames are inflated asynchronously; later frames wait for them, in order */
+  private inbox: Promise<void> = Promise.resolve();
+  private inflating = 0;
 
   constructor(
     private readonly url: string,
@@ -69,18 +73,28 @@ export class LiveClient {
     const early = this.adopted ? null : takeEarlySocket(this.url);
     this.adopted = true;
     const ws = early?.ws ?? new WebSocket(this.url);
+    ws.binaryType = "arraybuffer";
     this.ws = ws;
     let opened = ws.readyState === WebSocket.OPEN;
     ws.onopen = () => {
       opened = true;
       this.retryMs = 250;
     };
-    ws.onmessage = (e) => {
+    const unreadable = (problem: string) => {
+      // Never render a document we could not check; get a fresh one instead.
+      this.set({ ...this.view, problem: `The controller sent an update this console cannot read (${problem}). Reload the page; if it persists, the console and controller versions differ.` });
+      // at most one resync per 5 s, so a persistent mismatch cannot become a request loop
+      if (ws.readyState === WebSocket.OPEN && Date.now() - this.lastBadResync > 5000) {
+        this.lastBadResync = Date.now();
+        ws.send(JSON.stringify({ type: "resync" }));
+      }
+    };
+    const handle = (text: string, t0: number) => {
+      if (this.ws !== ws) return; // a frame of a socket we already left
       // user timing marks (vigil:parse, vigil:check, vigil:apply) show in the browser's performance panel
-      const t0 = performance.now();
       let raw: unknown;
       try {
-        raw = JSON.parse(String(e.data));
+        raw = JSON.parse(text);
       } catch {
         return;
       }
@@ -88,26 +102,32 @@ export class LiveClient {
       const parsed = parseServerMessage(raw);
       const t2 = performance.now();
       if (t2 - t0 > 20) {
-        performance.measure("vigil:parse", { start: t0, end: t1 });
+        performance.measure("vigil:parse", { start: t0, end: t1 }); // includes inflating a compressed frame
         performance.measure("vigil:check", { start: t1, end: t2 });
         // React renders the update in a microtask after this handler: the next task sees it done
         setTimeout(() => performance.measure("vigil:apply+render", { start: t2, end: performance.now() }), 0);
       }
-      if (!parsed.ok) {
-        // Never render a document we could not check; get a fresh one instead.
-        this.set({ ...this.view, problem: `The controller sent an update this console cannot read (${parsed.problem}). Reload the page; if it persists, the console and controller versions differ.` });
-        // at most one resync per 5 s, so a persistent mismatch cannot become a request loop
-        if (ws.readyState === WebSocket.OPEN && Date.now() - this.lastBadResync > 5000) {
-          this.lastBadResync = Date.now();
-          ws.send(JSON.stringify({ type: "resync" }));
-        }
-        return;
-      }
+      if (!parsed.ok) return unreadable(parsed.problem);
       const step = receive(this.view, parsed.msg);
       this.set(step.view);
       if (step.resync && ws.readyState === WebSocket.OPEN) {
         ws.send(JSON.stringify({ type: "resync" }));
       }
+    };
+    ws.onmessage = (e) => {
+      const t0 = performance.now();
+      // text frames (patches, events) go straight through unless a compressed frame is still inflating
+      if (typeof e.data === "string" && this.inflating === 0) return handle(e.data, t0);
+      this.inflating++;
+      this.inbox = this.inbox
+        .then(() => frameText(e.data))
+        .then(
+          (text) => handle(text, t0),
+          () => {
+            if (this.ws === ws) unreadable("a compressed frame that does not inflate");
+          },
+        )
+        .finally(() => this.inflating--);
     };
     ws.onclose = (e) => {
       if (this.ws !== ws || this.stopped) return;
@@ -151,9 +171,7 @@ const LiveContext = createContext<LiveClient | null>(null);
 export function LiveStoreProvider({ children, token }: { children: React.ReactNode; token?: string }) {
   const [client, setClient] = useState<LiveClient | null>(null);
   useEffect(() => {
-    const proto = location.protocol === "https:" ? "wss:" : "ws:";
-    const q = token ? `?token=${encodeURIComponent(token)}` : "";
-    const c = new LiveClient(`${proto}//${location.host}/ws${q}`, () => {
+    const c = new LiveClient(liveUrl(location, token), () => {
       if (!token) location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
     }, token);
     setClient(c);

@@ -4,9 +4,12 @@
 //   not change, so memo(NodeCard) skips it (a standby re-renders one card, not 100);
 // - above VIRTUAL_FROM nodes only the rows of cards near the viewport are mounted
 //   (the page scrolls as usual; rows are measured, cards differ in height).
+// Rows are measured from ResizeObserver entries only: the virtualizer's default
+// reads offsetHeight when a row mounts, which forced a layout of the whole
+// page in the middle of the first snapshot's commit.
 
 import { useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
-import { useWindowVirtualizer } from "@tanstack/react-virtual";
+import { useWindowVirtualizer, type Virtualizer } from "@tanstack/react-virtual";
 import type { ClusterState, NodeView } from "@/server/scheduler/types";
 import { placementsByNode, type Placement } from "../cluster-view";
 import { NodeCard } from "./node-card";
@@ -69,6 +72,13 @@ export function NodeGrid({ state, showMaintenance }: GridProps) {
   );
 }
 
+/** A row's height from its ResizeObserver entry; before the first entry, the last one seen or the estimate. */
+function rowHeight(el: Element, entry: ResizeObserverEntry | undefined, v: Virtualizer<Window, Element>): number {
+  const box = entry?.borderBoxSize?.[0];
+  if (box) return Math.round(box.blockSize);
+  return v.itemSizeCache.get(v.options.getItemKey(v.indexFromElement(el))) ?? ROW_ESTIMATE_PX;
+}
+
 function VirtualNodeGrid({ nodes, card }: { nodes: NodeView[]; card: (n: NodeView) => React.ReactNode }) {
   const cols = useColumns();
   const rows = Math.ceil(nodes.length / cols);
@@ -78,7 +88,7 @@ function VirtualNodeGrid({ nodes, card }: { nodes: NodeView[]; card: (n: NodeVie
     // where the grid starts on the page, so the window's scroll position maps to rows
     if (box.current) setTop(box.current.getBoundingClientRect().top + window.scrollY);
   }, []);
-  const v = useWindowVirtualizer({ count: rows, estimateSize: () => ROW_ESTIMATE_PX, overscan: 2, scrollMargin: top, gap: 16 });
+  const v = useWindowVirtualizer({ count: rows, estimateSize: () => ROW_ESTIMATE_PX, overscan: 2, scrollMargin: top, gap: 16, measureElement: rowHeight });
   return (
     <div ref={box} data-testid="node-grid" data-virtual="true" data-nodes={nodes.length} style={{ height: v.getTotalSize(), position: "relative" }}>
       {v.getVirtualItems().map((row) => (

@@ -1,8 +1,9 @@
 "use client";
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect } from "react";
 import { Logo } from "./logo";
-import { useLive } from "../live-store";
+import { useLiveSelect } from "../live-store";
 import { post } from "../api";
 
 const items = [
@@ -16,8 +17,33 @@ const items = [
   { href: "/users", label: "Users" },
 ];
 
+/**
+ * The other pages are prefetched once the first snapshot is on screen and the
+ * page is idle, not as soon as the links are visible: right after hydration
+ * eight route prefetches (RSC payloads and their chunks) took the main thread
+ * while the dashboard was rendering the snapshot.
+ */
+function usePrefetchWhenLive() {
+  const router = useRouter();
+  const live = useLiveSelect((v) => v.doc !== null);
+  useEffect(() => {
+    if (!live) return;
+    const prefetch = () => items.forEach((it) => router.prefetch(it.href));
+    if (typeof requestIdleCallback === "function") {
+      const id = requestIdleCallback(prefetch, { timeout: 2000 });
+      return () => cancelIdleCallback(id);
+    }
+    const t = setTimeout(prefetch, 200);
+    return () => clearTimeout(t);
+  }, [live, router]);
+}
+
+const selectConnection = (v: { connection: string }) => v.connection;
+const selectUser = (v: { user?: string }) => v.user;
+const selectRole = (v: { role?: string }) => v.role;
+
 function LiveDot() {
-  const { connection } = useLive();
+  const connection = useLiveSelect(selectConnection);
   const live = connection === "live";
   return (
     <span data-testid="live-indicator" data-connection={connection} className="flex items-center gap-1.5 text-xs text-slate-400">
@@ -29,7 +55,10 @@ function LiveDot() {
 
 export function Nav() {
   const path = usePathname();
-  const { user, role } = useLive();
+  // only what the nav shows: it does not re-render on every patch and event
+  const user = useLiveSelect(selectUser);
+  const role = useLiveSelect(selectRole);
+  usePrefetchWhenLive();
   return (
     <aside className="flex w-52 shrink-0 flex-col bg-slate-900 text-slate-200">
       <div className="flex items-center gap-2 px-4 py-4">
@@ -46,6 +75,7 @@ export function Nav() {
             <Link
               key={it.href}
               href={it.href}
+              prefetch={false}
               data-testid={`nav-${it.label.toLowerCase()}`}
               className={`block rounded-md px-3 py-1.5 text-sm ${active ? "bg-slate-700/70 font-medium text-white" : "text-slate-300 hover:bg-slate-800 hover:text-white"}`}
             >

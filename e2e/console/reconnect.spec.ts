@@ -1,5 +1,6 @@
 // The live store survives a dropped socket and a lost patch: it says it is
 // reconnecting, reconnects by itself, and resyncs to the server's state.
+import { inflateRawSync } from "node:zlib";
 import { expect, test, type WebSocketRoute } from "@playwright/test";
 import { apiCall, applyWithPreview, expectNoReload, login, markNoReload, shot } from "./helpers";
 
@@ -43,7 +44,8 @@ test("a lost patch makes the client resync, and it then shows the server's state
   await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
     const server = ws.connectToServer();
     server.onMessage((m) => {
-      const msg = JSON.parse(String(m));
+      // large messages come as raw DEFLATE binary frames (the console asks for them, see ws-frames.ts)
+      const msg = JSON.parse(typeof m === "string" ? m : inflateRawSync(m).toString());
       if (dropNext && msg.type === "patch") {
         dropNext = false; // the client never sees this version
         return;
@@ -75,7 +77,7 @@ test("a full page load opens the WebSocket from the HTML, before the bundle, and
   // the early socket was taken over (components/early-socket.ts), not left open beside a second one
   expect(await page.evaluate(() => "__vigilEarlySocket" in window)).toBe(false);
   expect(sockets).toHaveLength(1);
-  expect(sockets[0]).toMatch(/\/ws$/);
+  expect(sockets[0]).toMatch(/\/ws\?compress=deflate-raw$/);
   // and it is live: a change made elsewhere shows up on it
   expect((await apiCall(page, "POST", "/api/changes", { op: "node-standby", nodes: ["node3"], on: true })).status()).toBe(200);
   await expect(page.getByTestId("node-state-node3")).toHaveText("standby");

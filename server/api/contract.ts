@@ -770,6 +770,13 @@ assertSame<Same<z.infer<typeof FenceRecordSchema>, FenceHistoryRecord>>();
 // snapshot version. It sends a snapshot, then patches (RFC 6902 operations
 // turning version `from` into `to`), and events. A client that sees a patch
 // whose `from` is not its version sends {type:"resync"} and gets a snapshot.
+// Frames are JSON text, except for a client that connects with
+// `?compress=deflate-raw`: it gets every message of WS_COMPRESS_FROM bytes or
+// more (the snapshot of a big cluster) as a binary frame holding that JSON
+// compressed with raw DEFLATE (RFC 1951). Not permessage-deflate: a browser
+// inflates that before the page, and it is the byte count that reaches the
+// page's main thread that matters (Chromium hands a message over in pipe-sized
+// chunks, each waiting for a turn of the page's busy main thread).
 
 export const JsonPatchOpSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("add"), path: str, value: z.unknown() }),
@@ -804,6 +811,12 @@ export const WsEventSchema = z.object({ type: z.literal("event"), event: Cluster
 export const WsErrorSchema = z.object({ type: z.literal("error"), error: str });
 export const WsServerMessageSchema = z.discriminatedUnion("type", [WsSnapshotSchema, WsPatchSchema, WsEventSchema, WsErrorSchema]);
 export type WsServerMessage = z.infer<typeof WsServerMessageSchema>;
+
+/** the query parameter of /ws that asks for compressed large messages, and its one value */
+export const WS_COMPRESS_PARAM = "compress";
+export const WS_COMPRESS_DEFLATE_RAW = "deflate-raw";
+/** messages from this size (bytes of JSON) on go compressed to a client that asked */
+export const WS_COMPRESS_FROM = 32 * 1024;
 
 export const WsClientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("resync") }),
