@@ -33,15 +33,26 @@ export function findAction(ws: WorkingSet, key: string, node: SNode | undefined)
   return ws.actionByKey.get(mapKey(key, node));
 }
 
+/**
+ * key === actionKey(rsc, task, 0), i.e. `${id}_${task}_0`, compared piece by piece: orderings
+ * and propagation ask this for every action they look at, and building the string each time
+ * made most of their garbage.
+ */
+export function isZeroKey(key: string, id: string, task: string): boolean {
+  const n = id.length;
+  return key.length === n + task.length + 3 && key.startsWith(id) && key.charCodeAt(n) === 95 /* _ */ && key.startsWith(task, n + 1) && key.endsWith("_0");
+}
+
 /** All actions of rsc for a task (interval 0) on any node. */
 export function actionsOf(rsc: SRsc, task: string, node?: SNode): SAction[] {
-  const key = actionKey(rsc, task, 0);
-  return rsc.actions.filter((a) => a.key === key && (node === undefined || a.node === node));
+  const out: SAction[] = [];
+  for (const a of rsc.actions) if (isZeroKey(a.key, rsc.id, task) && (node === undefined || a.node === node)) out.push(a);
+  return out;
 }
 
 export function firstAction(rsc: SRsc, task: string, node?: SNode): SAction | undefined {
-  const key = actionKey(rsc, task, 0);
-  return rsc.actions.find((a) => a.key === key && (node === undefined || a.node === node));
+  for (const a of rsc.actions) if (isZeroKey(a.key, rsc.id, task) && (node === undefined || a.node === node)) return a;
+  return undefined;
 }
 
 function isActive(r: SRsc): boolean {
@@ -90,6 +101,12 @@ export function customAction(
       needs: "nothing",
       before: [],
       after: [],
+      // optional fields, present from the start: one hidden class for every action (V8)
+      reason: undefined,
+      fenceAction: undefined,
+      targetRc: undefined,
+      cancel: undefined,
+      bindable: undefined,
     };
     if (rsc && rsc.variant === "primitive") {
       a.needs = task === "start" || task === "promote" ? rsc.requires : "nothing";

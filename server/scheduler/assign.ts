@@ -40,18 +40,41 @@ export function runningNodes(r: SRsc): SNode[] {
   return [...out];
 }
 
+/** The order sortNodes sorts by: score, then fewest assigned resources, then the active node, then name. */
+function compareNodes(a: SNode, wa: number, b: SNode, wb: number, active: SNode | undefined): number {
+  if (wa !== wb) return wa > wb ? -1 : 1;
+  if (a.numResources !== b.numResources) return a.numResources - b.numResources;
+  if (active === a) return -1;
+  if (active === b) return 1;
+  return a.uname < b.uname ? -1 : a.uname > b.uname ? 1 : 0;
+}
+
 /** Sort nodes best first: score, then fewest assigned resources, then the active node, then name. */
 export function sortNodes(ws: WorkingSet, w: Weights, active: SNode | undefined): SNode[] {
-  const nodes = [...w.keys()];
-  return nodes.sort((a, b) => {
-    const wa = canRun(a) ? w.get(a)! : -INFINITY;
-    const wb = canRun(b) ? w.get(b)! : -INFINITY;
-    if (wa !== wb) return wa > wb ? -1 : 1;
-    if (a.numResources !== b.numResources) return a.numResources - b.numResources;
-    if (active === a) return -1;
-    if (active === b) return 1;
-    return a.uname < b.uname ? -1 : a.uname > b.uname ? 1 : 0;
-  });
+  // each node's effective score is read once, not in every comparison
+  const nodes: SNode[] = [];
+  const eff: number[] = [];
+  for (const [n, s] of w) {
+    nodes.push(n);
+    eff.push(canRun(n) ? s : -INFINITY);
+  }
+  const idx = nodes.map((_, i) => i);
+  idx.sort((x, y) => compareNodes(nodes[x], eff[x], nodes[y], eff[y], active));
+  return idx.map((i) => nodes[i]);
+}
+
+/** sortNodes(ws, w, active)[0] without sorting: the first of the best nodes in w's order (the sort is stable). */
+export function bestNode(w: Weights, active: SNode | undefined): SNode | undefined {
+  let best: SNode | undefined;
+  let bestW = 0;
+  for (const [n, s] of w) {
+    const e = canRun(n) ? s : -INFINITY;
+    if (best === undefined || compareNodes(n, e, best, bestW, active) < 0) {
+      best = n;
+      bestW = e;
+    }
+  }
+  return best;
 }
 
 const byName = new WeakMap<WorkingSet, SNode[]>();
@@ -59,10 +82,7 @@ const byName = new WeakMap<WorkingSet, SNode[]>();
 function recordScores(ws: WorkingSet, scope: string, r: SRsc, recurse: boolean): void {
   let nodes = byName.get(ws);
   if (!nodes) byName.set(ws, (nodes = [...ws.nodes].sort((a, b) => (a.uname < b.uname ? -1 : a.uname > b.uname ? 1 : 0))));
-  for (const n of nodes) {
-    const s = r.allowed.get(n);
-    if (s !== undefined) ws.scores.push({ scope, rsc: r.id, node: n.uname, score: Math.max(s, -INFINITY) });
-  }
+  ws.scores.snapshot(scope, r.id, nodes, r.allowed);
   if (recurse) for (const c of r.children) recordScores(ws, scope, c, true);
 }
 
@@ -363,10 +383,9 @@ function assignNode(ws: WorkingSet, r: SRsc, chosen: SNode | undefined, force: b
 function chooseNode(ws: WorkingSet, r: SRsc, prefer: SNode | undefined): void {
   if (!r.provisional) return;
   const current = currentNode(r);
-  const nodes = r.allowed.size ? sortNodes(ws, r.allowed, current) : [];
-  const best = nodes[0];
+  const best = bestNode(r.allowed, current);
   let chosen: SNode | undefined;
-  if (prefer && nodes.length) {
+  if (prefer && best) {
     const pw = r.allowed.get(prefer);
     if (pw === undefined) chosen = undefined;
     else if (pw < 0 || pw < r.allowed.get(best)!) chosen = undefined;
@@ -378,13 +397,11 @@ function chooseNode(ws: WorkingSet, r: SRsc, prefer: SNode | undefined): void {
     const inUniqueClone = r.parent?.variant === "clone" && r.parent.uniqueClone;
     const bw = r.allowed.get(chosen)!;
     if (!inUniqueClone && bw > 0 && canRun(chosen)) {
+      // stay on the current node when it ties with the best one. The nodes that sort right
+      // after the best with the same score are exactly the usable ones with that score, so
+      // no sort is needed to find whether the current node is among them.
       const running = currentNode(r);
-      if (running && canRun(running) && (r.allowed.get(running) ?? -1) >= 0) {
-        for (const n of nodes.slice(1)) {
-          if (r.allowed.get(n) !== bw) break;
-          if (n === running) chosen = n;
-        }
-      }
+      if (running && canRun(running) && r.allowed.get(running) === bw) chosen = running;
     }
   }
   assignNode(ws, r, chosen, false);

@@ -3,7 +3,7 @@
 // and "runnable" along ordering edges until nothing changes (Pacemaker's
 // ordering flags: implies-then, implies-first, runnable-left, restart, ...).
 import { O, type ROrder, type SAction, type SOrder, type SRsc, type WorkingSet } from "./model";
-import { actionKey, actionsOf, customAction } from "./actions";
+import { actionsOf, customAction, isZeroKey } from "./actions";
 import { cloneOf, topOf } from "./unpack-config";
 import { findCompatibleInstance, runningNodes } from "./assign";
 import { INFINITY } from "./score";
@@ -12,7 +12,13 @@ import { INFINITY } from "./score";
 function findCompatibleInstanceAction(inst: SRsc, clone: SRsc, task: string, current: boolean): SAction | null | undefined {
   const other = findCompatibleInstance(inst, clone, "Unknown", current);
   if (!other) return null;
-  return other.actions.find((x) => x.key === actionKey(other, task, 0));
+  return actionWithKey(other, task);
+}
+
+/** The first action of r with the key actionKey(r, task, 0). */
+function actionWithKey(r: SRsc, task: string): SAction | undefined {
+  for (const a of r.actions) if (isZeroKey(a.key, r.id, task)) return a;
+  return undefined;
 }
 
 function order(ws: WorkingSet, first: SRsc, ft: string, then: SRsc, tt: string, flags: number, id = "internal"): void {
@@ -204,43 +210,56 @@ function expandTask(task: string): string {
 }
 
 function resolveOrder(ws: WorkingSet, o: ROrder): void {
-  let firsts: SAction[];
-  if (o.firstAction) firsts = [o.firstAction];
-  else if (o.firstRsc) {
-    let task = o.firstTask;
-    const thenRsc = o.thenRsc ?? o.thenAction?.rsc;
-    if (o.firstRsc.variant !== "primitive" && thenRsc && thenRsc !== o.firstRsc && !isAncestor(o.firstRsc, thenRsc)) {
-      const t = expandTask(task);
-      if (actionsOf(o.firstRsc, t).length) task = t;
-    }
-    firsts = actionsOf(o.firstRsc, task);
-    if (firsts.length === 0) {
-      if (o.firstRsc === o.thenRsc) return;
-      const st = stateOf(o.firstRsc);
-      if (st === "Stopped" && o.firstTask === "stop") return;
-      if (st === "Unpromoted" && o.firstTask === "demote") return;
-      // an action that will not happen: represented by an unrunnable placeholder
-      firsts = [customAction(ws, o.firstRsc, o.firstTask, undefined, true)];
-    }
-  } else return;
-  for (const f of firsts) {
-    if (o.thenAction) {
-      addEdge(f, o.thenAction, o.flags, o.id);
-      continue;
-    }
-    if (!o.thenRsc) continue;
-    const thens = actionsOf(o.thenRsc, o.thenTask);
-    if (thens.length === 0) continue;
-    for (const t of thens) addEdge(f, t, o.flags, o.id);
+  // one of these per ordering (tens of thousands): no arrays of matching actions, the
+  // resources' action lists are walked directly (edges never add actions)
+  if (o.firstAction) {
+    orderAfter(o.firstAction, o);
+    return;
   }
+  const fr = o.firstRsc;
+  if (!fr) return;
+  let task = o.firstTask;
+  const thenRsc = o.thenRsc ?? o.thenAction?.rsc;
+  if (fr.variant !== "primitive" && thenRsc && thenRsc !== fr && !isAncestor(fr, thenRsc)) {
+    const t = expandTask(task);
+    if (actionWithKey(fr, t)) task = t;
+  }
+  let any = false;
+  for (const f of fr.actions) {
+    if (!isZeroKey(f.key, fr.id, task)) continue;
+    any = true;
+    orderAfter(f, o);
+  }
+  if (any) return;
+  if (fr === o.thenRsc) return;
+  const st = stateOf(fr);
+  if (st === "Stopped" && o.firstTask === "stop") return;
+  if (st === "Unpromoted" && o.firstTask === "demote") return;
+  // an action that will not happen: represented by an unrunnable placeholder
+  orderAfter(customAction(ws, fr, o.firstTask, undefined, true), o);
+}
+
+/** Edges from f to what ordering o puts after it. */
+function orderAfter(f: SAction, o: ROrder): void {
+  if (o.thenAction) {
+    addEdge(f, o.thenAction, o.flags, o.id);
+    return;
+  }
+  const tr = o.thenRsc;
+  if (!tr) return;
+  for (const t of tr.actions) if (isZeroKey(t.key, tr.id, o.thenTask)) addEdge(f, t, o.flags, o.id);
 }
 
 // ---------------------------------------------------------------------------
 // Propagation
 
-interface Flags {
-  optional: boolean;
-  runnable: boolean;
+/** An action's optional/runnable as orderings see them, as bits (a number: no object per query). */
+type Flags = number;
+export const F_OPTIONAL = 1;
+export const F_RUNNABLE = 2;
+
+function flags(optional: boolean, runnable: boolean): Flags {
+  return (optional ? F_OPTIONAL : 0) | (runnable ? F_RUNNABLE : 0);
 }
 
 function childTask(task: string): string {
@@ -261,52 +280,60 @@ function childTask(task: string): string {
 /** Flags of an action as seen by orderings; group/clone pseudo actions summarise their members. */
 export function flagsOf(a: SAction): Flags {
   const r = a.rsc;
-  if (!r || r.variant === "primitive" || !a.pseudo || a.node) return { optional: a.optional, runnable: a.runnable };
+  if (!r || r.variant === "primitive" || !a.pseudo || a.node) return flags(a.optional, a.runnable);
   if (r.variant === "group") {
     let optional = true;
     let runnable = true;
     const task = childTask(a.task);
     for (const c of r.children) {
-      const ca = c.actions.find((x) => x.key === actionKey(c, task, 0));
+      const ca = actionWithKey(c, task);
       if (ca) {
         const cf = flagsOf(ca);
-        if (optional && !cf.optional) {
+        if (optional && !(cf & F_OPTIONAL)) {
           optional = false;
           a.optional = false;
         }
-        if (task !== a.task && runnable && !cf.runnable) {
+        if (task !== a.task && runnable && !(cf & F_RUNNABLE)) {
           runnable = false;
           a.runnable = false;
         }
       } else if (task !== "stop" && task !== "demote") runnable = false;
     }
-    return { optional: optional && a.optional, runnable: runnable && a.runnable };
+    return flags(optional && a.optional, runnable && a.runnable);
   }
   // clone
   let optional = true;
   let any = false;
   const task = childTask(a.task);
   for (const c of r.children) {
-    const ca = c.actions.find((x) => x.key === actionKey(c, task, 0));
+    const ca = actionWithKey(c, task);
     if (!ca) continue;
     const cf = flagsOf(ca);
-    if (optional && !cf.optional) {
+    if (optional && !(cf & F_OPTIONAL)) {
       optional = false;
       a.optional = false;
     }
-    if (cf.runnable) any = true;
+    if (cf & F_RUNNABLE) any = true;
   }
   if (!any) a.runnable = false;
-  return { optional: optional && a.optional, runnable: any && a.runnable };
+  return flags(optional && a.optional, any && a.runnable);
 }
+
+/** The actions a propagation step changed, in the order changed (each once): an array, as
+ *  there are few and one is made per ordering visited. */
+function noteChange(changed: SAction[], a: SAction): void {
+  if (!changed.includes(a)) changed.push(a);
+}
+
+const NONE: readonly SOrder[] = [];
 
 /** Starts that became unrunnable while orderings were applied (their colocation dependents follow). */
 let blockedStarts: SAction[] | undefined;
 
-function implies(target: SAction, reason: SAction, flag: "optional" | "runnable", changed: Set<SAction>): void {
+function implies(target: SAction, reason: SAction, flag: "optional" | "runnable", changed: SAction[]): void {
   if (!target[flag]) return;
   target[flag] = false;
-  changed.add(target);
+  noteChange(changed, target);
   if (flag === "runnable" && target.task === "start") blockedStarts?.push(target);
   if (target.rsc !== reason.rsc) {
     const change = flag === "runnable" ? "unrunnable" : "required";
@@ -325,10 +352,12 @@ function holdsUp(a: SAction): boolean {
   if (!r) return true;
   if (r.variant === "primitive") return r.managed || !!r.blocked;
   const task = childTask(a.task);
-  return r.children.some((c) => c.actions.some((x) => x.key === actionKey(c, task, 0) && holdsUp(x)));
+  return r.children.some((c) => {
+    return c.actions.some((x) => isZeroKey(x.key, c.id, task) && holdsUp(x));
+  });
 }
 
-function nativeUpdate(first: SAction, then: SAction, ff: Flags, type: number, changed: Set<SAction>): void {
+function nativeUpdate(first: SAction, then: SAction, ff: Flags, type: number, changed: SAction[]): void {
   if (type & O.asymmetrical) {
     const tr = then.rsc;
     if (tr) {
@@ -344,7 +373,7 @@ function nativeUpdate(first: SAction, then: SAction, ff: Flags, type: number, ch
         runningNodes(tr)[0] === then.node
       ) {
         /* already started where it should be */
-      } else if (!ff.runnable) {
+      } else if (!(ff & F_RUNNABLE)) {
         implies(then, first, "optional", changed);
         implies(then, first, "runnable", changed);
       }
@@ -356,13 +385,13 @@ function nativeUpdate(first: SAction, then: SAction, ff: Flags, type: number, ch
   if (type & O.impliesFirstPromoted) {
     if (!then.optional && then.rsc && then.rsc.role === "Promoted") implies(first, then, "optional", changed);
   }
-  if (type & O.runnableLeft && then.runnable && !ff.runnable) {
+  if (type & O.runnableLeft && then.runnable && !(ff & F_RUNNABLE)) {
     implies(then, first, "runnable", changed);
   }
-  if (type & O.stopBlocksThen && then.runnable && !ff.runnable && holdsUp(first)) {
+  if (type & O.stopBlocksThen && then.runnable && !(ff & F_RUNNABLE) && holdsUp(first)) {
     implies(then, first, "runnable", changed);
   }
-  if (type & O.impliesThen && then.optional && !ff.optional) {
+  if (type & O.impliesThen && then.optional && !(ff & F_OPTIONAL)) {
     implies(then, first, "optional", changed);
   }
   if (type & O.restart) {
@@ -386,7 +415,7 @@ function canInterleave(first: SAction, then: SAction): SRsc | undefined {
   return r.interleave ? r : undefined;
 }
 
-function updatePair(ws: WorkingSet, first: SAction, then: SAction, type: number, changed: Set<SAction>): void {
+function updatePair(ws: WorkingSet, first: SAction, then: SAction, type: number, changed: SAction[]): void {
   const tr = then.rsc;
   if (tr && tr.variant !== "primitive" && then.pseudo && !then.node) {
     if (tr.variant === "clone" && canInterleave(first, then)) {
@@ -395,9 +424,9 @@ function updatePair(ws: WorkingSet, first: SAction, then: SAction, type: number,
     }
     nativeUpdate(first, then, flagsOf(first), type, changed);
     for (const c of tr.children) {
-      const ca = c.actions.find((x) => x.key === actionKey(c, then.task, 0));
+      const ca = actionWithKey(c, then.task);
       if (!ca) continue;
-      if (tr.variant === "clone" && !flagsOf(ca).runnable) continue;
+      if (tr.variant === "clone" && !(flagsOf(ca) & F_RUNNABLE)) continue;
       updatePair(ws, first, ca, type, changed);
     }
     return;
@@ -405,7 +434,7 @@ function updatePair(ws: WorkingSet, first: SAction, then: SAction, type: number,
   nativeUpdate(first, then, flagsOf(first), type, changed);
 }
 
-function interleave(ws: WorkingSet, first: SAction, then: SAction, type: number, changed: Set<SAction>): void {
+function interleave(ws: WorkingSet, first: SAction, then: SAction, type: number, changed: SAction[]): void {
   const current = first.task === "stopped" || first.task === "demoted";
   const task = childTask(first.task);
   for (const tc of then.rsc!.children) {
@@ -416,7 +445,7 @@ function interleave(ws: WorkingSet, first: SAction, then: SAction, type: number,
       continue;
     }
     if (!fa) continue;
-    const ta = tc.actions.find((x) => x.key === actionKey(tc, then.task, 0));
+    const ta = actionWithKey(tc, then.task);
     if (!ta) continue;
     addEdge(fa, ta, type);
     updatePair(ws, fa, ta, type, changed);
@@ -427,7 +456,7 @@ function interleave(ws: WorkingSet, first: SAction, then: SAction, type: number,
  * Take back an assignment during ordering (an interleaved instance without a
  * partner): it stops where it runs, does not start, and its monitors do not run.
  */
-function unassign(r: SRsc, changed: Set<SAction>): void {
+function unassign(r: SRsc, changed: SAction[]): void {
   if (r.variant !== "primitive") {
     for (const c of r.children) unassign(c, changed);
     return;
@@ -440,16 +469,16 @@ function unassign(r: SRsc, changed: Set<SAction>): void {
     if (a.task === "stop") {
       if (a.optional) {
         a.optional = false;
-        changed.add(a);
+        noteChange(changed, a);
       }
     } else if (a.task === "start") {
       if (a.runnable) {
         a.runnable = false;
-        changed.add(a);
+        noteChange(changed, a);
       }
     } else if (a.intervalMs > 0 && a.targetRc !== 7 && a.runnable) {
       a.runnable = false;
-      changed.add(a);
+      noteChange(changed, a);
     }
   }
 }
@@ -495,7 +524,7 @@ export function propagate(ws: WorkingSet): void {
     for (let i = a.before.length - 1; i >= 0; i--) {
       const e = a.before[i];
       if (e.flags & O.oneOrMore) continue;
-      const changed = new Set<SAction>();
+      const changed: SAction[] = [];
       updatePair(ws, e.first, a, e.flags, changed);
       for (const c of changed) {
         if (c === a) thenChanged = true;
@@ -505,11 +534,15 @@ export function propagate(ws: WorkingSet): void {
         }
       }
     }
-    const ones = a.before.filter((e) => e.flags & O.oneOrMore);
-    if (ones.length && a.runnable && ones.filter((e) => flagsOf(e.first).runnable).length < (a.requiredRunnableBefore ?? 1)) {
-      const changed = new Set<SAction>();
+    let hasOnes = false;
+    for (const e of a.before) if (e.flags & O.oneOrMore) hasOnes = true;
+    const ones = hasOnes ? a.before.filter((e) => e.flags & O.oneOrMore) : NONE;
+    let runnableOnes = 0;
+    for (const e of ones) if (flagsOf(e.first) & F_RUNNABLE) runnableOnes++;
+    if (ones.length && a.runnable && runnableOnes < (a.requiredRunnableBefore ?? 1)) {
+      const changed: SAction[] = [];
       implies(a, ones[0].first, "runnable", changed);
-      if (changed.size) thenChanged = true;
+      if (changed.length) thenChanged = true;
     }
     if (thenChanged) {
       visit(a, depth + 1);

@@ -8,11 +8,11 @@
 //   5. order: implicit and configured orderings, propagation of required/runnable (graph)
 //   6. output: Transition Summary lines (summary), transition graph, scores
 import type { Cib } from "../cib/types";
-import type { Action, ClusterState, Edge, ScheduleOptions, ScheduleResult, Transition } from "./types";
+import type { Action, AllocationScore, ClusterState, Edge, ScheduleOptions, ScheduleResult, Transition } from "./types";
 import { UnsupportedFeatureError } from "./types";
 import type { SAction, SNode, SRsc, WorkingSet } from "./model";
 import { collectRules, unpackNodes, unpackProperties, unpackResources } from "./unpack-config";
-import { addAllowed, applyTargetRoles, failCount, unpackHistories, unpackNodeStates, type StatusExtras } from "./unpack-status";
+import { addAllowed, applyTargetRoles, clearsFailcount, failCount, unpackHistories, unpackNodeStates, type StatusExtras } from "./unpack-status";
 import { newColocation, unpackConstraints } from "./constraints";
 import { assign, sortResourcesForAssignment } from "./assign";
 import { createActions, fillExecution, scheduleCancels, scheduleFencing, scheduleProbes, transitionKey } from "./actions";
@@ -24,6 +24,7 @@ import { cancelSupersededReloads, checkDefinitionChanges } from "./definition-ch
 import { checkAgentChanges } from "./agent-changes";
 import { addNotifications } from "./notify";
 import { buildView } from "./view";
+import { ScoreLog } from "./score-log";
 import { INFINITY } from "./score";
 import { cloneOf } from "./unpack-config";
 
@@ -60,7 +61,7 @@ function newWorkingSet(cib: Cib, opts: ScheduleOptions): WorkingSet {
     hasStonithResource: false,
     defaultStickiness: 0,
     messages: [],
-    scores: [],
+    scores: new ScoreLog(),
     seq: 0,
     failedIgnored: new Set(),
     opDefaults: {},
@@ -72,7 +73,8 @@ interface Unpacked {
   extras: StatusExtras;
 }
 
-function unpackAll(cib: Cib, opts: ScheduleOptions): Unpacked {
+/** fast: use the fast paths (off only in tests that compare them with the general code) */
+function unpackAll(cib: Cib, opts: ScheduleOptions, fast = true): Unpacked {
   const ws = newWorkingSet(cib, opts);
   const ruleById = collectRules(cib);
   unpackProperties(ws, ruleById);
@@ -81,7 +83,7 @@ function unpackAll(cib: Cib, opts: ScheduleOptions): Unpacked {
   if (ws.symmetric) for (const r of ws.resources) for (const n of ws.nodes) addAllowed(r, n, 0);
   const extras: StatusExtras = { failedActions: [], clearFailcounts: [], ruleById };
   unpackNodeStates(ws);
-  unpackHistories(ws, extras);
+  unpackHistories(ws, extras, fast);
   applyTargetRoles(ws);
   return { ws, extras };
 }
@@ -131,7 +133,7 @@ function addScoresLocal(a: number, b: number): number {
 
 function applyStickiness(ws: WorkingSet, r: SRsc): void {
   if (r.children.length) {
-    r.children.forEach((c) => applyStickiness(ws, c));
+    for (const c of r.children) applyStickiness(ws, c);
     return;
   }
   if (!r.managed || r.stickiness < 1 || r.runningOn.length !== 1) return;
@@ -143,10 +145,10 @@ function applyStickiness(ws: WorkingSet, r: SRsc): void {
 
 function checkFailureThreshold(ws: WorkingSet, extras: StatusExtras, r: SRsc, node: SNode): void {
   if (r.children.length) {
-    r.children.forEach((c) => checkFailureThreshold(ws, extras, c, node));
+    for (const c of r.children) checkFailureThreshold(ws, extras, c, node);
     return;
   }
-  if (extras.clearFailcounts.some((c) => c.rsc === r && c.node === node)) return;
+  if (clearsFailcount(extras, r, node)) return;
   if (r.migrationThreshold === 0) return;
   if (ws.failedIgnored.has(r) && r.failedOn.size === 0) return;
   const fc = failCount(ws, r, node, true).count;
@@ -260,7 +262,16 @@ function toAction(ws: WorkingSet, a: SAction, id: number): Action {
 
 /** Compute the transition that moves the cluster from its status to the ideal placement. */
 export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
-  const { ws, extras } = unpackAll(cib, opts);
+  return scheduleWith(cib, opts, true);
+}
+
+/** schedule() using only the general code paths: for tests that check the fast paths agree with it. */
+export function scheduleWithoutFastPaths(cib: Cib, opts: ScheduleOptions): ScheduleResult {
+  return scheduleWith(cib, opts, false);
+}
+
+function scheduleWith(cib: Cib, opts: ScheduleOptions, fast: boolean): ScheduleResult {
+  const { ws, extras } = unpackAll(cib, opts, fast);
   const before = buildView(ws, extras);
 
   // node criteria: constraints, stickiness, failure thresholds
@@ -284,7 +295,7 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
   for (const r of ws.primitives) {
     if (!r.orphan || r.parent) continue;
     for (const n of ws.nodes) {
-      if (failCount(ws, r, n, false).count > 0 && !extras.clearFailcounts.some((c) => c.rsc === r && c.node === n)) {
+      if (failCount(ws, r, n, false).count > 0 && !clearsFailcount(extras, r, n)) {
         extras.clearFailcounts.push({ rsc: r, node: n, reason: "orphan" });
       }
     }
@@ -316,6 +327,20 @@ export function schedule(cib: Cib, opts: ScheduleOptions): ScheduleResult {
 
   const summary = transitionSummary(ws);
   const transition = addNotifications(ws, transitionOf(ws, extras));
-  return { transition, summary, scores: ws.scores, before, messages: ws.messages };
+  // scores are made into objects on first read (most callers never read them)
+  const log = ws.scores;
+  let scores: AllocationScore[] | undefined;
+  return {
+    transition,
+    summary,
+    get scores(): AllocationScore[] {
+      return (scores ??= log.toArray());
+    },
+    set scores(v: AllocationScore[]) {
+      scores = v;
+    },
+    before,
+    messages: ws.messages,
+  };
 }
 

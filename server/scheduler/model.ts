@@ -4,6 +4,7 @@
 // away afterwards. Nothing here is shared between calls.
 import type { Cib, Primitive, Group, Clone, Operation, LrmResource } from "../cib/types";
 import type { Role } from "./types";
+import type { ScoreLog } from "./score-log";
 
 /** Role order as Pacemaker compares them: Unknown < Stopped < Started < Unpromoted < Promoted. */
 export const ROLE_RANK: Record<Role, number> = { Unknown: 0, Stopped: 1, Started: 2, Unpromoted: 3, Promoted: 4 };
@@ -276,7 +277,8 @@ export interface WorkingSet {
   hasStonithResource: boolean;
   defaultStickiness: number;
   messages: string[];
-  scores: { scope: string; rsc: string; node: string; score: number }[];
+  /** allocation and promotion scores, read as AllocationScore[] only when wanted */
+  scores: ScoreLog;
   seq: number;
   /** resources with a failure that on-fail=ignore ignored */
   failedIgnored: Set<SRsc>;

@@ -17,8 +17,20 @@ export function score(s: string | undefined, dflt = 0): number {
 
 export function isTrue(s: string | undefined, dflt = false): boolean {
   if (s === undefined) return dflt;
-  const t = s.trim().toLowerCase();
-  if (["true", "on", "yes", "y", "1"].includes(t)) return true;
-  if (["false", "off", "no", "n", "0"].includes(t)) return false;
-  return dflt;
+  switch (s.trim().toLowerCase()) {
+    case "true":
+    case "on":
+    case "yes":
+    case "y":
+    case "1":
+      return true;
+    case "false":
+    case "off":
+    case "no":
+    case "n":
+    case "0":
+      return false;
+    default:
+      return dflt;
+  }
 }

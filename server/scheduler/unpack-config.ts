@@ -64,17 +64,22 @@ export function mergeNvSets(
   setById?: Map<string, NvSet>,
 ): Record<string, string> {
   if (!sets || sets.length === 0) return into;
-  const resolved = sets.map((s) => (s.idRef && s.nvpairs.length === 0 ? setById?.get(s.idRef) ?? s : s));
-  const ordered = resolved
-    .map((s, i) => ({ s, i, sc: score(s.score, 0) }))
+  const resolve = (s: NvSet) => (s.idRef && s.nvpairs.length === 0 ? setById?.get(s.idRef) ?? s : s);
+  // one set (the common case) needs no ordering
+  if (sets.length === 1) return mergeNvSet(into, resolve(sets[0]), ctx);
+  const ordered = sets
+    .map((s, i) => ({ s: resolve(s), i, sc: score(resolve(s).score, 0) }))
     .sort((a, b) => b.sc - a.sc || a.i - b.i);
-  for (const { s } of ordered) {
-    if (s.rule && !evaluateRule(s.rule, ctx)) continue;
-    for (const p of s.nvpairs) {
-      if (p.value === undefined) continue;
-      if (p.value.toLowerCase() === "#default") continue; // "#default" means: not set here
-      if (!(p.name in into)) into[p.name] = p.value;
-    }
+  for (const { s } of ordered) mergeNvSet(into, s, ctx);
+  return into;
+}
+
+function mergeNvSet(into: Record<string, string>, s: NvSet, ctx: RuleContext): Record<string, string> {
+  if (s.rule && !evaluateRule(s.rule, ctx)) return into;
+  for (const p of s.nvpairs) {
+    if (p.value === undefined) continue;
+    if (p.value.toLowerCase() === "#default") continue; // "#default" means: not set here
+    if (!(p.name in into)) into[p.name] = p.value;
   }
   return into;
 }
@@ -135,6 +140,7 @@ export function unpackNodes(ws: WorkingSet, ruleById: Map<string, Rule>): void {
       running: [],
       wantFence: false,
       fixed: false,
+      fenceReason: undefined, // present from the start: one hidden class for every node
     };
     ws.nodes.push(node);
     ws.nodeById.set(n.id, node);
@@ -205,6 +211,21 @@ export function emptyRsc(id: string, cfgId: string, variant: SRsc["variant"]): S
     actions: [],
     restarting: false,
     stopUnexpected: false,
+    // optional fields, present from the start: every SRsc keeps one hidden class (V8), so the
+    // property accesses in the hot loops stay monomorphic instead of seeing dozens of shapes
+    parent: undefined,
+    xml: undefined,
+    agent: undefined,
+    allocatedTo: undefined,
+    pendingTask: undefined,
+    historyName: undefined,
+    instanceNo: undefined,
+    expectedNode: undefined,
+    history: undefined,
+    expiredMonitors: undefined,
+    reload: undefined,
+    blockingFailureOn: undefined,
+    unpackedRole: undefined,
   };
 }
 

@@ -28,6 +28,12 @@ export interface StatusExtras {
   /** per-node transient attributes */
 }
 
+/** A clear_failcount for rsc on node is already scheduled. */
+export function clearsFailcount(extras: StatusExtras, rsc: SRsc, node: SNode): boolean {
+  for (const c of extras.clearFailcounts) if (c.rsc === rsc && c.node === node) return true;
+  return false;
+}
+
 export function unpackNodeStates(ws: WorkingSet): void {
   const startupFencing = isTrue(ws.props["startup-fencing"], true);
   const seen = new Set<SNode>();
@@ -197,14 +203,31 @@ function opView(op: LrmRscOp, idx: number): OpView {
 /** By call-id, pending ops (call-id -1) last, ties in document order; sorts in place. */
 function sortOps(ops: OpView[]): OpView[] {
   if (ops.length < 2) return ops;
-  return ops.sort((a, b) => {
-    const x = a.callId;
-    const y = b.callId;
-    if (x === y) return a.idx - b.idx;
-    if (x < 0) return 1; // pending ops (call-id -1) last
-    if (y < 0) return -1;
-    return x - y;
-  });
+  if (ops.length <= 8 && ops.every((o) => o.callId >= -1)) {
+    // a short history (the usual two or three entries): insertion sort, which is stable like
+    // Array.prototype.sort and so gives the same order, without the sort's working storage
+    // (call-ids below -1 would make the comparison inconsistent, and the orders could differ)
+    for (let i = 1; i < ops.length; i++) {
+      const o = ops[i];
+      let j = i - 1;
+      while (j >= 0 && compareOps(ops[j], o) > 0) {
+        ops[j + 1] = ops[j];
+        j--;
+      }
+      ops[j + 1] = o;
+    }
+    return ops;
+  }
+  return ops.sort(compareOps);
+}
+
+function compareOps(a: OpView, b: OpView): number {
+  const x = a.callId;
+  const y = b.callId;
+  if (x === y) return a.idx - b.idx;
+  if (x < 0) return 1; // pending ops (call-id -1) last
+  if (y < 0) return -1;
+  return x - y;
 }
 
 /** One resource's history on one node as views, in the order it happened. */
@@ -212,7 +235,8 @@ export function historyInOrder(lr: LrmResource): OpView[] {
   return sortOps(lr.ops.map(opView));
 }
 
-export function unpackHistories(ws: WorkingSet, extras: StatusExtras): void {
+/** fast: take the short path for plain not-running probes (false only in tests comparing both paths). */
+export function unpackHistories(ws: WorkingSet, extras: StatusExtras, fast = true): void {
   const done = new Set<NodeState>();
   const states = ws.cib.status.filter((s) => {
     const node = nodeOf(ws, s);
@@ -227,7 +251,7 @@ export function unpackHistories(ws: WorkingSet, extras: StatusExtras): void {
       // without fencing, what an offline node last reported is not trusted: its resources count as stopped
       if (!ws.stonithEnabled && !node.online) continue;
       done.add(st);
-      for (const lr of st.lrmResources) unpackLrmResource(ws, extras, node, lr);
+      for (const lr of st.lrmResources) unpackLrmResource(ws, extras, node, lr, fast);
     }
   }
 }
@@ -247,7 +271,7 @@ function isAnonClone(c: SRsc | undefined): boolean {
 }
 
 /** Which resource (instance) a history entry belongs to, creating orphans as needed. */
-function findHistoryResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource, ops: OpView[]): SRsc | undefined {
+function findHistoryResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource): SRsc | undefined {
   let rsc = ws.rscById.get(lr.id);
   if (rsc && rsc.variant !== "primitive") return undefined; // no longer primitive: orphaned history
   if (!rsc) {
@@ -257,7 +281,7 @@ function findHistoryResource(ws: WorkingSet, extras: StatusExtras, node: SNode, 
   }
   if (rsc) {
     const clone = cloneOf(rsc);
-    if (isAnonClone(clone)) rsc = findAnonymousInstance(ws, extras, node, clone!, rsc.cfgId, lr, ops);
+    if (isAnonClone(clone)) rsc = findAnonymousInstance(ws, extras, node, clone!, rsc.cfgId);
     return rsc;
   }
   // orphan primitive (history of a resource no longer configured)
@@ -298,8 +322,6 @@ function findAnonymousInstance(
   node: SNode,
   clone: SRsc,
   cfgId: string,
-  lr: LrmResource,
-  ops: OpView[],
 ): SRsc {
   let found: SRsc | undefined;
   let inactive: SRsc | undefined;
@@ -372,14 +394,36 @@ function setActive(rsc: SRsc): Role {
   return c?.promotable ? "Unpromoted" : "Started";
 }
 
-function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource): void {
+/**
+ * A history that is one completed probe which found the resource not running (rc 7, as
+ * expected): the common entry for every node a resource does not run on. What the general
+ * path makes of it is only "known there, stopped"; with a failure-timeout it still takes
+ * the general path (the expiry check may clear a fail-count).
+ */
+export function isPlainNotRunningProbe(op: LrmRscOp): boolean {
+  if (op.operation !== "monitor" || (Number.parseInt(op.interval ?? "0", 10) || 0) !== 0) return false;
+  if (!(Number.parseInt(op.callId, 10) >= 0)) return false; // no call-id or -1: pending
+  if (Number.parseInt(op.opStatus, 10) !== EXEC.done || Number.parseInt(op.rcCode, 10) !== 7) return false;
+  const target = targetRcOf(op);
+  // expected anything else (a probe expected to find it running): a failure, general path
+  if (target >= 0 && target !== 7) return false;
+  return !op.id.endsWith("_last_failure_0");
+}
+
+function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource, fast: boolean): void {
   if (lr.ops.length === 0) return;
-  const ops = historyInOrder(lr);
-  const rsc = findHistoryResource(ws, extras, node, lr, ops);
+  const rsc = findHistoryResource(ws, extras, node, lr);
   if (!rsc) return;
   (rsc.history ??= []).push({ node, lr });
   const previousName = rsc.historyName;
   if (lr.id !== rsc.id) rsc.historyName = lr.id;
+  if (fast && lr.ops.length === 1 && !(rsc.failureTimeoutMs > 0) && isPlainNotRunningProbe(lr.ops[0])) {
+    // the general path's result for it (role Stopped: nothing active, nothing failed)
+    rsc.knownOn.add(node);
+    if (lr.id !== rsc.id && lr.id.includes(":")) rsc.historyName = previousName;
+    return;
+  }
+  const ops = historyInOrder(lr);
 
   let role = "Unknown" as Role;
   let onFail = "ignore" as OnFail;
@@ -397,9 +441,11 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
     if (failed && onFailFor(ws, rsc, o.task, o.intervalMs) === "block") (rsc.blockingFailureOn ??= new Set()).add(node);
   }
 
-  ops.forEach((o, idx) => {
+  // a plain loop (no closure): the state below stays in locals, not in a context object per call
+  for (let idx = 0; idx < ops.length; idx++) {
+    const o = ops[idx];
     const isProbe = o.task === "monitor" && o.intervalMs === 0;
-    if (o.task === "notify" || o.task === "meta-data") return;
+    if (o.task === "notify" || o.task === "meta-data") continue;
     if (o.status === EXEC.pending || o.callId < 0) {
       // a pending action: the resource is (becoming) active
       if (o.task === "start" || o.task === "migrate_from") {
@@ -412,9 +458,9 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
         if (o.task !== "stop") role = setActive(rsc);
       }
       pending = o.task;
-      return;
+      continue;
     }
-    if (o.status === EXEC.cancelled) return;
+    if (o.status === EXEC.cancelled) continue;
     known = true;
     if (o.task === "start" || o.task === "migrate_from") lastStartIdx = idx;
     if (o.task === "stop") lastStopIdx = idx;
@@ -432,7 +478,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
         if (fc.count > 0) {
           if (fcEff.count === 0) {
             expired = true;
-            if (!extras.clearFailcounts.some((c) => c.rsc === rsc && c.node === node))
+            if (!clearsFailcount(extras, rsc, node))
               extras.clearFailcounts.push({ rsc, node, reason: "it expired" });
           }
         } else expired = true;
@@ -486,7 +532,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
     if (expired && status !== EXEC.done && status !== EXEC.notInstalled) {
       // an expired failure is ignored; an expired failed monitor is run again (as if its definition changed)
       if (o.intervalMs > 0) (rsc.expiredMonitors ??= new Set()).add(`${o.op.id}\u0000${node.uname}`);
-      return;
+      continue;
     }
     if (status === EXEC.done) {
       let clearPast = false;
@@ -517,7 +563,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
         onFail = "ignore";
         nextRoleOverride = undefined;
       }
-      return;
+      continue;
     }
     // failures
     const configured = onFailFor(ws, rsc, o.task, o.intervalMs);
@@ -529,7 +575,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
       else if (o.task === "promote") role = "Promoted";
       else if (o.task === "demote") role = "Unpromoted";
       else if (ROLE_RANK[role] < ROLE_RANK.Started) role = setActive(rsc);
-      return;
+      continue;
     }
     failedHere = configured !== "ignore";
     const banTarget = banTargetOf(rsc);
@@ -561,7 +607,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
     } else if (ROLE_RANK[role] < ROLE_RANK.Started) {
       role = setActive(rsc);
     }
-  });
+  }
 
   if (known) rsc.knownOn.add(node);
   // a numbered history name is kept only while that history shows the instance active
@@ -575,16 +621,17 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
   // recurring monitors that are active (after the last start, not stopped since)
   if (ROLE_RANK[role] > ROLE_RANK.Stopped && lastStopIdx <= lastStartIdx || (lastStartIdx < 0 && lastStopIdx < 0)) {
     let seenKeys: Set<string> | undefined;
-    ops.forEach((o, idx) => {
-      if (o.intervalMs <= 0 || o.task !== "monitor") return;
+    for (let idx = 0; idx < ops.length; idx++) {
+      const o = ops[idx];
+      if (o.intervalMs <= 0 || o.task !== "monitor") continue;
       seenKeys ??= new Set<string>();
-      if (idx < lastStartIdx) return;
-      if (o.status === EXEC.cancelled) return;
+      if (idx < lastStartIdx) continue;
+      if (o.status === EXEC.cancelled) continue;
       const key = `${rsc.id}_${o.task}_${o.intervalMs}`;
-      if (seenKeys.has(key)) return;
+      if (seenKeys.has(key)) continue;
       seenKeys.add(key);
       rsc.activeMonitors.push({ key, node, intervalMs: o.intervalMs, name: o.task });
-    });
+    }
   }
 
   // process the resulting state (Pacemaker's process_rsc_state)
@@ -714,15 +761,16 @@ function countsPerOp(ws: WorkingSet): boolean {
   }
   return v;
 }
+const NO_FAILURES: { readonly count: number; readonly lastFailure: number } = Object.freeze({ count: 0, lastFailure: 0 });
 
 /**
  * Sum of fail-count-RSC#OP_INTERVAL (and legacy fail-count-RSC) attributes for a primitive on a node.
  * legacyOnly: only the legacy per-resource attributes (what a history entry other than the failed
  * operation itself is matched with when its expiry is checked).
  */
-export function failCount(ws: WorkingSet, rsc: SRsc, node: SNode, effective: boolean, legacyOnly = false): { count: number; lastFailure: number } {
+export function failCount(ws: WorkingSet, rsc: SRsc, node: SNode, effective: boolean, legacyOnly = false): { readonly count: number; readonly lastFailure: number } {
   const idx0 = nodeFailures(node);
-  if (idx0.size === 0) return { count: 0, lastFailure: 0 };
+  if (idx0.size === 0) return NO_FAILURES; // the common case, asked for every resource on every node
   const idx = legacyOnly || !countsPerOp(ws) ? legacyView(idx0) : prefixView(idx0, PER_OP);
   const c = cloneOf(rsc);
   let count = 0;

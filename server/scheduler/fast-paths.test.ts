@@ -1,0 +1,153 @@
+// The scheduler's shortcuts must give exactly what the general code gives:
+// the probe-only history path (unpack-status), the best node found without a
+// sort (assign), and the allocation scores recorded as snapshots (score-log).
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { LrmRscOp } from "../cib/types";
+import { parseCibXml } from "../cib/xml";
+import { benchCib } from "../../bench/scheduler-cib";
+import { generateCib, renderCib } from "./fuzz/generate";
+import { schedule, scheduleWithoutFastPaths } from "./index";
+import { bestNode, sortNodes } from "./assign";
+import type { SNode, Weights, WorkingSet } from "./model";
+import { isPlainNotRunningProbe } from "./unpack-status";
+import { ScoreLog } from "./score-log";
+import { INFINITY } from "./score";
+import { prng } from "./fuzz/generate";
+
+const sharedDir = path.resolve(__dirname, "../../../shared/pacemaker-scheduler");
+
+/** Everything schedule() returns, as one comparable value. */
+function outcome(xml: string, fast: boolean): unknown {
+  const cib = parseCibXml(xml);
+  const now = Number(cib.attrs["execution-date"] ?? 1_767_225_600);
+  try {
+    const r = (fast ? schedule : scheduleWithoutFastPaths)(cib, { now });
+    return { transition: r.transition, summary: r.summary, scores: r.scores, before: r.before, messages: r.messages };
+  } catch (e) {
+    return { error: String(e) };
+  }
+}
+
+describe("fast paths agree with the general code", () => {
+  it("on 300 random CIBs (failures, fail-counts, node states, clones, constraints)", () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const xml = renderCib(generateCib(seed));
+      expect(outcome(xml, true), `seed ${seed}`).toEqual(outcome(xml, false));
+    }
+  });
+
+  it("on the benchmark's warm CIBs, with and without a node down", () => {
+    for (const o of [{ nodes: 3, resources: 20 }, { nodes: 8, resources: 200, nodeDown: true }]) {
+      const xml = benchCib(o);
+      expect(outcome(xml, true)).toEqual(outcome(xml, false));
+    }
+  });
+
+  it("with a failure-timeout and an expired fail-count beside a probe-only history", () => {
+    // the general path clears the expired fail-count; a fast path that skipped the expiry check would not
+    const xml = benchCib({ nodes: 3, resources: 20 })
+      .replace(
+        /(<primitive id="rsc1" [^>]*>)/,
+        '$1<meta_attributes id="rsc1-meta"><nvpair id="rsc1-ft" name="failure-timeout" value="60"/></meta_attributes>',
+      )
+      .replace(
+        /(<node_state id="2" [^>]*>)/,
+        '$1<transient_attributes id="2"><instance_attributes id="status-2"><nvpair id="fc1" name="fail-count-rsc1" value="1"/>' +
+          '<nvpair id="lf1" name="last-failure-rsc1" value="1000"/></instance_attributes></transient_attributes>',
+      );
+    expect(xml).toContain("failure-timeout");
+    expect(xml).toContain("fail-count-rsc1");
+    const fast = outcome(xml, true);
+    expect(fast).toEqual(outcome(xml, false));
+    expect(JSON.stringify(fast)).toContain("clear_failcount");
+  });
+
+  it.runIf(existsSync(sharedDir))("on every shared Pacemaker regression CIB", () => {
+    const files = readdirSync(path.join(sharedDir, "xml")).filter((f) => f.endsWith(".xml"));
+    for (const f of files) {
+      const xml = readFileSync(path.join(sharedDir, "xml", f), "utf8");
+      expect(outcome(xml, true), f).toEqual(outcome(xml, false));
+    }
+  });
+});
+
+describe("isPlainNotRunningProbe", () => {
+  const probe: LrmRscOp = {
+    id: "r_last_0",
+    operationKey: "r_monitor_0",
+    operation: "monitor",
+    interval: "0",
+    callId: "3",
+    rcCode: "7",
+    opStatus: "0",
+    transitionKey: "1:0:7:abc",
+  };
+  it("takes a completed probe that found the resource stopped, as expected", () => {
+    expect(isPlainNotRunningProbe(probe)).toBe(true);
+    expect(isPlainNotRunningProbe({ ...probe, transitionKey: undefined })).toBe(true);
+  });
+  it("leaves everything else to the general path", () => {
+    for (const change of [
+      { rcCode: "0" }, // running
+      { rcCode: "8" },
+      { interval: "10000" }, // a recurring monitor
+      { operation: "start" },
+      { opStatus: "-1" }, // pending
+      { callId: "-1" },
+      { callId: "" },
+      { opStatus: "4" },
+      { transitionKey: "1:0:0:abc" }, // expected running: a failed probe
+      { id: "r_last_failure_0" },
+    ] as Partial<LrmRscOp>[]) {
+      expect(isPlainNotRunningProbe({ ...probe, ...change }), JSON.stringify(change)).toBe(false);
+    }
+  });
+});
+
+function node(i: number, o: Partial<SNode> = {}): SNode {
+  return {
+    id: String(i), uname: `node${i}`, index: i, type: "member", online: true, unclean: false, pending: false,
+    standby: false, standbyOnFail: false, maintenance: false, shutdown: false, expectedUp: true, hasState: true,
+    attrs: {}, numResources: 0, running: [], wantFence: false, fixed: false, fenceReason: undefined, ...o,
+  };
+}
+
+describe("bestNode", () => {
+  it("is the first node sortNodes gives, on random weights, loads and node states", () => {
+    const rnd = prng(7);
+    const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+    for (let k = 0; k < 2000; k++) {
+      const nodes = Array.from({ length: 1 + Math.floor(rnd() * 8) }, (_, i) =>
+        node(i, { numResources: Math.floor(rnd() * 3), online: rnd() > 0.15, standby: rnd() < 0.1, uname: `n${Math.floor(rnd() * 5)}` }),
+      );
+      const w: Weights = new Map();
+      for (const n of [...nodes].sort(() => rnd() - 0.5)) w.set(n, pick([0, 0, 1, 5, 5, -5, INFINITY, -INFINITY, -INFINITY - 1]));
+      const active = rnd() < 0.5 ? pick(nodes) : undefined;
+      expect(bestNode(w, active)).toBe(sortNodes({} as WorkingSet, w, active)[0]);
+    }
+    expect(bestNode(new Map(), undefined)).toBeUndefined();
+  });
+});
+
+describe("ScoreLog", () => {
+  it("keeps the scores as they were when recorded, in order, below -INFINITY printed as -INFINITY", () => {
+    const [a, b, c] = [node(1), node(2), node(3)];
+    const w: Weights = new Map([[b, 5], [a, -INFINITY - 1]]);
+    const log = new ScoreLog();
+    log.snapshot("assign", "r1", [a, b, c], w);
+    w.set(b, 100);
+    w.set(c, 1);
+    log.push({ scope: "promotion", rsc: "r1", node: "node2", score: 3 });
+    log.snapshot("assign", "r2", [a, b, c], w);
+    expect(log.toArray()).toEqual([
+      { scope: "assign", rsc: "r1", node: "node1", score: -INFINITY },
+      { scope: "assign", rsc: "r1", node: "node2", score: 5 },
+      { scope: "promotion", rsc: "r1", node: "node2", score: 3 },
+      { scope: "assign", rsc: "r2", node: "node1", score: -INFINITY },
+      { scope: "assign", rsc: "r2", node: "node2", score: 100 },
+      { scope: "assign", rsc: "r2", node: "node3", score: 1 },
+    ]);
+  });
+});
