@@ -177,6 +177,10 @@ function trace(t0: number) {
       const a = tr.transition.actions.find((x) => x.id === r.actionId);
       console.log(`      +${r.startedAt - t0} ${a?.key} ${a?.node ?? ""} rc=${r.rc} ${r.execMs} ms`);
     }
+    // the rest of the graph: what may still run (and compete for the bed's 2 cores) at this moment
+    const done = new Set(tr.results.map((r) => r.actionId));
+    const rest = tr.transition.actions.filter((a) => !a.pseudo && !done.has(a.id)).map((a) => `${a.key}${a.node ? ` ${a.node}` : ""}`);
+    if (rest.length) console.log(`      not finished yet: ${rest.join(", ")}`);
   }
 }
 

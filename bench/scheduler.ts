@@ -2,7 +2,9 @@
 // synthetic warm CIBs (bench/scheduler-cib.ts; the right answer is an empty transition).
 // Per size it runs `vigil simulate -x F -S` (bin/vigil.mjs) and `crm_simulate -x F -S`
 // alternately and prints the median wall time, CPU time and peak memory of each and the
-// ratio; then the in-process schedule()/unpack() times at 32x1000 (no process start).
+// ratio; then, from one more run with VIGIL_SIMULATE_TIMING=1, where a vigil run's time goes
+// (node start, loading the CLI, read, parse, schedule, output; wall ms, process CPU ms in
+// brackets, GC pauses); then the in-process schedule()/unpack() times at 32x1000.
 //
 //   --large                also 100x5000 (288 MB; crm_simulate needs many minutes and ~7-10 GB)
 //   --sizes 3x20,32x1000   exactly these sizes (NODESxRESOURCES)
@@ -115,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
   if (baselineBin) spawnSync(process.execPath, [baselineBin, "simulate", "--help"], { encoding: "utf8" });
 
   const rows: string[] = [];
+  const phases: string[] = [];
   let midFile: string | undefined;
   for (const s of sizes) {
     const large = s.resources >= 5000;
@@ -150,6 +153,14 @@ async function main(argv: string[]): Promise<number> {
       return `${wall} wall, ${(pc / median(runs.map((r) => r.cpu))).toFixed(1)}x cpu`;
     };
     const mb = (statSync(f).size / 1e6).toFixed(1);
+    const phaseRun = spawnSync(process.execPath, [vigilBin, "simulate", "-x", f, "-S"], {
+      cwd: dir,
+      encoding: "utf8",
+      maxBuffer: 1024 * 1024 * 1024,
+      env: { ...process.env, VIGIL_SIMULATE_TIMING: "1" },
+    });
+    const phaseLine = /vigil simulate timing: (.*)/.exec(phaseRun.stderr ?? "")?.[1];
+    phases.push(`${s.nodes}x${s.resources}: ${phaseLine ?? "no timing line (vigil failed?)"}`);
     rows.push(`${s.nodes}x${s.resources} (${mb} MB, ${n} runs): vigil ${cell(v)} | crm_simulate ${cell(p)} | ratio ${ratio(v)}`);
     if (baselineBin) rows.push(`${" ".repeat(`${s.nodes}x${s.resources}`.length)}   baseline ${cell(vbase)} | ratio ${ratio(vbase)}`);
     if (bundle) rows.push(`${" ".repeat(`${s.nodes}x${s.resources}`.length)}   bundled scripts/simulate.ts ${cell(vb)} | ratio ${ratio(vb)}`);
@@ -157,6 +168,8 @@ async function main(argv: string[]): Promise<number> {
   process.stderr.write("\n");
   process.stdout.write("median wall time (cpu = user+sys), peak resident memory; runs alternate; ratio = crm_simulate / vigil\n");
   for (const r of rows) process.stdout.write(r + "\n");
+  process.stdout.write("phases of one more vigil run (VIGIL_SIMULATE_TIMING=1; wall ms, process cpu ms in brackets):\n");
+  for (const p of phases) process.stdout.write(`  ${p}\n`);
 
   const core = await loadCore();
   if (core && midFile) {

@@ -6,42 +6,42 @@
 // node_modules/.cache/vigil-cli/<checkout>/main.mjs and rebuilt when a source is newer;
 // plain node then runs the bundle. If bundling is impossible, tsx runs the
 // sources directly (also with VIGIL_CLI_TSX=1).
-import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const entry = path.join(root, "server/cli/main.ts");
 // One bundle per checkout: git worktrees may share one node_modules (a symlink), and a bundle
-// built from another checkout's sources must never be run here.
-const checkout = createHash("sha1").update(root).digest("hex").slice(0, 12);
+// built from another checkout's sources must never be run here. (The directory is named after
+// the checkout's path; no hash, so that node:crypto is not loaded at every start.)
+const checkout = root.replace(/[^A-Za-z0-9.-]+/g, "_").replace(/^_+/, "");
 const bundle = path.join(root, "node_modules/.cache/vigil-cli", checkout, "main.mjs");
+// the checkout's files the bundle was built from (esbuild's metafile), one path a line
+const inputsFile = `${bundle}.inputs`;
+// files that change the build without being bundled
+const buildFiles = ["package.json", "tsconfig.json", "bin/vigil.mjs"].map((f) => path.join(root, f));
 
-/** newest mtime of the sources the CLI is built from */
+/**
+ * Newest mtime of the files the bundle was built from; Infinity when one is gone or the list
+ * is missing (rebuild). Only these can change the bundle: a new source file gets into it only
+ * through an edit of one of them. Stat-ing this list costs far less than walking server/.
+ */
 function newestSource() {
+  let list;
+  try {
+    list = readFileSync(inputsFile, "utf8").split("\n").filter(Boolean);
+  } catch {
+    return Infinity;
+  }
   let newest = 0;
-  const walk = (dir) => {
-    let names;
-    try {
-      names = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
+  for (const f of [...list, ...buildFiles]) {
+    const st = statSync(f, { throwIfNoEntry: false });
+    if (!st) {
+      if (buildFiles.includes(f)) continue;
+      return Infinity;
     }
-    for (const d of names) {
-      if (d.name.startsWith(".") || d.name === "node_modules") continue;
-      const p = path.join(dir, d.name);
-      if (d.isDirectory()) walk(p);
-      else if (/\.(ts|mts|mjs|js|json)$/.test(d.name) && !d.name.includes(".test.")) newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  };
-  walk(path.join(root, "server"));
-  for (const f of ["scripts/start.mjs", "package.json", "tsconfig.json", "bin/vigil.mjs"]) {
-    try {
-      newest = Math.max(newest, statSync(path.join(root, f)).mtimeMs);
-    } catch {
-      /* absent */
-    }
+    if (st.mtimeMs > newest) newest = st.mtimeMs;
   }
   return newest;
 }
@@ -77,7 +77,7 @@ async function ensureBundle() {
   const esbuild = await import("esbuild");
   mkdirSync(path.dirname(bundle), { recursive: true });
   const tmp = `${bundle}.${process.pid}.tmp`;
-  await esbuild.build({
+  const result = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
     platform: "node",
@@ -88,8 +88,17 @@ async function ensureBundle() {
     logLevel: "silent",
     tsconfig: path.join(root, "tsconfig.json"),
     plugins: [keepImportMeta],
+    metafile: true,
+    absWorkingDir: root, // metafile paths are relative to it
   });
+  const inputs = Object.keys(result.metafile.inputs)
+    .map((f) => path.resolve(root, f))
+    .filter((f) => !f.includes(`${path.sep}node_modules${path.sep}`));
+  // bundle first, then its list: a list newer than an old bundle is never paired with it,
+  // since the check compares every listed file with the bundle's own mtime
   renameSync(tmp, bundle); // atomic: a concurrent vigil sees the old or the new bundle
+  writeFileSync(`${inputsFile}.${process.pid}.tmp`, inputs.join("\n") + "\n");
+  renameSync(`${inputsFile}.${process.pid}.tmp`, inputsFile);
   return true;
 }
 

@@ -166,7 +166,9 @@ function parse(xml: string, nodeState?: NodeStateHook): El[] {
     bucket.push(t);
     return t;
   };
-  const shapes = new Map<string, { names: string[]; values: string[] }>();
+  // per tag: the attribute names and values of the previous element with that tag, and how
+  // many of its leading names are known to be pairwise distinct
+  const shapes = new Map<string, { names: string[]; values: string[]; distinct: number }>();
 
   while (pos < n) {
     const lt = xml.indexOf("<", pos);
@@ -234,10 +236,12 @@ function parse(xml: string, nodeState?: NodeStateHook): El[] {
     // saxes gives an element the line of the character just after its name
     const line = lineAt(p + 1);
     let shape = shapes.get(tag);
-    if (!shape) shapes.set(tag, (shape = { names: [], values: [] }));
+    if (!shape) shapes.set(tag, (shape = { names: [], values: [], distinct: 0 }));
     const attrs = new NoProto();
     // attributes
-    for (let k = 0; ; k++) {
+    let sameNames = true; // every name so far is the previous element's name at that position
+    let k = 0;
+    for (; ; k++) {
       if (c === 62 /* > */ || c === 47 /* / */) break;
       if (!isSpace(c)) throw UNSUPPORTED; // no space between name/attributes, non-ASCII name char, end of text
       do c = xml.charCodeAt(++p);
@@ -251,6 +255,7 @@ function parse(xml: string, nodeState?: NodeStateHook): El[] {
       if (name === undefined || name.length !== p - nameStart || !xml.startsWith(name, nameStart)) {
         name = xml.slice(nameStart, p);
         shape.names[k] = name;
+        sameNames = false;
       }
       while (isSpace(c)) c = xml.charCodeAt(++p);
       if (c !== 61 /* = */) throw UNSUPPORTED;
@@ -273,11 +278,14 @@ function parse(xml: string, nodeState?: NodeStateHook): El[] {
         if (special) value = value.includes("&") ? decodeAttr(value) : spaces(value);
         else shape.values[k] = value;
       }
-      if (attrs[name] !== undefined || name === "__proto__") throw UNSUPPORTED; // duplicate: saxes reports it
+      // duplicate: saxes reports it (no need to look when the names so far are a known-distinct prefix)
+      if (!(sameNames && k < shape.distinct) && (attrs[name] !== undefined || name === "__proto__")) throw UNSUPPORTED;
       attrs[name] = value;
       p = q + 1;
       c = xml.charCodeAt(p);
     }
+    // this element's names are now shape.names[0..k-1], and they are distinct (checked above)
+    shape.distinct = k;
     // a self-closing element never gets children: they all share one frozen empty list
     const el: El = { tag, attrs, children: c === 47 ? NO_CHILDREN : [], line };
     if (stack.length) stack[stack.length - 1].children.push(el);

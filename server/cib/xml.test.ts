@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { CibError } from "./errors";
 import { findResource } from "./find";
 import type { Clone, Group, LocationConstraint, Primitive, Rule, UnsupportedResource } from "./types";
-import { exportCibXml, parseCibXml } from "./xml";
+import { LRM_OP_OPTIONAL, exportCibXml, parseCibXml } from "./xml";
 
 const fixture = (name: string) => readFileSync(path.resolve(import.meta.dirname, "fixtures", name), "utf8");
 
@@ -341,5 +341,31 @@ describe("parseCibXml: errors", () => {
       ),
     );
     expect(c2.message).toMatch(/found 2/);
+  });
+});
+
+describe("parseCibXml: <lrm_rsc_op> fields", () => {
+  const cibWith = (opAttrs: string) =>
+    `<cib><configuration><crm_config/><nodes/><resources/><constraints/></configuration><status>` +
+    `<node_state id="1" uname="n1"><lrm id="1"><lrm_resources><lrm_resource id="r" class="ocf" provider="heartbeat" type="Dummy">` +
+    `<lrm_rsc_op ${opAttrs}/></lrm_resource></lrm_resources></lrm></node_state></status></cib>`;
+  const required = `id="r_last_0" operation="start" interval="0" call-id="3" rc-code="0" op-status="0"`;
+
+  it("reads every optional attribute into its field, in the table's order, and keeps unknown ones", () => {
+    const optional = LRM_OP_OPTIONAL.map(([attr], i) => `${attr}="v${i}"`).join(" ");
+    const op = parseCibXml(cibWith(`${required} ${optional} x-extra="e"`)).status[0].lrmResources[0].ops[0];
+    expect(Object.keys(op)).toEqual(["id", "operation", "interval", "callId", "rcCode", "opStatus", ...LRM_OP_OPTIONAL.map(([, f]) => f), "extraAttrs"]);
+    LRM_OP_OPTIONAL.forEach(([, field], i) => expect(op[field]).toBe(`v${i}`));
+    expect(op.extraAttrs).toEqual({ "x-extra": "e" });
+  });
+
+  it("leaves absent optional attributes out (no undefined fields)", () => {
+    const op = parseCibXml(cibWith(`${required} on_node="n1"`)).status[0].lrmResources[0].ops[0];
+    expect(op).toStrictEqual({ id: "r_last_0", operation: "start", interval: "0", callId: "3", rcCode: "0", opStatus: "0", onNode: "n1" });
+  });
+
+  it.each(["id", "operation", "interval", "call-id", "rc-code", "op-status"])("names a missing required %s", (attr) => {
+    const attrs = required.replace(new RegExp(`(^| )${attr}="[^"]*"`), "");
+    expect(() => parseCibXml(cibWith(attrs))).toThrow(`missing required attribute "${attr}"`);
   });
 });

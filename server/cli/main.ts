@@ -4,7 +4,7 @@
 // line on stderr ("Error: ..."), exit code 1, nothing changed.
 
 import { readFile, writeFile, rename } from "node:fs/promises";
-import { Command, CommanderError } from "commander";
+import { lazyModule } from "../lazy-module";
 import { CibError } from "../cib/errors";
 import { applyChange, type OpsContext } from "../cib/ops";
 import type { Cib, Constraint, NvSet, Operation, Primitive, Resource } from "../cib/types";
@@ -16,6 +16,9 @@ import { formatFencingHistory, type FenceRecord } from "../fencing/history";
 import { ApiClient, CliError, locateController } from "./client";
 import { registerHostCommands } from "./hosts";
 import { dropUpdateWord, markNegatives, parseCreateArgs, parseNv, restore, restoreText, splitArgs, takeLeadingOptions } from "./args";
+
+// commander is loaded on first use: `vigil simulate` does not need it (~30 ms of start-up)
+const commander = lazyModule<typeof import("commander")>("commander");
 
 export interface CliIo {
   stdout: { write(s: string): unknown };
@@ -327,8 +330,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return [...section("Failed Fencing Actions:", history.filter((h) => h.state === "failed")), ...section("Pending Fencing Actions:", history.filter((h) => h.state === "pending"))];
   }
 
+  // `vigil simulate ...` takes crm_simulate's flags as they are
+  const simIdx = argv.findIndex((a) => !a.startsWith("-"));
+  if (simIdx >= 0 && argv[simIdx] === "simulate" && !argv.slice(0, simIdx).includes("-f")) {
+    const { runSimulate } = await import("./simulate");
+    const core = await import("../scheduler/index");
+    try {
+      return await runSimulate(argv.slice(simIdx + 1), io, {
+        core: { unpack: core.unpack, schedule: core.schedule },
+        getLiveCib: async () => parseCibXml(await liveXml()),
+      });
+    } catch (e) {
+      errOut(`Error: ${(e as Error).message}`);
+      return 1;
+    }
+  }
+
   // --- program -------------------------------------------------------------------
 
+  // loaded here, not at import: `vigil simulate` (above) runs without commander
+  const { Command, CommanderError } = commander();
   const program = new Command("vigil")
     .description("Vigil cluster manager, pcs-compatible command line")
     .option("-f, --file <file>", "work on a CIB file offline instead of the running cluster (like pcs -f)")
@@ -1027,22 +1048,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // --- run -----------------------------------------------------------------------
 
   const debug = argv.includes("--debug");
-  // `vigil simulate ...` takes crm_simulate's flags as they are
-  const simIdx = argv.findIndex((a) => !a.startsWith("-"));
-  if (simIdx >= 0 && argv[simIdx] === "simulate" && !argv.slice(0, simIdx).includes("-f")) {
-    const { runSimulate } = await import("./simulate");
-    const core = await import("../scheduler/index");
-    try {
-      return await runSimulate(argv.slice(simIdx + 1), io, {
-        core: { unpack: core.unpack, schedule: core.schedule },
-        getLiveCib: async () => parseCibXml(await liveXml()),
-      });
-    } catch (e) {
-      errOut(`Error: ${(e as Error).message}`);
-      return 1;
-    }
-  }
-
   const marked = markNegatives(argv);
   try {
     await program.parseAsync(marked, { from: "user" });

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { lineOfId, parseDateTime, parseSimulateArgs, runSimulate, describeInputError } from "./simulate";
+import { lineOfId, parseDateTime, parseSimulateArgs, runSimulate, describeInputError, simulateText } from "./simulate";
+import { parseCibXml } from "../cib/xml";
+import { schedule, unpack } from "../scheduler/index";
+import { benchCib } from "../../bench/scheduler-cib";
 import { UnsupportedFeatureError } from "../scheduler/types";
+import { TIMING_PREFIX } from "./phase-timing";
 
 function io() {
   const o = { out: "", err: "" };
@@ -135,5 +139,73 @@ describe("vigil simulate output", () => {
     expect(r.code).toBe(1);
     expect(r.out).toBe("");
     expect(r.err).toBe(`vigil simulate: ${f}: unsupported feature: bundle (element id "httpd-bundle") at line 6\n`);
+  });
+});
+
+describe("vigil simulate phase timing (VIGIL_SIMULATE_TIMING=1)", () => {
+  const f = path.resolve(__dirname, "../../../shared/pacemaker-scheduler/xml/group1.xml");
+
+  it("prints one timing line on stderr naming every phase that ran, and leaves stdout as it is", async () => {
+    const plain = io();
+    expect(await runSimulate(["-x", f, "-S"], plain.io)).toBe(0);
+    const timed = io();
+    expect(await runSimulate(["-x", f, "-S"], timed.io, { timing: true })).toBe(0);
+    expect(timed.o.out).toBe(plain.o.out);
+    expect(plain.o.err).toBe("");
+    const lines = timed.o.err.split("\n").filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0].startsWith(TIMING_PREFIX)).toBe(true);
+    const names = [...lines[0].matchAll(/([a-z-]+) [\d.]+(?: \(cpu \d+\))?[,;]/g)].map((m) => m[1]);
+    expect(names).toEqual(["node", "load", "read", "parse", "schedule", "status", "apply", "unpack-revised", "revised-status", "print"]);
+    expect(lines[0]).toMatch(/; total [\d.]+ ms \(cpu \d+ ms, \d+ of it before the first mark; /);
+    expect(lines[0]).toMatch(/gc pauses [\d.]+ ms in \d+ after it\)$/);
+  });
+
+  it("is off unless asked for", async () => {
+    const { o, io: sio } = io();
+    expect(await runSimulate(["-x", f, "-sQ"], sio, { timing: false })).toBe(0);
+    expect(o.err).toBe("");
+  });
+});
+
+/** The op-digests of a parameterless ocf:pacemaker:Dummy's start and 10 s monitor (as crm_simulate records them). */
+const DUMMY_DIGESTS = { start: "f2317cad3d54cec5d7d7aa7d0bf35cf8", monitor: "4811cef7f7f94e3a35a70be7916cb2fd" };
+
+describe("vigil simulate: the revised status of a transition that records nothing", () => {
+  const xmlDir = path.resolve(__dirname, "../../../shared/pacemaker-scheduler/xml");
+  const cibs: [string, string][] = readdirSync(xmlDir)
+    .filter((f) => f.endsWith(".xml"))
+    .map((f) => [f, readFileSync(path.join(xmlDir, f), "utf8")]);
+  cibs.push(["bench 3x20", benchCib({ nodes: 3, resources: 20 })]);
+  cibs.push(["bench 8x200, node1 down", benchCib({ nodes: 8, resources: 200, nodeDown: true })]);
+  cibs.push(["bench 8x200 with the real op-digests (nothing to do)", benchCib({ nodes: 8, resources: 200, digests: DUMMY_DIGESTS })]);
+
+  it("is printed from the current status exactly as unpacking the revised CIB prints it", () => {
+    let reused = 0;
+    let unpacked = 0;
+    for (const [name, xml] of cibs) {
+      let cib;
+      try {
+        cib = parseCibXml(xml);
+      } catch {
+        continue; // the CIBs Vigil rejects have their own tests
+      }
+      const now = Number(cib.attrs["execution-date"] ?? 0) || 1_700_000_000;
+      const o = { simulate: true, run: true, showScores: false, quiet: false };
+      let fast, general;
+      try {
+        fast = simulateText(cib, o, now, { schedule, unpack }, true);
+        general = simulateText(cib, o, now, { schedule, unpack }, true, undefined, false);
+      } catch (e) {
+        if (e instanceof UnsupportedFeatureError) continue;
+        throw e;
+      }
+      expect(fast.out, name).toBe(general.out);
+      if (fast.revised === cib) reused++;
+      else unpacked++;
+    }
+    // both paths are exercised: settled clusters (the bench CIB with digests) and real transitions
+    expect(reused).toBeGreaterThanOrEqual(10);
+    expect(unpacked).toBeGreaterThanOrEqual(100);
   });
 });

@@ -159,6 +159,44 @@ describe("ocf class", () => {
     expect((await runAgentOp(t, { ...hb, action: "monitor" }, { paths })).rc).toBe(OcfRc.NOT_RUNNING);
   });
 
+  it("resource-agents' ocf_log lines reach the result's stderr, each with one `date` and no `logger`", async () => {
+    // a PATH shim counts the logging helpers ocf-shellfuncs starts (date, tty, logger)
+    const shim = path.join(tmp.dir, "log-shim");
+    const calls = path.join(tmp.dir, "log-shim.calls");
+    for (const prog of ["date", "tty", "logger"]) script(path.join(shim, prog), `#!/bin/sh\necho ${prog} >>${calls}\nexec /usr/bin/${prog} "$@"\n`);
+    script(
+      path.join(ocfRoot, "resource.d", "test", "Log"),
+      `#!/bin/sh
+OCF_FUNCTIONS_DIR=/usr/lib/ocf/lib/heartbeat
+. \${OCF_FUNCTIONS_DIR}/ocf-shellfuncs
+env | grep -E '^HA_(LOG|DEBUG)' | sort >&2
+ocf_log info "first line of $OCF_RESOURCE_INSTANCE"
+echo "plain stderr" >&2
+ocf_log warn "second line"
+ocf_exit_reason "it broke"
+exit $OCF_ERR_GENERIC
+`,
+    );
+    const lt = new LocalTransport({ node: "node1", hostDir: path.join(tmp.dir, "hosts", "log1"), agentPaths: { ocfRoot }, env: { PATH: `${shim}:${process.env.PATH}` } });
+    await lt.connect();
+    try {
+      const r = await runAgentOp(lt, op({ rsc: "vip", provider: "test", type: "Log" }));
+      expect(r).toMatchObject({ rc: OcfRc.ERR_GENERIC, exitReason: "it broke" });
+      const lines = r.stderr.trim().split("\n");
+      expect(lines.slice(0, 2)).toEqual(["HA_DEBUGLOG=/dev/stderr", "HA_LOGFILE=/dev/stderr"]);
+      // in order, tagged with the agent and instance as in Pacemaker's log
+      expect(lines[2]).toMatch(/^\w{3} \d\d \d\d:\d\d:\d\d +Log\(vip\)\[\d+\]: +INFO: first line of vip$/);
+      expect(lines[3]).toBe("plain stderr");
+      expect(lines[4]).toMatch(/Log\(vip\)\[\d+\]: +WARNING: second line$/);
+      expect(lines[5]).toBe("ocf-exit-reason:it broke");
+      expect(lines[6]).toMatch(/ERROR: it broke$/);
+      // three log lines: one date and one tty check each (HA_DEBUGLOG's default would add a date each)
+      expect(readFileSync(calls, "utf8").trim().split("\n").sort()).toEqual(["date", "date", "date", "tty", "tty", "tty"]);
+    } finally {
+      lt.crash();
+    }
+  });
+
   it("returns the agent's exit code and its last ocf-exit-reason line", async () => {
     const out = path.join(tmp.dir, "rc.out");
     const r = await runAgentOp(t, op({ provider: "test", type: "Env", params: { out, rc: "6", reason: "ip is not an address" } }));

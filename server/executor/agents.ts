@@ -190,6 +190,16 @@ export function ocfAgentPath(provider: string, type: string, paths: ResolvedPath
 }
 
 /**
+ * Where resource-agents' logging (ocf_log, ha_log, ocf.py) writes: the agent's stderr, which
+ * every transport captures into the result (history, `vigil resource history`).
+ * Without these, each log line runs `date` twice (once for HA_DEBUGLOG's default /dev/null)
+ * plus `tty`; with HA_LOGFACILITY (what Pacemaker sets) it also runs `logger`. With both on
+ * stderr it is one `date` and `tty`: the fewest process starts that keep the line visible.
+ * Needs a stderr that can be opened for appending (a file or a pipe, not a socket).
+ */
+export const AGENT_LOG_ENV: Readonly<Record<string, string>> = { HA_LOGFILE: "/dev/stderr", HA_DEBUGLOG: "/dev/stderr" };
+
+/**
  * The environment of an OCF agent run (without the transport's own variables).
  * `node` (the CIB node name) becomes CRM_meta_on_node unless the op's meta sets it,
  * since agents cannot rely on `uname -n` matching the node name.
@@ -204,6 +214,7 @@ export function ocfEnv(op: AgentOp, paths: ResolvedPaths, node?: string): Record
     OCF_RESOURCE_TYPE: op.type,
     OCF_RESOURCE_PROVIDER: provider,
     OCF_EXIT_REASON_PREFIX: EXIT_REASON_PREFIX,
+    ...AGENT_LOG_ENV,
   };
   for (const [k, v] of Object.entries(op.params)) env[`OCF_RESKEY_${k}`] = v;
   for (const [k, v] of Object.entries(op.meta)) {

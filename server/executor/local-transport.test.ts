@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { HostDownError, LocalTransport } from "./local-transport";
 import type { TransportState } from "./types";
@@ -35,6 +35,12 @@ describe("LocalTransport", () => {
     expect(stdinLine).toBe("from-stdin");
     expect(r.stderr).toBe("oops\n");
     expect(existsSync(t.rscTmp)).toBe(true);
+  });
+
+  it("gives a command a stderr it can open again for appending (/dev/stderr), and removes it afterwards", async () => {
+    const r = await t.run({ argv: ["/bin/sh", "-c", "echo one >&2; echo two >>/dev/stderr; echo three >&2"], timeoutMs: 5000 });
+    expect(r.stderr).toBe("one\ntwo\nthree\n");
+    expect(readdirSync(path.join(t.hostDir, "run", "vigil", "ops"))).toEqual([]);
   });
 
   it("reports a missing program as exit 127, like a shell", async () => {

@@ -6,7 +6,7 @@
 // included) and its /run is wiped, as a reboot would.
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, readdirSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, rmSync, readdirSync, readFileSync, readSync, unlinkSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AgentPaths, RunRequest, RunResult, Transport, TransportState } from "./types";
@@ -78,6 +78,11 @@ export class LocalTransport implements Transport {
     this.extraEnv = opts.env ?? {};
   }
 
+  /** where a running command's stderr file lives (its /run/vigil/ops, as on an SSH host) */
+  private get opsDir(): string {
+    return path.join(this.hostDir, "run", "vigil", "ops");
+  }
+
   /** HA_RSCTMP of this host (its /run/resource-agents) */
   get rscTmp(): string {
     return path.join(this.hostDir, "run", "resource-agents");
@@ -120,19 +125,20 @@ export class LocalTransport implements Transport {
     const started = Date.now();
     return new Promise<RunResult>((resolve, reject) => {
       let child: ChildProcess;
+      const err = openStderrFile(this.opsDir, ++localRunSeq);
       try {
         child = spawn(req.argv[0], req.argv.slice(1), {
           cwd: req.cwd ?? this.hostDir,
           env: { ...this.baseEnv(), ...req.env } as NodeJS.ProcessEnv,
           detached: true, // own process group: pgid == pid
-          stdio: ["pipe", "pipe", "pipe"],
+          stdio: ["pipe", "pipe", err.fd],
         });
       } catch (e) {
+        err.done();
         resolve(spawnFailure(e, req, started));
         return;
       }
       let stdout = "";
-      let stderr = "";
       let timedOut = false;
       let done = false;
       let killTimer: NodeJS.Timeout | undefined;
@@ -140,7 +146,11 @@ export class LocalTransport implements Transport {
       const entry: Running = {
         child,
         pgid: child.pid ?? -1,
-        onCrash: () => finish(() => reject(new HostDownError(this.node, "went down while running " + req.argv[0]))),
+        onCrash: () =>
+          finish(() => {
+            err.done();
+            reject(new HostDownError(this.node, "went down while running " + req.argv[0]));
+          }),
       };
       const finish = (f: () => void) => {
         if (done) return;
@@ -153,12 +163,14 @@ export class LocalTransport implements Transport {
       if (child.pid !== undefined) this.running.add(entry);
       // a runaway agent must not fill the controller's memory: keep the first MAX_OUTPUT chars
       child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout = capped(stdout, d)));
-      child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr = capped(stderr, d)));
       child.stdin!.on("error", () => {}); // agent may exit without reading stdin
       child.stdin!.end(req.stdin ?? "");
       child.on("error", (e) => {
         // spawn failure (ENOENT, EACCES): no process was created
-        finish(() => resolve(spawnFailure(e, req, started)));
+        finish(() => {
+          err.done();
+          resolve(spawnFailure(e, req, started));
+        });
       });
       killTimer = setTimeout(() => {
         timedOut = true;
@@ -173,20 +185,19 @@ export class LocalTransport implements Transport {
             code: timedOut ? null : code,
             signal: signal ?? null,
             stdout,
-            stderr,
+            stderr: err.done(),
             timedOut,
             durationMs: Date.now() - started,
           }),
         );
       };
-      // 'close' comes once the pipes are drained. A background child that kept
-      // them open (an agent that did not detach its daemon) must not hold the
+      // 'close' comes once stdout is drained. A background child that kept it
+      // open (an agent that did not detach its daemon) must not hold the
       // result: shortly after the agent itself exits, stop reading.
       child.on("exit", (code, signal) => {
         setTimeout(() => {
           if (done) return;
           child.stdout!.destroy();
-          child.stderr!.destroy();
           complete(code, signal);
         }, PIPE_GRACE_MS).unref();
       });
@@ -278,6 +289,47 @@ function capped(acc: string, d: string): string {
   if (acc.length >= MAX_OUTPUT) return acc;
   const next = acc + d;
   return next.length > MAX_OUTPUT ? next.slice(0, MAX_OUTPUT) + TRUNCATED : next;
+}
+
+let localRunSeq = 0;
+
+/**
+ * A command's stderr as a file opened for appending (read back and removed by done()), so an
+ * agent can open /dev/stderr again (AGENT_LOG_ENV in agents.ts) as it can on an SSH host;
+ * Node's stdio pipes are sockets, which /dev/stderr cannot open.
+ */
+function openStderrFile(dir: string, seq: number): { fd: number; done: () => string } {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${process.pid}-${seq}.err`);
+  const fd = openSync(file, "a+", 0o600);
+  let text: string | undefined;
+  return {
+    fd,
+    done() {
+      if (text !== undefined) return text;
+      let size = 0;
+      try {
+        size = fstatSync(fd).size;
+      } catch {
+        /* unreadable: empty */
+      }
+      const buf = Buffer.alloc(Math.min(size, MAX_OUTPUT));
+      let n = 0;
+      while (n < buf.length) {
+        const r = readSync(fd, buf, n, buf.length - n, n);
+        if (r <= 0) break;
+        n += r;
+      }
+      closeSync(fd);
+      try {
+        unlinkSync(file);
+      } catch {
+        /* the host's /run was wiped (crash) */
+      }
+      text = buf.subarray(0, n).toString("utf8") + (size > MAX_OUTPUT ? TRUNCATED : "");
+      return text;
+    },
+  };
 }
 
 /** how long to keep reading a finished command's pipes that something else holds open */

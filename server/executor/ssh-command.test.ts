@@ -29,6 +29,11 @@ describe("remote command wrapper", () => {
     expect(r).toEqual({ code: 3, signal: null, timedOut: false, stdout: "a 'b' \"c\" $d\n;it's;in\n", stderr: "no newline" });
   });
 
+  it("an agent that opens /dev/stderr again (HA_LOGFILE) appends to its stderr, nothing is overwritten", () => {
+    const r = runWrapped("a5", { argv: ["/bin/sh", "-c", "echo one >&2; echo two >>/dev/stderr; echo three >&2"], timeoutMs: 5000 });
+    expect(r?.stderr).toBe("one\ntwo\nthree\n");
+  });
+
   it("passes variables whose names are no shell names (OCF_RESKEY_a-b) to the program", () => {
     const r = runWrapped("a0", { argv: ["/usr/bin/env"], env: { "OCF_RESKEY_a-b.c": "dash", OCF_ROOT: "/usr/lib/ocf" }, timeoutMs: 5000 });
     expect(r?.stdout.split("\n")).toEqual(expect.arrayContaining(["OCF_RESKEY_a-b.c=dash", "OCF_ROOT=/usr/lib/ocf"]));

@@ -63,7 +63,8 @@ export function buildRemoteScript(id: string, req: RunRequest, dir = DEFAULT_OPS
     ...exports,
     // setsid: new session + process group. A background job of a non-interactive shell is no
     // group leader, so setsid(1) calls setsid() without forking: the job's pid is the pgid.
-    `setsid ${cmd} <${stdinFrom} >"$f.out" 2>"$f.err" &`,
+    // stderr in append mode: agents that log to HA_LOGFILE=/dev/stderr open it again (agents.ts)
+    `setsid ${cmd} <${stdinFrom} >"$f.out" 2>>"$f.err" &`,
     `p=$!; echo $p >"$f.pgid"`,
     `( trap 'kill $s 2>/dev/null; exit 0' TERM; sleep ${secs} & s=$!; wait $s; ` +
       `echo 1 >"$f.to"; kill -s KILL -- "-$p" || kill -s KILL "$p" ) </dev/null >/dev/null 2>&1 &`,

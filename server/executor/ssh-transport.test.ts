@@ -87,6 +87,42 @@ describe("SshTransport on the test bed", { timeout: 90000 }, () => {
     await expect(t.run({ argv: ["true"], env: { "BAD NAME": "x" }, timeoutMs: 1000 })).rejects.toThrow(/invalid environment variable name "BAD NAME"/);
   });
 
+  it("a run goes through the spare session opened ahead of time; one the host ended is not used", async () => {
+    const t = transport("node3");
+    await t.connect();
+    const ready = async () => {
+      const t0 = Date.now();
+      while (!t.stats().spareReady) {
+        if (Date.now() - t0 > 10000) throw new Error("no spare session within 10 s");
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await ready();
+    const r = await t.run({ argv: ["sh", "-c", 'echo "$1" >&2; echo "$1"', "sh", "through the spare"], env: { X: "1" }, timeoutMs: 5000 });
+    expect(r).toMatchObject({ code: 0, stdout: "through the spare\n", stderr: "through the spare\n" });
+    expect(t.stats().spareRuns).toBe(1);
+    // stdin goes to the wrapper's own channel: no spare
+    const withStdin = await t.run({ argv: ["cat"], stdin: "in\n", timeoutMs: 5000 });
+    expect(withStdin.stdout).toBe("in\n");
+    expect(t.stats().spareRuns).toBe(1);
+    // the host ends the waiting shell (its only "/bin/sh -s", killed by pid): the next run opens its own channel
+    await ready();
+    const spares = async () =>
+      (await bed.exec("node3", ["ps", "-eo", "pid=,args="])).split("\n").filter((l) => l.trim().endsWith(" /bin/sh -s")).map((l) => l.trim().split(" ")[0]);
+    const pids = await spares();
+    expect(pids).toHaveLength(1);
+    await bed.exec("node3", ["kill", ...pids]);
+    const t0 = Date.now();
+    while (t.stats().spareReady && Date.now() - t0 < 5000) await new Promise((res) => setTimeout(res, 10));
+    expect(t.stats().spareReady).toBe(false);
+    expect((await t.run({ argv: ["echo", "fresh"], timeoutMs: 5000 })).stdout).toBe("fresh\n");
+    expect(t.stats().spareRuns).toBe(1);
+    await ready(); // the next spare, opened when that run ended
+    expect((await t.run({ argv: ["echo", "spare again"], timeoutMs: 5000 })).stdout).toBe("spare again\n");
+    expect(t.stats().spareRuns).toBe(2);
+    expect(await spares()).toHaveLength(1); // the used one is gone, a new one waits
+  });
+
   it("queues 20 concurrent runs on one connection (at most 6 channels) and all succeed", async () => {
     const t = transport("node2");
     await t.connect();

@@ -23,6 +23,11 @@
 // - run(): output goes to files on the host, read back when the command ends (ssh-command.ts), so
 //   daemons started by agents never hold the channel; the host kills the command's process group
 //   (SIGKILL) at timeoutMs, and the result says timedOut.
+// - a spare session: one exec channel per host is opened ahead of time and waits in `/bin/sh -s`
+//   (sshd's session, the login shell and sh already started); run() writes its wrapper script to
+//   it and, when the run ends, opens the next spare. That takes the session start (tens of ms of
+//   process starts on the host) off the call's path. Runs with stdin, and runs while no spare is
+//   ready, open their own channel as before.
 // - connection lost: state "down" (reason), pending and new runs reject with HostDownError, and the
 //   transport reconnects with exponential backoff (100 ms .. 2 s) until close().
 
@@ -62,6 +67,8 @@ export interface SshTransportOptions {
   autoReconnect?: boolean;
   /** where the wrapper keeps a run's files on the host [/run/vigil/ops] */
   opsDir?: string;
+  /** keep one session open ahead of time for the next run (see the header) [true] */
+  spareSession?: boolean;
   agentPaths?: AgentPaths;
 }
 
@@ -87,6 +94,10 @@ export interface SshTransportStats {
    * a different one after a reconnect means the host rebooted, and lost everything it ran
    */
   bootId: string | null;
+  /** a spare session is open and waiting for the next run */
+  spareReady: boolean;
+  /** runs that went through a spare session (the others opened their own channel) */
+  spareRuns: number;
 }
 
 /** ssh2 Client: only the parts used here (no @types/ssh2 in the tree) */
@@ -98,6 +109,16 @@ interface Ssh2Channel {
   write(d: string | Buffer): boolean;
   end(): void;
   close(): void;
+}
+
+/** the spare session's command: sh reads the wrapper script from the channel when it comes */
+const SPARE_COMMAND = "exec /bin/sh -s";
+
+interface Spare {
+  conn: Ssh2Client;
+  ch: Ssh2Channel;
+  /** sshd ended it (the shell died, the connection dropped) before a run took it */
+  closed: boolean;
 }
 interface Ssh2Client {
   on(ev: string, cb: (...a: never[]) => void): this;
@@ -153,7 +174,10 @@ export class SshTransport implements Transport {
     reconnectAttempts: 0,
     lastError: null as string | null,
     bootId: null as string | null,
+    spareRuns: 0,
   };
+  private spare: Spare | null = null;
+  private spareOpening = false;
   private pingSentAt = 0;
   private privateKeyCache: string | null = null;
   private readonly live: Liveness;
@@ -207,6 +231,7 @@ export class SshTransport implements Transport {
       keepaliveIntervalMs: hb.intervalMs,
       // keepalives that go unanswered before the host is lost
       keepaliveCountMax: Math.max(1, Math.round(this.hostTimeoutMs / hb.intervalMs) - 1),
+      spareReady: !!this.spare && !this.spare.closed && this.spare.conn === this.conn,
     };
   }
 
@@ -328,6 +353,7 @@ export class SshTransport implements Transport {
     this.live.connected(Date.now());
     this.startWatchdog(conn);
     this.setState("up");
+    this.openSpare();
   }
 
   /** sleep until the host's silence could be a loss, then judge; see ssh-liveness.ts */
@@ -383,6 +409,7 @@ export class SshTransport implements Transport {
   private onConnClosed(conn: Ssh2Client) {
     if (this.conn !== conn) return;
     this.stopWatchdog();
+    this.spare = null; // its channel went with the connection
     this.conn = null;
     this.ssh = null;
     this.s.upSince = null;
@@ -418,6 +445,7 @@ export class SshTransport implements Transport {
     this.reconnectTimer = null;
     const conn = this.conn;
     for (const wake of this.queue.splice(0)) wake();
+    this.dropSpare();
     if (conn) {
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 1000);
@@ -433,6 +461,55 @@ export class SshTransport implements Transport {
   }
 
   // ---- channels ----
+
+  /** open the next spare session in the background (one per connection at a time) */
+  private openSpare(): void {
+    const conn = this.conn;
+    if (this.opts.spareSession === false || this.closed || !conn || this.st !== "up" || this.spareOpening) return;
+    if (this.spare && !this.spare.closed && this.spare.conn === conn) return;
+    this.spareOpening = true;
+    this.openExec(SPARE_COMMAND).then(
+      (ch) => {
+        this.spareOpening = false;
+        const spare: Spare = { conn, ch, closed: false };
+        // 'exit' too: with nobody reading the channel yet, ssh2 holds back 'close'
+        const ended = () => {
+          spare.closed = true;
+          if (this.spare === spare) this.dropSpare(spare); // nobody took it: free the session
+        };
+        ch.on("exit", ended);
+        ch.on("close", ended);
+        ch.on("error", () => {});
+        if (this.closed || this.conn !== conn) return void ch.close();
+        this.spare = spare;
+      },
+      () => {
+        // no slot (MaxSessions) or the host went away: the next run opens its own channel
+        this.spareOpening = false;
+      },
+    );
+  }
+
+  /** the spare session, if one is open on the current connection (run() opens the next one when it ends) */
+  private takeSpare(): Ssh2Channel | null {
+    const s = this.spare;
+    this.spare = null;
+    const ok = s && !s.closed && s.conn === this.conn;
+    if (s && !ok) this.dropSpare(s);
+    if (!ok) return null;
+    this.s.spareRuns++;
+    return s.ch;
+  }
+
+  private dropSpare(s = this.spare): void {
+    if (!s) return;
+    if (this.spare === s) this.spare = null;
+    try {
+      s.ch.close();
+    } catch {
+      /* already gone */
+    }
+  }
 
   private async acquire(): Promise<void> {
     const max = this.opts.maxChannels ?? 6;
@@ -483,11 +560,19 @@ export class SshTransport implements Transport {
     await this.acquire();
     try {
       if (req.signal?.aborted) throw new RunCancelledError(this.node);
+      // a spare's sh reads the script from the channel, so a run with stdin opens its own
+      const spare = req.stdin === undefined ? this.takeSpare() : null;
+      if (spare) {
+        spare.write(script + "\n");
+        return await this.collect(spare, req, id, dir, Date.now());
+      }
       const ch = await this.execWithRetry(`exec /bin/sh -c ${shq(script)}`);
       const started = Date.now();
       return await this.collect(ch, req, id, dir, started);
     } finally {
       this.release();
+      // the next spare starts once this run is over, not while its agent competes for the host's CPU
+      this.openSpare();
     }
   }
 

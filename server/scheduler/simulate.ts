@@ -86,6 +86,8 @@ function maxCallId(cib: Cib): number {
  * resource (Action.rsc is the id as in status) when there is one; otherwise a new
  * one, under the primitive's bare id for anonymous clone instances (as
  * Pacemaker does). Call-ids continue after the highest present in the CIB.
+ * A transition that records nothing returns `cib` itself, so that callers can tell that the
+ * status (and so its unpacked view) is unchanged without comparing them.
  */
 export function applyTransition(cib: Cib, transition: Transition, opts: ApplyOptions): Cib {
   // Copy on write: a node_state (and an lrm_resource in it) is copied when an action
@@ -112,7 +114,8 @@ export function applyTransition(cib: Cib, transition: Transition, opts: ApplyOpt
   const prims = indexPrimitives(cib.configuration.resources);
   const nodeIdOf = new Map<string, string>();
   for (const n of cib.configuration.nodes) nodeIdOf.set(n.uname, n.id);
-  let callId = maxCallId(cib);
+  let callId: number | undefined; // the highest in the CIB, looked up at the first record
+  let recorded = false;
 
   const stateFor = (uname: string): NodeState => {
     let ns = status.find((s) => (s.uname ?? s.id) === uname);
@@ -189,6 +192,7 @@ export function applyTransition(cib: Cib, transition: Transition, opts: ApplyOpt
     if (a.task === "stonith") {
       if (a.fenceAction === "on") continue;
       const ns = stateFor(a.node);
+      recorded = true;
       ns.inCcm = "false";
       ns.crmd = "offline";
       ns.join = "down";
@@ -200,6 +204,7 @@ export function applyTransition(cib: Cib, transition: Transition, opts: ApplyOpt
     }
     if (!a.rsc || !RECORDED.has(a.task)) continue;
     const ns = stateFor(a.node);
+    recorded = true;
     const hist = historyFor(ns, a);
     const recurring = a.intervalMs > 0;
     let rc = 0;
@@ -210,7 +215,7 @@ export function applyTransition(cib: Cib, transition: Transition, opts: ApplyOpt
       if (recurring) rc = role === "promoted" ? RC_PROMOTED : 0;
       else rc = role === "stopped" ? RC_NOT_RUNNING : role === "promoted" ? RC_PROMOTED : 0;
     }
-    callId += 1;
+    callId = (callId ?? maxCallId(cib)) + 1;
     const opId = recurring ? `${hist.id}_${a.task}_${a.intervalMs}` : `${hist.id}_last_0`;
     const op: LrmRscOp = {
       id: opId,
@@ -236,5 +241,5 @@ export function applyTransition(cib: Cib, transition: Transition, opts: ApplyOpt
     else hist.ops.push(op);
   }
 
-  return { ...cib, status };
+  return recorded ? { ...cib, status } : cib;
 }
