@@ -534,10 +534,9 @@ function canRunInstance(inst: SRsc, limit: number): void {
     if (canRun(n) && !inst.orphan) {
       const pw = parentWeight(inst, n);
       if (pw === undefined) ok = false;
-      else if (pw < 0) {
-        setScoreRecursive(inst, n, pw);
-        continue;
-      } else if (countOn(clone, n) < limit) ok = true;
+      // a node the clone itself scores below zero takes no instance (the parent's score is added first, as Pacemaker does)
+      else if (pw < 0) setScoreRecursive(inst, n, pw);
+      else if (countOn(clone, n) < limit) ok = true;
     }
     if (!ok) setScoreRecursive(inst, n, -INFINITY);
   }

@@ -23,3 +23,25 @@ describe("colocation sets with -INFINITY", () => {
     expect(r.summary).toEqual(["  * Start      A       ( node1 )", "  * Start      B       ( node2 )", "  * Start      C       ( node1 )"]);
   });
 });
+
+describe("colocation sets with a finite negative score", () => {
+  // C prefers node1 by 50; A, B, C in a sequential set at -100
+  const run = (nodes: { name: string }[]) => {
+    const constraints = set("-100") + `<rsc_location id="l" rsc="C" node="node1" score="50"/>`;
+    return schedule(cib({ nodes, resources: abc, constraints }), NOW);
+  };
+  const cScores = (r: ReturnType<typeof schedule>) => r.scores.filter((s) => s.rsc === "C").map((s) => `${s.node} ${s.score}`);
+
+  it("keep every member away from every earlier member", () => {
+    const r = run([{ name: "node1" }, { name: "node2" }, { name: "node3" }]);
+    expect(cScores(r)).toEqual(["node1 -50", "node2 -100", "node3 0"]);
+    expect(r.summary).toContain("  * Start      C       ( node3 )");
+  });
+
+  it("drop one that would leave no node with a non-negative score", () => {
+    // apart from A (node1) and from B (node2) would leave C nowhere: the second is rolled back
+    const r = run(two);
+    expect(cScores(r)).toEqual(["node1 -50", "node2 0"]);
+    expect(r.summary).toEqual(["  * Start      A       ( node1 )", "  * Start      B       ( node2 )", "  * Start      C       ( node2 )"]);
+  });
+});

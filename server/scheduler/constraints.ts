@@ -185,7 +185,7 @@ function unpackColocation(ws: WorkingSet, c: ColocationConstraint): void {
       // each member with the previous one; at -INFINITY with every earlier one
       // (a chain of -INFINITY would let every other member share a node)
       for (let j = 1; j < rscs.length; j++)
-        for (let i = setScore <= -INFINITY ? 0 : j - 1; i < j; i++) newColocation(ws, set.id, rscs[j], rscs[i], setScore, role, role, c.nodeAttribute, influenceOf(rscs[j]));
+        for (let i = setScore < 0 ? 0 : j - 1; i < j; i++) newColocation(ws, set.id, rscs[j], rscs[i], setScore, role, role, c.nodeAttribute, influenceOf(rscs[j]));
     }
     // non-sequential set: its members are not colocated with each other (crm_simulate 2.1.5, also at -INFINITY)
     if (lastSet) {

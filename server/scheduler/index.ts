@@ -216,7 +216,8 @@ const historyNamesOf = new WeakMap<WorkingSet, Set<string>>();
  * name in the history; otherwise by its own history name or instance id.
  */
 function graphRscId(ws: WorkingSet, r: SRsc): string {
-  const clone = r.variant === "primitive" && !r.orphan ? cloneOf(r) : undefined;
+  // (orphaned instances too, checked with crm_simulate 2.1.5: orphan-instance-name.test.ts)
+  const clone = r.variant === "primitive" ? cloneOf(r) : undefined;
   if (clone && !clone.uniqueClone) {
     let names = historyNamesOf.get(ws);
     if (!names) {
