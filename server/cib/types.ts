@@ -274,6 +274,7 @@ export interface LrmResource {
 }
 
 export interface NodeState {
+  /** "" when the element has none (the scheduler then ignores it, as crm_simulate does) */
   id: string;
   uname?: string;
   inCcm?: string; // "true" | "false" | epoch seconds (newer)
@@ -291,6 +292,8 @@ export interface NodeState {
   lrmId?: string;
   /** attributes of the <lrm_resources> element (old CIBs give it an id), when it had any */
   lrmResourcesAttrs?: ExtraAttrs;
+  /** attributes of the <lrm> element other than its id, when it had any */
+  lrmAttrs?: ExtraAttrs;
   extraAttrs?: ExtraAttrs;
   unknown?: RawXml[];
 }

@@ -744,7 +744,9 @@ function parseLrmResource(el: El): LrmResource {
 
 function parseNodeState(el: El): NodeState {
   const a = new Attrs(el);
-  const id = a.req("id");
+  // crm_simulate reads a node_state without an id (and then ignores it); its id is "" here,
+  // which the scheduler ignores too and the writer leaves out
+  const id = el.attrs.uname !== undefined && el.attrs.id === undefined ? (a.opt("id"), "") : a.req("id");
   const ns: NodeState = { id, transientAttributes: [], lrmResources: [] };
   const unknown: El[] = [];
   let transientId: string | undefined;
@@ -753,8 +755,10 @@ function parseNodeState(el: El): NodeState {
     if (c.tag === "transient_attributes" && transientId === undefined && Object.keys(c.attrs).every((k) => k === "id")) {
       transientId = c.attrs.id ?? "";
       for (const s of expectOnly(c, "instance_attributes")) ns.transientAttributes.push(parseNvSet(s));
-    } else if (c.tag === "lrm" && lrmId === undefined && Object.keys(c.attrs).every((k) => k === "id")) {
+    } else if (c.tag === "lrm" && lrmId === undefined) {
       lrmId = c.attrs.id ?? "";
+      // Pacemaker reads the history whatever else the element carries (some CIBs have a uname here)
+      for (const k in c.attrs) if (k !== "id") (ns.lrmAttrs ??= {})[k] = c.attrs[k];
       for (const lr of expectOnly(c, "lrm_resources")) {
         if (Object.keys(lr.attrs).length) ns.lrmResourcesAttrs = { ...(ns.lrmResourcesAttrs ?? {}), ...lr.attrs };
         for (const r of expectOnly(lr, "lrm_resource")) ns.lrmResources.push(parseLrmResource(r));
@@ -1199,7 +1203,7 @@ function writeNodeState(w: Writer, s: NodeState): void {
   w.el(
     "node_state",
     [
-      ["id", s.id],
+      ["id", s.id === "" ? undefined : s.id],
       ["uname", s.uname],
       ["in_ccm", s.inCcm],
       ["crmd", s.crmd],
@@ -1219,7 +1223,7 @@ function writeNodeState(w: Writer, s: NodeState): void {
       }
       if (s.lrmId !== undefined || s.lrmResources.length || s.lrmResourcesAttrs) {
         const lid = s.lrmId ?? s.id;
-        w.el("lrm", [["id", lid === "" ? undefined : lid]], undefined, () => {
+        w.el("lrm", [["id", lid === "" ? undefined : lid]], s.lrmAttrs, () => {
           w.el("lrm_resources", [], s.lrmResourcesAttrs, () => {
             for (const r of s.lrmResources)
               w.el(

@@ -256,9 +256,10 @@ export function unpackHistories(ws: WorkingSet, extras: StatusExtras, fast = tru
   }
 }
 
-/** The node a node_state is about: by id, else by uname. */
+/** The node a node_state is about: by id, else by uname; none for a node_state without an id (crm_simulate ignores it). */
 export function nodeOf(ws: WorkingSet, st: NodeState): SNode | undefined {
-  return (st.id ? ws.nodeById.get(st.id) : undefined) ?? (st.uname ? ws.nodeByUname.get(st.uname) : undefined);
+  if (st.id === "") return undefined;
+  return ws.nodeById.get(st.id) ?? (st.uname ? ws.nodeByUname.get(st.uname) : undefined);
 }
 
 function stripInstance(id: string): string {
