@@ -7,7 +7,7 @@
 // checked with crm_simulate 2.1.5 on our own CIBs (clone-min.test.ts).
 import { O, type SAction, type SRsc, type WorkingSet } from "./model";
 import { customAction } from "./actions";
-import { F_OPTIONAL, flagsOf } from "./graph";
+import { F_OPTIONAL, F_RUNNABLE, flagsOf } from "./graph";
 
 const TRUE_VALUES = /^(true|on|yes|y|1)$/i;
 
@@ -36,6 +36,6 @@ export function cloneMinOrdering(ws: WorkingSet, id: string, first: SRsc, firstT
 /** Such a pseudo action is shown in the transition once an instance's action before it is required. */
 export function showCloneMinMet(actions: SAction[]): void {
   for (const a of actions) {
-    if (a.cloneMinMet && a.before.some((e) => !(flagsOf(e.first) & F_OPTIONAL))) a.printAlways = true;
+    if (a.cloneMinMet && a.before.some((e) => (flagsOf(e.first) & (F_OPTIONAL | F_RUNNABLE)) === F_RUNNABLE)) a.printAlways = true;
   }
 }

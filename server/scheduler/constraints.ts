@@ -7,6 +7,7 @@ import { INFINITY, isTrue, score } from "./score";
 import { O, type SColocation, type SLocation, type SNode, type SRsc, type WorkingSet } from "./model";
 import { parseRole } from "./unpack-config";
 import { cloneMinOrdering, minimumFirstInstances } from "./clone-min";
+import { oneOrMoreSetOrdering, relaxesOrdering } from "./set-one-or-more";
 import type { Role } from "./types";
 
 export function unpackConstraints(ws: WorkingSet, ruleById: Map<string, Rule>): void {
@@ -275,7 +276,7 @@ function unpackOrder(ws: WorkingSet, c: OrderConstraint): void {
     }
     const fa = (c.firstAction ?? "start").toLowerCase();
     const ta = (c.thenAction ?? fa).toLowerCase();
-    orderPair(ws, c.id, first, fa, then, ta, kind, symmetrical, false, minimumFirstInstances(first, c.extraAttrs?.["require-all"]));
+    orderPair(ws, c.id, first, fa, then, ta, kind, symmetrical, minimumFirstInstances(first, c.extraAttrs?.["require-all"]));
     return;
   }
   // resource sets
@@ -294,7 +295,14 @@ function unpackOrder(ws: WorkingSet, c: OrderConstraint): void {
       const requireAll = isTrue(prev.set.requireAll, true);
       const firsts = pSeq ? prev.rscs.slice(-1) : prev.rscs;
       const thens = sequential ? rscs.slice(0, 1) : rscs;
-      for (const f of firsts) for (const t of thens) orderPair(ws, c.id, f, pAction, t, action, kind, symmetrical, !requireAll);
+      if (relaxesOrdering(requireAll, pAction)) {
+        const flags = flagsFor(kind, pAction, symmetrical ? "sym" : "asym");
+        oneOrMoreSetOrdering(ws, c.id, prev.set.id, prev.rscs, pAction, rscs, action, flags);
+        // stops keep the reverse order, but one member stopping does not force the next set to stop
+        if (symmetrical) for (const f of firsts) for (const t of thens) inverseOrder(ws, c.id, f, pAction, t, action, "Optional");
+      } else {
+        for (const f of firsts) for (const t of thens) orderPair(ws, c.id, f, pAction, t, action, kind, symmetrical);
+      }
     }
     prev = { rscs, set };
   }
@@ -309,21 +317,22 @@ function orderPair(
   ta: string,
   kind: Kind,
   symmetrical: boolean,
-  oneOrMore = false,
   cloneMin = 0,
 ): void {
   let flags = flagsFor(kind, fa, symmetrical ? "sym" : "asym");
-  if (oneOrMore) flags = (flags & ~O.runnableLeft) | O.oneOrMore;
   // legacy restart-type=restart upgrades an optional ordering to a recovery dependency
   if (kind === "Optional" && (then.meta["restart-type"] ?? "").toLowerCase() === "restart") flags |= O.impliesThen;
   if (cloneMin > 0) cloneMinOrdering(ws, id, first, fa, then, ta, flags, cloneMin);
   else newRscOrder(ws, id, first, fa, then, ta, flags);
-  if (symmetrical) {
-    const ifa = invert(fa);
-    const ita = invert(ta);
-    if (!ifa || !ita) return;
-    let inv = flagsFor(kind, ita, "inverse");
-    if (kind === "Optional" && (first.meta["restart-type"] ?? "").toLowerCase() === "restart") inv |= O.impliesFirst;
-    newRscOrder(ws, id, then, ita, first, ifa, inv);
-  }
+  if (symmetrical) inverseOrder(ws, id, first, fa, then, ta, kind);
+}
+
+/** The reverse ordering a symmetrical "first fa, then ta" implies (then's inverse before first's). */
+function inverseOrder(ws: WorkingSet, id: string, first: SRsc, fa: string, then: SRsc, ta: string, kind: Kind): void {
+  const ifa = invert(fa);
+  const ita = invert(ta);
+  if (!ifa || !ita) return;
+  let inv = flagsFor(kind, ita, "inverse");
+  if (kind === "Optional" && (first.meta["restart-type"] ?? "").toLowerCase() === "restart") inv |= O.impliesFirst;
+  newRscOrder(ws, id, then, ita, first, ifa, inv);
 }
