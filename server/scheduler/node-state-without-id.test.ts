@@ -4,14 +4,14 @@
 import { describe, expect, it } from "vitest";
 import { exportCibXml, parseCibXml } from "../cib/xml";
 import { CibError } from "../cib/errors";
-import { lastOp, pcmkCib, summaryLines } from "./test-helpers";
+import { lastOp, memberState, pcmkCib, summaryLines } from "./test-helpers";
 
 const CIB = pcmkCib({
   nodes: ["alpha", "beta"],
   resources: `<primitive id="web" class="ocf" provider="pacemaker" type="Dummy"/>`,
   constraints: '<rsc_location id="web-prefers-alpha" rsc="web" node="alpha" score="50"/>',
   status: `
-    <node_state id="1" uname="alpha" in_ccm="true" crmd="online" join="member" expected="member"/>
+    ${memberState(1, "alpha")}
     <node_state uname="beta" in_ccm="true" crmd="online" join="member" expected="member">
       <lrm><lrm_resources>
         <lrm_resource id="web" class="ocf" provider="pacemaker" type="Dummy">${lastOp("web", "beta", { task: "start", call: 5 })}</lrm_resource>
@@ -49,7 +49,7 @@ const LRM_WITH_UNAME = pcmkCib({
         <lrm_resource id="web" class="ocf" provider="pacemaker" type="Dummy">${lastOp("web", "alpha", { task: "start", call: 5 })}</lrm_resource>
       </lrm_resources></lrm>
     </node_state>
-    <node_state id="2" uname="beta" in_ccm="true" crmd="online" join="member" expected="member"/>`,
+    ${memberState(2, "beta")}`,
 });
 
 describe("lrm element with attributes besides its id", () => {

@@ -3,7 +3,7 @@
 // "optional" flag), so the first one decides. Our own CIB; expected summaries are
 // crm_simulate 2.1.5's.
 import { describe, expect, it } from "vitest";
-import { lastOp, pcmkCib, summaryLines as summary } from "./test-helpers";
+import { lastOp, lrmResource, memberState, pcmkCib, summaryLines as summary } from "./test-helpers";
 
 // db (target-role Stopped, running on alpha) before app (stopped): an Optional
 // asymmetrical order first, then a Mandatory one.
@@ -17,12 +17,7 @@ const OPTIONAL_FIRST = pcmkCib({
       </primitive>
       <primitive id="app" class="ocf" provider="pacemaker" type="Dummy"/>`,
   constraints: HINT + MANDATORY,
-  status: `
-    <node_state id="1" uname="alpha" in_ccm="true" crmd="online" join="member" expected="member">
-      <lrm id="1"><lrm_resources>
-        <lrm_resource id="db" class="ocf" provider="pacemaker" type="Dummy">${lastOp("db", "alpha", { task: "start", call: 5 })}</lrm_resource>
-      </lrm_resources></lrm>
-    </node_state>`,
+  status: memberState(1, "alpha", lrmResource("db", "Dummy", lastOp("db", "alpha", { task: "start", call: 5 }))),
 });
 
 

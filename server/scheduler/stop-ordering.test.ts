@@ -2,7 +2,7 @@
 // stops ordered after them. Our own CIBs; the expected summaries are crm_simulate
 // 2.1.5's on the same CIBs.
 import { describe, expect, it } from "vitest";
-import { lastOp, pcmkCib, summaryLines as summary } from "./test-helpers";
+import { lastOp, lrmResource, memberState, pcmkCib, summaryLines as summary } from "./test-helpers";
 
 // db then app (Mandatory); db has target-role Stopped, so its stop waits for app's stop.
 // app's history: its stop failed (without fencing, so app is blocked).
@@ -14,13 +14,12 @@ const FAILED_STOP = pcmkCib({
       </primitive>
       <primitive id="app" class="ocf" provider="pacemaker" type="Dummy"/>`,
   constraints: '<rsc_order id="db-then-app" first="db" then="app" kind="Mandatory"/>',
-  status: `
-    <node_state id="1" uname="alpha" in_ccm="true" crmd="online" join="member" expected="member">
-      <lrm id="1"><lrm_resources>
-        <lrm_resource id="db" class="ocf" provider="pacemaker" type="Dummy">${lastOp("db", "alpha", { task: "start", call: 5 })}</lrm_resource>
-        <lrm_resource id="app" class="ocf" provider="pacemaker" type="Dummy">${lastOp("app", "alpha", { task: "stop", call: 7, rc: 1, key: 2 })}</lrm_resource>
-      </lrm_resources></lrm>
-    </node_state>`,
+  status: memberState(
+    1,
+    "alpha",
+    lrmResource("db", "Dummy", lastOp("db", "alpha", { task: "start", call: 5 })) +
+      lrmResource("app", "Dummy", lastOp("app", "alpha", { task: "stop", call: 7, rc: 1, key: 2 })),
+  ),
 });
 
 const APP_OPS = /<lrm_resource id="app"[\s\S]*?<\/lrm_resource>/;

@@ -3,7 +3,7 @@ import { parseCibXml } from "../cib/xml";
 import type { Cib, Primitive, Resource } from "../cib/types";
 import { opDigest } from "../cib/op-digest";
 import { tryParseDuration } from "../cib/values";
-import { schedule } from "./index";
+import { schedule, type ScheduleResult } from "./index";
 
 export interface NodeSpec {
   name: string;
@@ -154,7 +154,22 @@ export function lastOp(rsc: string, node: string, o: { task: string; call: numbe
   return `<lrm_rsc_op id="${rsc}_last_0" operation_key="${rsc}_${o.task}_0" operation="${o.task}" call-id="${o.call}" rc-code="${rc}" op-status="0" interval="0" last-rc-change="1699999000" op-digest="f2317cad3d54cec5d7d7aa7d0bf35cf8" transition-key="${tk}" transition-magic="0:${rc};${tk}" on_node="${node}"/>`;
 }
 
-/** schedule()'s Transition Summary lines with whitespace collapsed. */
-export function summaryLines(xml: string): string[] {
-  return schedule(parseCibXml(xml), { now: TEST_NOW }).summary.map((l) => l.replace(/\s+/g, " ").trim());
+/**
+ * A node_state of an online member with the given lrm_resource elements (none: no <lrm>).
+ * `id` is the node's number in pcmkCib's list.
+ */
+export function memberState(id: number, uname: string, lrmResources?: string): string {
+  const open = `<node_state id="${id}" uname="${uname}" in_ccm="true" crmd="online" join="member" expected="member"`;
+  return lrmResources === undefined ? `${open}/>` : `${open}><lrm id="${id}"><lrm_resources>${lrmResources}</lrm_resources></lrm></node_state>`;
+}
+
+/** An lrm_resource of a pacemaker-provided agent with its history entries. */
+export function lrmResource(id: string, type: string, ops: string): string {
+  return `<lrm_resource id="${id}" class="ocf" provider="pacemaker" type="${type}">${ops}</lrm_resource>`;
+}
+
+/** schedule()'s Transition Summary lines with whitespace collapsed (of a CIB, or of a result already computed). */
+export function summaryLines(cibOrResult: string | ScheduleResult): string[] {
+  const res = typeof cibOrResult === "string" ? schedule(parseCibXml(cibOrResult), { now: TEST_NOW }) : cibOrResult;
+  return res.summary.map((l) => l.replace(/\s+/g, " ").trim());
 }

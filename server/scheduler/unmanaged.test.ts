@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCibXml } from "../cib/xml";
 import { schedule } from "./index";
-import { lastOp, pcmkCib, summaryLines, TEST_NOW } from "./test-helpers";
+import { lastOp, lrmResource, memberState, pcmkCib, summaryLines, TEST_NOW } from "./test-helpers";
 
 // base-clone then db-clone (Mandatory); base-clone starts, db-clone is unmanaged and
 // promoted on alpha. crm_simulate: starts of base:0/base:1 and probes only; db stays
@@ -20,19 +20,13 @@ const CIB = pcmkCib({
         <primitive id="db" class="ocf" provider="pacemaker" type="Stateful"/>
       </clone>`,
   constraints: '<rsc_order id="base-then-db" first="base-clone" then="db-clone" kind="Mandatory"/>',
-  status: `
-    <node_state id="1" uname="alpha" in_ccm="true" crmd="online" join="member" expected="member">
-      <lrm id="1"><lrm_resources>
-        <lrm_resource id="db" class="ocf" provider="pacemaker" type="Stateful">${lastOp("db", "alpha", { task: "promote", call: 5 })}</lrm_resource>
-      </lrm_resources></lrm>
-    </node_state>
-    <node_state id="2" uname="beta" in_ccm="true" crmd="online" join="member" expected="member"/>`,
+  status: memberState(1, "alpha", lrmResource("db", "Stateful", lastOp("db", "alpha", { task: "promote", call: 5 }))) + memberState(2, "beta"),
 });
 
 describe("unmanaged promotable clone", () => {
   it("is not demoted when an ordering would restart it", () => {
     const res = schedule(parseCibXml(CIB), { now: TEST_NOW });
-    expect(summaryLines(CIB)).toEqual(["* Start base:0 ( alpha )", "* Start base:1 ( beta )"]);
+    expect(summaryLines(res)).toEqual(["* Start base:0 ( alpha )", "* Start base:1 ( beta )"]);
     const dbActions = res.transition.actions.filter((a) => a.rsc?.startsWith("db")).map((a) => `${a.task} ${a.node ?? ""}`.trim());
     expect(dbActions).toEqual(["monitor beta"]);
   });
@@ -48,20 +42,16 @@ const COLOC_CIB = pcmkCib({
       </primitive>
       <primitive id="web" class="ocf" provider="pacemaker" type="Dummy"/>`,
   constraints: '<rsc_colocation id="legacy-with-web" rsc="legacy" with-rsc="web" score="200"/>',
-  status: `
-    <node_state id="1" uname="alpha" in_ccm="true" crmd="online" join="member" expected="member"/>
-    <node_state id="2" uname="beta" in_ccm="true" crmd="online" join="member" expected="member">
-      <lrm id="2"><lrm_resources>
-        <lrm_resource id="legacy" class="ocf" provider="pacemaker" type="Dummy">${lastOp("legacy", "beta", { task: "start", call: 5 })}</lrm_resource>
-      </lrm_resources></lrm>
-    </node_state>
-    <node_state id="3" uname="gamma" in_ccm="true" crmd="online" join="member" expected="member"/>`,
+  status:
+    memberState(1, "alpha") +
+    memberState(2, "beta", lrmResource("legacy", "Dummy", lastOp("legacy", "beta", { task: "start", call: 5 }))) +
+    memberState(3, "gamma"),
 });
 
 describe("unmanaged resource as a colocation dependent", () => {
   it("pulls its primary to the node it stays on (INFINITY where it runs)", () => {
     const res = schedule(parseCibXml(COLOC_CIB), { now: TEST_NOW });
-    expect(summaryLines(COLOC_CIB)).toEqual(["* Start web ( beta )"]);
+    expect(summaryLines(res)).toEqual(["* Start web ( beta )"]);
     const score = (rsc: string, node: string) => res.scores.find((s) => s.scope === "pcmk__primitive_assign" && s.rsc === rsc && s.node === node)?.score;
     expect([score("legacy", "beta"), score("web", "beta"), score("web", "alpha")]).toEqual([1000000, 200, 0]);
   });
