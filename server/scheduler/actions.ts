@@ -110,6 +110,8 @@ export function customAction(
       targetRc: undefined,
       cancel: undefined,
       bindable: undefined,
+      requiredRunnableBefore: undefined,
+      oneOrMoreMet: undefined,
     };
     if (rsc && rsc.variant === "primitive") {
       a.needs = task === "start" || task === "promote" ? rsc.requires : "nothing";

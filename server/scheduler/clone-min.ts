@@ -8,8 +8,7 @@
 import { O, type SAction, type SRsc, type WorkingSet } from "./model";
 import { customAction } from "./actions";
 import { F_OPTIONAL, F_RUNNABLE, flagsOf } from "./graph";
-
-const TRUE_VALUES = /^(true|on|yes|y|1)$/i;
+import { isTrue } from "./score";
 
 /** How many instances of `first` an ordering after it needs (0: an ordinary ordering). */
 export function minimumFirstInstances(first: SRsc, requireAll: string | undefined): number {
@@ -17,25 +16,40 @@ export function minimumFirstInstances(first: SRsc, requireAll: string | undefine
   const cloneMin = first.meta["clone-min"];
   // a clone-min that is set decides, even when it is not a positive number
   if (cloneMin !== undefined) return Math.max(0, Number.parseInt(cloneMin, 10) || 0);
-  if (requireAll !== undefined && !TRUE_VALUES.test(requireAll.trim())) return 1;
+  if (requireAll !== undefined && !isTrue(requireAll)) return 1;
   return 0;
 }
 
 /** Order `then`'s action after `min` instances of clone `first` can do `firstTask`. */
 export function cloneMinOrdering(ws: WorkingSet, id: string, first: SRsc, firstTask: string, then: SRsc, thenTask: string, flags: number, min: number): void {
-  const task = `clone-one-or-more:${id}`;
+  orderAfterSome(ws, id, `clone-one-or-more:${id}`, first.children, firstTask, [then], thenTask, flags, min);
+}
+
+/**
+ * Order each of `thens`' `thenTask` after `min` of `firsts`' `firstTask` can run, through the
+ * pseudo action `task` (clone-min here, require-all=false sets in set-one-or-more.ts).
+ */
+export function orderAfterSome(
+  ws: WorkingSet,
+  orderId: string,
+  task: string,
+  firsts: SRsc[],
+  firstTask: string,
+  thens: SRsc[],
+  thenTask: string,
+  flags: number,
+  min: number,
+): void {
   const met = customAction(ws, undefined, task, undefined, true, { pseudo: true, key: task });
   met.requiredRunnableBefore = min;
-  met.cloneMinMet = true;
-  for (const child of first.children) {
-    ws.orders.push({ id, firstRsc: child, firstTask, thenAction: met, thenTask: task, flags: O.oneOrMore });
-  }
-  ws.orders.push({ id, firstAction: met, firstTask: task, thenRsc: then, thenTask, flags: flags | O.runnableLeft });
+  met.oneOrMoreMet = true;
+  for (const f of firsts) ws.orders.push({ id: orderId, firstRsc: f, firstTask, thenAction: met, thenTask: task, flags: O.oneOrMore });
+  for (const t of thens) ws.orders.push({ id: orderId, firstAction: met, firstTask: task, thenRsc: t, thenTask, flags: flags | O.runnableLeft });
 }
 
 /** Such a pseudo action is shown in the transition once an instance's action before it is required. */
-export function showCloneMinMet(actions: SAction[]): void {
+export function showOneOrMoreMet(actions: SAction[]): void {
   for (const a of actions) {
-    if (a.cloneMinMet && a.before.some((e) => (flagsOf(e.first) & (F_OPTIONAL | F_RUNNABLE)) === F_RUNNABLE)) a.printAlways = true;
+    if (a.oneOrMoreMet && a.before.some((e) => (flagsOf(e.first) & (F_OPTIONAL | F_RUNNABLE)) === F_RUNNABLE)) a.printAlways = true;
   }
 }

@@ -17,7 +17,7 @@ import { newColocation, unpackConstraints } from "./constraints";
 import { assign, sortResourcesForAssignment } from "./assign";
 import { createActions, fillExecution, scheduleCancels, scheduleFencing, scheduleProbes, transitionKey } from "./actions";
 import { applyOrderings, internalConstraints, propagate } from "./graph";
-import { showCloneMinMet } from "./clone-min";
+import { showOneOrMoreMet } from "./clone-min";
 import { banMultiplyActiveStopOnly } from "./multiple-active";
 import { transitionSummary } from "./summary";
 import { cancelSupersededReloads, checkDefinitionChanges } from "./definition-changes";
@@ -318,7 +318,7 @@ function scheduleWith(cib: Cib, opts: ScheduleOptions, fast: boolean): ScheduleR
   scheduleFencing(ws);
   applyOrderings(ws);
   propagate(ws);
-  showCloneMinMet(ws.actions);
+  showOneOrMoreMet(ws.actions);
   cancelSupersededReloads(ws);
 
   const summary = transitionSummary(ws);

@@ -200,8 +200,8 @@ export interface SAction {
   bindable?: boolean;
   /** runnable only when this many of its one-or-more inputs are (default 1) */
   requiredRunnableBefore?: number;
-  /** the "enough clone instances" pseudo action of a clone-min ordering (clone-min.ts) */
-  cloneMinMet?: boolean;
+  /** the "enough of them can run" pseudo action of a clone-min or require-all=false ordering (clone-min.ts) */
+  oneOrMoreMet?: boolean;
 }
 
 /** Ordering flags, after Pacemaker Explained's ordering semantics. */

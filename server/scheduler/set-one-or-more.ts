@@ -5,8 +5,8 @@
 // set, whatever either set's `sequential`. The relaxation applies to the
 // start/promote direction only; stops keep ordinary orderings. Behaviour
 // checked with crm_simulate 2.1.5 on our own CIBs (set-one-or-more.test.ts).
-import { O, type SRsc, type WorkingSet } from "./model";
-import { customAction } from "./actions";
+import type { SRsc, WorkingSet } from "./model";
+import { orderAfterSome } from "./clone-min";
 
 /** Whether a set's require-all="false" relaxes the ordering from its action `firstTask`. */
 export function relaxesOrdering(requireAll: boolean, firstTask: string): boolean {
@@ -24,11 +24,5 @@ export function oneOrMoreSetOrdering(
   thenTask: string,
   flags: number,
 ): void {
-  const task = `one-or-more:${setId}`;
-  const met = customAction(ws, undefined, task, undefined, true, { pseudo: true, key: task });
-  met.requiredRunnableBefore = 1;
-  // printed once a member's action before it is required (showCloneMinMet)
-  met.cloneMinMet = true;
-  for (const f of firsts) ws.orders.push({ id: orderId, firstRsc: f, firstTask, thenAction: met, thenTask: task, flags: O.oneOrMore });
-  for (const t of thens) ws.orders.push({ id: orderId, firstAction: met, firstTask: task, thenRsc: t, thenTask, flags: flags | O.runnableLeft });
+  orderAfterSome(ws, orderId, `one-or-more:${setId}`, firsts, firstTask, thens, thenTask, flags, 1);
 }
