@@ -267,8 +267,10 @@ export class LocalTransport implements Transport {
       try {
         const stat = readFileSync(`/proc/${e}/stat`, "latin1");
         if (/\) Z /.test(stat)) continue; // a zombie is dead already
-        const env = readFileSync(`/proc/${e}/environ`, "latin1") + "\0";
-        if (env.includes(marker)) out.push(pid);
+        let env = readFileSync(`/proc/${e}/environ`, "latin1");
+        // a process in the middle of execve reads as an empty environment for a moment: look again
+        for (let i = 0; env === "" && i < 50; i++) env = readFileSync(`/proc/${e}/environ`, "latin1");
+        if ((env + "\0").includes(marker)) out.push(pid);
       } catch {
         /* gone or not ours */
       }
