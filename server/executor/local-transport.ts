@@ -139,23 +139,6 @@ export class LocalTransport implements Transport {
         return;
       }
       let stdout = "";
-      let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-      let pipeGen = 0;
-      // Stop reading PIPE_GRACE_MS after the exit without output. The check runs in setImmediate,
-      // after the poll phase, so output that waited behind a stalled event loop (a loaded machine:
-      // timers run before pending reads) is read, and re-arms the grace, before anything is cut.
-      const armPipeGrace = () => {
-        const gen = ++pipeGen;
-        setTimeout(
-          () =>
-            setImmediate(() => {
-              if (done || gen !== pipeGen || !exitInfo) return;
-              child.stdout!.destroy();
-              complete(exitInfo.code, exitInfo.signal);
-            }),
-          PIPE_GRACE_MS,
-        ).unref();
-      };
       let timedOut = false;
       let done = false;
       let killTimer: NodeJS.Timeout | undefined;
@@ -179,10 +162,7 @@ export class LocalTransport implements Transport {
       };
       if (child.pid !== undefined) this.running.add(entry);
       // a runaway agent must not fill the controller's memory: keep the first MAX_OUTPUT chars
-      child.stdout!.setEncoding("utf8").on("data", (d: string) => {
-        stdout = capped(stdout, d);
-        if (exitInfo) armPipeGrace(); // still draining after the exit: not a child holding the pipe
-      });
+      child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout = capped(stdout, d)));
       child.stdin!.on("error", () => {}); // agent may exit without reading stdin
       child.stdin!.end(req.stdin ?? "");
       child.on("error", (e) => {
@@ -215,8 +195,11 @@ export class LocalTransport implements Transport {
       // open (an agent that did not detach its daemon) must not hold the
       // result: shortly after the agent itself exits, stop reading.
       child.on("exit", (code, signal) => {
-        exitInfo = { code, signal };
-        armPipeGrace();
+        setTimeout(() => {
+          if (done) return;
+          child.stdout!.destroy();
+          complete(code, signal);
+        }, PIPE_GRACE_MS).unref();
       });
       child.on("close", (code, signal) => complete(code, signal));
     });
