@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { HostDownError, LocalTransport } from "./local-transport";
+import { capped, HostDownError, LocalTransport } from "./local-transport";
 import type { TransportState } from "./types";
 import { pidAlive, tempDir, waitFor } from "./test-helpers";
 
@@ -141,6 +141,15 @@ describe("LocalTransport and stray children", () => {
 });
 
 describe("LocalTransport output", () => {
+  it("marks output cut at 4 MiB also when it reached exactly 4 MiB before more came (64 full pipe reads)", () => {
+    let out = "";
+    for (let i = 0; i < 64; i++) out = capped(out, "x".repeat(64 * 1024));
+    expect(out.length).toBe(4 * 1024 * 1024);
+    out = capped(out, "more");
+    expect(out.endsWith("[output truncated]\n")).toBe(true);
+    expect(capped(out, "again")).toBe(out);
+  });
+
   it("keeps at most 4 MiB of an agent's output", async () => {
     const tmp3 = tempDir();
     const t3 = new LocalTransport({ node: "node8", hostDir: path.join(tmp3.dir, "node8") });

@@ -287,8 +287,10 @@ export class LocalTransport implements Transport {
 const MAX_OUTPUT = 4 * 1024 * 1024;
 const TRUNCATED = "\n[output truncated]\n";
 
-function capped(acc: string, d: string): string {
-  if (acc.length >= MAX_OUTPUT) return acc;
+export function capped(acc: string, d: string): string {
+  // longer than the cap only once the marker is on: output that reached exactly MAX_OUTPUT
+  // (64 full 64 KiB pipe reads) must still get the marker when more comes
+  if (acc.length > MAX_OUTPUT) return acc;
   const next = acc + d;
   return next.length > MAX_OUTPUT ? next.slice(0, MAX_OUTPUT) + TRUNCATED : next;
 }
