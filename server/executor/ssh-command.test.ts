@@ -29,6 +29,17 @@ describe("remote command wrapper", () => {
     expect(r).toEqual({ code: 3, signal: null, timedOut: false, stdout: "a 'b' \"c\" $d\n;it's;in\n", stderr: "no newline" });
   });
 
+  it("stdin carried inside the script (a spare's sh -s reads the script from its stdin) arrives byte for byte", () => {
+    // quotes, $, backquotes, backslashes, a line that a naive heredoc would take as its end, no final newline
+    const input = "action=off\nport='node2' \"$HOME\" `id` $(id) \\n \\\nEOF\nVIGIL\n'\n\n  trailing  ";
+    const req = { argv: ["cat"], stdin: input, timeoutMs: 5000 };
+    const script = buildRemoteScript("a6", req, dir, { stdinInScript: true });
+    const r = spawnSync("/bin/sh", ["-s"], { input: script + "\n" });
+    expect(parseRemoteOutput(r.stdout, "a6")).toEqual({ code: 0, signal: null, timedOut: false, stdout: input, stderr: "" });
+    expect(buildRemoteScript("a7", { ...req, stdin: "" }, dir, { stdinInScript: true })).toContain(`printf '%s' '' >"$f.in"`);
+    expect(() => buildRemoteScript("a8", { ...req, stdin: "a\0b" }, dir, { stdinInScript: true })).toThrow(/NUL/);
+  });
+
   it("an agent that opens /dev/stderr again (HA_LOGFILE) appends to its stderr, nothing is overwritten", () => {
     const r = runWrapped("a5", { argv: ["/bin/sh", "-c", "echo one >&2; echo two >>/dev/stderr; echo three >&2"], timeoutMs: 5000 });
     expect(r?.stderr).toBe("one\ntwo\nthree\n");

@@ -11,6 +11,8 @@
 //   VIGILRUN <rc> <timedout 0|1>\n<stdout>\n--VIGIL-STDERR-<id>--\n<stderr>
 //
 //   buildRemoteScript(id, req, dir) -> the sh script (send as `exec /bin/sh -c '<script>'`)
+//   buildRemoteScript(id, req, dir, { stdinInScript: true }) -> the same with req.stdin inside
+//                                      (for a spare session's `sh -s`, which reads the script from stdin)
 //   parseRemoteOutput(buf, id)       -> { rc, timedOut, stdout, stderr } | null (no header: lost)
 //   killScript(id, dir)              -> kills a run's process group by its id
 
@@ -38,9 +40,25 @@ export function validateRunRequest(req: RunRequest): void {
   if (!(Number.isFinite(req.timeoutMs) && req.timeoutMs > 0)) throw new Error(`run: timeoutMs must be > 0 (got ${req.timeoutMs})`);
 }
 
-export function buildRemoteScript(id: string, req: RunRequest, dir = DEFAULT_OPS_DIR): string {
+export interface ScriptOptions {
+  /**
+   * the stdin is part of the script (written to the file by sh's builtin printf, quoted as one
+   * word) instead of following the script on the channel: a spare session's sh reads the script
+   * itself from the channel, so this is how a run with stdin (fence agents) can take the spare.
+   * Needs stdin without NUL (stdinFitsScript).
+   */
+  stdinInScript?: boolean;
+}
+
+/** stdin that can be carried inside the script (a shell word cannot hold a NUL byte) */
+export function stdinFitsScript(stdin: string): boolean {
+  return !stdin.includes("\0");
+}
+
+export function buildRemoteScript(id: string, req: RunRequest, dir = DEFAULT_OPS_DIR, opts: ScriptOptions = {}): string {
   if (!RUN_ID.test(id)) throw new Error(`bad run id ${id}`);
   validateRunRequest(req);
+  if (opts.stdinInScript && req.stdin !== undefined && !stdinFitsScript(req.stdin)) throw new Error("run: stdin with a NUL byte cannot be carried in the script");
   const secs = (Math.max(1, Math.round(req.timeoutMs)) / 1000).toFixed(3);
   // plain names are exported by the wrapper (no extra exec); names that steer the wrapper's own
   // shell (PATH, IFS, ...) or are no shell names (OCF_RESKEY_a-b) go through env(1) instead
@@ -57,7 +75,7 @@ export function buildRemoteScript(id: string, req: RunRequest, dir = DEFAULT_OPS
     // /run/vigil/ops for root; a user who cannot write there keeps the files in ~/.vigil-ops
     `[ -d "$d" ] || mkdir -p "$d" 2>/dev/null; [ -w "$d" ] || { d="\${HOME:-/tmp}/.vigil-ops"; mkdir -p "$d" || exit 97; }`,
     `f="$d/${id}"`,
-    req.stdin !== undefined ? `cat >"$f.in" || exit 96` : ":",
+    req.stdin === undefined ? ":" : opts.stdinInScript ? `printf '%s' ${shq(req.stdin)} >"$f.in" || exit 96` : `cat >"$f.in" || exit 96`,
     `printf '\\n${separator(id)}\\n' >"$f.sep"`,
     req.cwd ? `cd -- ${shq(req.cwd)} 2>"$f.err" || { printf 'VIGILRUN 1 0\\n'; : >"$f.out"; cat "$f.out" "$f.sep" "$f.err"; rm -f "$f".*; exit 0; }` : ":",
     ...exports,

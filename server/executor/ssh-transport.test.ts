@@ -101,10 +101,17 @@ describe("SshTransport on the test bed", { timeout: 90000 }, () => {
     const r = await t.run({ argv: ["sh", "-c", 'echo "$1" >&2; echo "$1"', "sh", "through the spare"], env: { X: "1" }, timeoutMs: 5000 });
     expect(r).toMatchObject({ code: 0, stdout: "through the spare\n", stderr: "through the spare\n" });
     expect(t.stats().spareRuns).toBe(1);
-    // stdin goes to the wrapper's own channel: no spare
-    const withStdin = await t.run({ argv: ["cat"], stdin: "in\n", timeoutMs: 5000 });
-    expect(withStdin.stdout).toBe("in\n");
-    expect(t.stats().spareRuns).toBe(1);
+    // stdin (a fence agent's key=value lines) travels inside the spare's script, byte for byte
+    await ready();
+    const input = "action=off\nport='node2' \"$HOME\" `id` \\n\nEOF\n'\n\nno newline at the end";
+    const withStdin = await t.run({ argv: ["cat"], stdin: input, timeoutMs: 5000 });
+    expect(withStdin).toMatchObject({ code: 0, stdout: input });
+    expect(t.stats().spareRuns).toBe(2);
+    // stdin with a NUL byte cannot be a shell word: that run opens its own channel
+    await ready();
+    const nul = await t.run({ argv: ["od", "-An", "-c"], stdin: "a\0b", timeoutMs: 5000 });
+    expect(nul.stdout.replace(/\s+/g, " ").trim()).toBe("a \\0 b");
+    expect(t.stats().spareRuns).toBe(2);
     // the host ends the waiting shell (its only "/bin/sh -s", killed by pid): the next run opens its own channel
     await ready();
     const spares = async () =>
@@ -116,10 +123,10 @@ describe("SshTransport on the test bed", { timeout: 90000 }, () => {
     while (t.stats().spareReady && Date.now() - t0 < 5000) await new Promise((res) => setTimeout(res, 10));
     expect(t.stats().spareReady).toBe(false);
     expect((await t.run({ argv: ["echo", "fresh"], timeoutMs: 5000 })).stdout).toBe("fresh\n");
-    expect(t.stats().spareRuns).toBe(1);
+    expect(t.stats().spareRuns).toBe(2);
     await ready(); // the next spare, opened when that run ended
     expect((await t.run({ argv: ["echo", "spare again"], timeoutMs: 5000 })).stdout).toBe("spare again\n");
-    expect(t.stats().spareRuns).toBe(2);
+    expect(t.stats().spareRuns).toBe(3);
     expect(await spares()).toHaveLength(1); // the used one is gone, a new one waits
   });
 

@@ -26,8 +26,9 @@
 // - a spare session: one exec channel per host is opened ahead of time and waits in `/bin/sh -s`
 //   (sshd's session, the login shell and sh already started); run() writes its wrapper script to
 //   it and, when the run ends, opens the next spare. That takes the session start (tens of ms of
-//   process starts on the host) off the call's path. Runs with stdin, and runs while no spare is
-//   ready, open their own channel as before.
+//   process starts on the host) off the call's path. A run's stdin (fence agents' parameters)
+//   goes inside the script then. Runs while no spare is ready, and runs whose stdin holds a NUL
+//   byte, open their own channel as before.
 // - connection lost: state "down" (reason), pending and new runs reject with HostDownError, and the
 //   transport reconnects with exponential backoff (100 ms .. 2 s) until close().
 
@@ -36,7 +37,7 @@ import { readFile } from "node:fs/promises";
 import { NodeSSH } from "node-ssh";
 import type { AgentPaths, RunRequest, RunResult, Transport, TransportState } from "./types";
 import { HostDownError } from "./local-transport";
-import { buildRemoteScript, killScript, parseRemoteOutput, shq, DEFAULT_OPS_DIR } from "./ssh-command";
+import { buildRemoteScript, killScript, parseRemoteOutput, shq, stdinFitsScript, DEFAULT_OPS_DIR } from "./ssh-command";
 import { fingerprint, hostKeyAlgorithms, HostKeyMismatchError, parseHostKey, type ParsedHostKey } from "./ssh-hostkey";
 import { DEFAULT_HOST_TIMEOUT_MS, heartbeatFor, Liveness } from "./ssh-liveness";
 
@@ -560,11 +561,13 @@ export class SshTransport implements Transport {
     await this.acquire();
     try {
       if (req.signal?.aborted) throw new RunCancelledError(this.node);
-      // a spare's sh reads the script from the channel, so a run with stdin opens its own
-      const spare = req.stdin === undefined ? this.takeSpare() : null;
+      // a spare's sh reads the script from the channel, so stdin travels inside the script
+      // (fence agents' key=value lines); only stdin with a NUL byte needs a channel of its own
+      const spare = req.stdin === undefined || stdinFitsScript(req.stdin) ? this.takeSpare() : null;
       if (spare) {
-        spare.write(script + "\n");
-        return await this.collect(spare, req, id, dir, Date.now());
+        const inline = req.stdin === undefined ? script : buildRemoteScript(id, req, dir, { stdinInScript: true });
+        spare.write(inline + "\n");
+        return await this.collect(spare, { ...req, stdin: undefined }, id, dir, Date.now());
       }
       const ch = await this.execWithRetry(`exec /bin/sh -c ${shq(script)}`);
       const started = Date.now();
