@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { heartbeatFor, Liveness } from "./ssh-liveness";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { heartbeatFor, Liveness, watchLiveness } from "./ssh-liveness";
 
 /**
  * A host that answers every keepalive after rttMs until `deadAt`; keepalives every interval
@@ -88,5 +88,76 @@ describe("Liveness: when a silent host is lost", () => {
     expect(live.msUntilDue(300)).toBe(952);
     live.pingSent(502);
     expect(live.msUntilDue(1252)).toBe(0);
+  });
+});
+
+describe("watchLiveness: the loss is declared when it is due, not at the next tick", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** a host that answers every keepalive 2 ms after it (ssh2's period restarts on each answer) until deadAt */
+  function drive(live: Liveness, deadAt: number) {
+    const { intervalMs } = heartbeatFor(live.timeoutMs);
+    let lastAnswer = 0;
+    const ping = () => {
+      live.pingSent(Date.now());
+      if (Date.now() + 2 < deadAt)
+        setTimeout(() => {
+          lastAnswer = Date.now();
+          live.heard(lastAnswer);
+          setTimeout(ping, intervalMs);
+        }, 2);
+      else setTimeout(ping, intervalMs); // unanswered: ssh2 keeps sending
+    };
+    setTimeout(ping, intervalMs);
+    return () => lastAnswer;
+  }
+
+  it("a crashed host is lost exactly host-timeout after its last answer, for any crash phase", () => {
+    for (const deadAt of [1000, 1130, 1249, 1251, 1400]) {
+      vi.useFakeTimers({ now: 0 });
+      const live = new Liveness(1000);
+      live.connected(0);
+      const lastAnswer = drive(live, deadAt);
+      const lost: number[] = [];
+      watchLiveness(live, (silentMs) => lost.push(Date.now(), silentMs));
+      vi.advanceTimersByTime(deadAt + 2000);
+      // due at last answer + 1000; the verdict waits one setImmediate (1 ms on the fake clock)
+      expect(lost[0] - (lastAnswer() + 1000)).toBeGreaterThanOrEqual(0);
+      expect(lost[0] - (lastAnswer() + 1000)).toBeLessThanOrEqual(1);
+      expect(lost[1]).toBe(lost[0] - lastAnswer());
+      vi.useRealTimers();
+    }
+  });
+
+  it("a healthy host is never lost, and stop() ends the watch", () => {
+    vi.useFakeTimers({ now: 0 });
+    const live = new Liveness(1000);
+    live.connected(0);
+    drive(live, Infinity);
+    const onLost = vi.fn();
+    const stop = watchLiveness(live, onLost);
+    vi.advanceTimersByTime(30000);
+    expect(onLost).not.toHaveBeenCalled();
+    stop();
+    live.pingSent(Date.now());
+    vi.useRealTimers();
+  });
+
+  it("an answer that comes just before the due time keeps the host (the timer re-arms from the new state)", () => {
+    vi.useFakeTimers({ now: 0 });
+    const live = new Liveness(1000);
+    live.connected(0);
+    setTimeout(() => live.pingSent(250), 250);
+    setTimeout(() => live.heard(999), 999); // late answer: due moves to 1999
+    const lost: number[] = [];
+    watchLiveness(live, () => lost.push(Date.now()));
+    setTimeout(() => live.pingSent(1249), 1249); // never answered
+    vi.advanceTimersByTime(1998);
+    expect(lost).toEqual([]);
+    vi.advanceTimersByTime(10);
+    expect(lost).toHaveLength(1);
+    expect(lost[0] === 1999 || lost[0] === 2000).toBe(true); // due 1999, plus the setImmediate
   });
 });

@@ -86,3 +86,39 @@ export class Liveness {
     return { lost: true, silentMs: silent };
   }
 }
+
+/**
+ * The transport's watchdog: one timer, armed for the earliest moment the verdict can turn to
+ * lost (last answer + host-timeout, or the keepalive rule), and re-armed from the current
+ * state when it fires early (answers that came meanwhile move the due time; they do not touch
+ * the timer, so a busy connection costs no timer churn). The verdict is taken after pending
+ * socket input is read (setImmediate), so answers that waited behind our own stall count.
+ * Returns stop().
+ */
+export function watchLiveness(live: Liveness, onLost: (silentMs: number) => void): () => void {
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const arm = (ms: number) => {
+    timer = setTimeout(check, Math.max(1, ms));
+    timer.unref?.();
+  };
+  const check = () => {
+    timer = null;
+    if (stopped) return;
+    const due = live.msUntilDue(Date.now());
+    if (due > 0) return arm(due);
+    setImmediate(() => {
+      if (stopped) return;
+      const v = live.verdict(Date.now());
+      if (!v.lost) return arm(live.msUntilDue(Date.now()));
+      stopped = true;
+      onLost(v.silentMs);
+    });
+  };
+  arm(live.msUntilDue(Date.now()));
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+}

@@ -39,7 +39,7 @@ import type { AgentPaths, RunRequest, RunResult, Transport, TransportState } fro
 import { HostDownError } from "./local-transport";
 import { buildRemoteScript, killScript, parseRemoteOutput, shq, stdinFitsScript, DEFAULT_OPS_DIR } from "./ssh-command";
 import { fingerprint, hostKeyAlgorithms, HostKeyMismatchError, parseHostKey, type ParsedHostKey } from "./ssh-hostkey";
-import { DEFAULT_HOST_TIMEOUT_MS, heartbeatFor, Liveness } from "./ssh-liveness";
+import { DEFAULT_HOST_TIMEOUT_MS, heartbeatFor, Liveness, watchLiveness } from "./ssh-liveness";
 
 export { HostDownError };
 export { fingerprint, probeHostKey, HostKeyMismatchError, parseHostKey } from "./ssh-hostkey";
@@ -182,7 +182,7 @@ export class SshTransport implements Transport {
   private pingSentAt = 0;
   private privateKeyCache: string | null = null;
   private readonly live: Liveness;
-  private watchdog: NodeJS.Timeout | null = null;
+  private watchdog: (() => void) | null = null;
 
   constructor(opts: SshTransportOptions) {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(opts.node)) throw new Error(`invalid host name "${opts.node}": use letters, digits, '.', '_' and '-'`);
@@ -360,35 +360,22 @@ export class SshTransport implements Transport {
   /** sleep until the host's silence could be a loss, then judge; see ssh-liveness.ts */
   private startWatchdog(conn: Ssh2Client) {
     this.stopWatchdog();
-    const arm = (ms: number) => {
-      this.watchdog = setTimeout(check, Math.max(5, ms));
-      this.watchdog.unref?.();
-    };
-    const check = () => {
+    this.watchdog = watchLiveness(this.live, (silentMs) => {
       this.watchdog = null;
       if (this.conn !== conn) return;
-      const due = this.live.msUntilDue(Date.now());
-      if (due > 0) return arm(due);
-      // judge only after input that waited in the socket (while our event loop was busy) is read
-      setImmediate(() => {
-        if (this.conn !== conn) return;
-        const v = this.live.verdict(Date.now());
-        if (!v.lost) return arm(this.live.msUntilDue(Date.now()));
-        this.s.lastError = `no answer for ${v.silentMs} ms (host-timeout ${this.live.timeoutMs} ms)`;
-        try {
-          if (conn.destroy) conn.destroy();
-          else conn.end();
-        } catch {
-          /* already gone */
-        }
-        this.onConnClosed(conn);
-      });
-    };
-    arm(this.live.msUntilDue(Date.now()));
+      this.s.lastError = `no answer for ${silentMs} ms (host-timeout ${this.live.timeoutMs} ms)`;
+      try {
+        if (conn.destroy) conn.destroy();
+        else conn.end();
+      } catch {
+        /* already gone */
+      }
+      this.onConnClosed(conn);
+    });
   }
 
   private stopWatchdog() {
-    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog?.();
     this.watchdog = null;
   }
 
