@@ -6,7 +6,7 @@
 // node_modules/.cache/vigil-cli/<checkout>/main.mjs and rebuilt when a source is newer;
 // plain node then runs the bundle. If bundling is impossible, tsx runs the
 // sources directly (also with VIGIL_CLI_TSX=1).
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { close, fstat, mkdirSync, open, read, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -102,6 +102,36 @@ async function ensureBundle() {
   return true;
 }
 
+/**
+ * `vigil simulate -x FILE` (crm_simulate's flags, first word "simulate"): FILE is read now, on
+ * libuv's thread pool, while the bundle below loads on the main thread (a fresh 18 MB buffer
+ * costs ~50 ms of page faults on this VM: they go to the other core). One read(2) for the whole
+ * file, so that the main thread need not come back between pieces. Any problem: undefined, and
+ * simulate reads the file itself (and reports the error).
+ */
+function prefetchXml(argv) {
+  if (argv[0] !== "simulate") return undefined;
+  let file;
+  for (let i = 1; i < argv.length; i++) {
+    if (argv[i] === "-x" || argv[i] === "--xml-file") file = argv[i + 1];
+    else if (argv[i].startsWith("--xml-file=")) file = argv[i].slice("--xml-file=".length);
+  }
+  if (!file || file === "-") return undefined;
+  const bytes = new Promise((resolve) => {
+    open(file, "r", (err, fd) => {
+      if (err) return resolve(undefined);
+      const done = (value) => close(fd, () => resolve(value));
+      fstat(fd, (err, st) => {
+        if (err || !st.isFile() || st.size === 0 || st.size > 0x3fffffff) return done(undefined);
+        const buf = Buffer.allocUnsafeSlow(st.size);
+        read(fd, buf, 0, st.size, 0, (err, n) => done(err || n !== st.size ? undefined : buf));
+      });
+    });
+  });
+  return { file, bytes };
+}
+const xmlPrefetch = prefetchXml(process.argv.slice(2));
+
 let runCli;
 if (!process.env.VIGIL_CLI_TSX) {
   try {
@@ -116,6 +146,6 @@ if (!runCli) {
   register();
   ({ runCli } = await import("../server/cli/main.ts"));
 }
-const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, xmlPrefetch });
 // flush before exit (pipes)
 process.stdout.write("", () => process.exit(code));

@@ -1,7 +1,9 @@
 // bin/vigil.mjs's cached CLI bundle: built once per checkout, with the list of its inputs that
 // the staleness check stats at every start (instead of walking server/).
 import { execFileSync } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { benchCib } from "../../bench/scheduler-cib";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -25,5 +27,35 @@ describe("bin/vigil.mjs bundle cache", () => {
     const out = execFileSync(process.execPath, [bin, "simulate", "--help"], { encoding: "utf8" });
     expect(out).toContain("Usage: vigil simulate");
     expect(statSync(bundle).mtimeMs).toBe(built);
+  }, 120_000);
+});
+
+// bin/vigil.mjs starts reading `simulate -x FILE`'s file before the bundle loads (prefetchXml)
+describe("bin/vigil.mjs simulate with the file read early", () => {
+  const run = (args: string[]) => {
+    try {
+      return { code: 0, out: execFileSync(process.execPath, [bin, "simulate", ...args], { encoding: "utf8", stdio: "pipe" }), err: "" };
+    } catch (e) {
+      const x = e as { status: number; stdout: string; stderr: string };
+      return { code: x.status, out: x.stdout, err: x.stderr };
+    }
+  };
+
+  it("gives the same output for -x FILE, --xml-file FILE and --xml-file=FILE, and names a missing or empty file", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "vigil-prefetch-"));
+    const f = path.join(dir, "cib.xml");
+    writeFileSync(f, benchCib({ nodes: 3, resources: 20, nodeDown: true }));
+    const a = run(["-x", f, "-S"]);
+    expect(a.code).toBe(0);
+    expect(a.out).toContain("Transition Summary:");
+    expect(a.out).toMatch(/\* (Move|Start|Recover)/); // node1 is down: things move
+    expect(run(["--xml-file", f, "-S"]).out).toBe(a.out);
+    expect(run([`--xml-file=${f}`, "-S"]).out).toBe(a.out);
+    const missing = path.join(dir, "nope.xml");
+    expect(run(["-x", missing, "-S"])).toMatchObject({ code: 1, err: `vigil simulate: cannot read ${missing}: no such file\n` });
+    const empty = path.join(dir, "empty.xml");
+    writeFileSync(empty, "");
+    expect(run(["-x", empty, "-S"])).toMatchObject({ code: 1, err: `vigil simulate: ${empty}: empty CIB XML\n` });
+    expect(run(["-x", dir, "-S"]).err).toMatch(/^vigil simulate: cannot read .*: EISDIR/);
   }, 120_000);
 });

@@ -11,6 +11,7 @@ import type { Cib, Constraint, NvSet, Operation, Primitive, Resource } from "../
 import { exportCibXml, parseCibXml } from "../cib/xml";
 import type { Change, ChangeResponse, StatusResponse } from "../api/contract";
 import type { ClusterState } from "../scheduler/types";
+import type { PrefetchedFile } from "./simulate";
 import { clusterSummaryInfo, formatClusterStatus } from "../scheduler/format";
 import { formatFencingHistory, type FenceRecord } from "../fencing/history";
 import { ApiClient, CliError, locateController } from "./client";
@@ -24,6 +25,8 @@ export interface CliIo {
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
   env?: NodeJS.ProcessEnv;
+  /** `vigil simulate -x FILE`'s file, already being read (bin/vigil.mjs starts that early) */
+  xmlPrefetch?: PrefetchedFile;
 }
 
 interface Globals {
@@ -339,6 +342,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return await runSimulate(argv.slice(simIdx + 1), io, {
         core: { unpack: core.unpack, schedule: core.schedule },
         getLiveCib: async () => parseCibXml(await liveXml()),
+        xmlPrefetch: io.xmlPrefetch,
       });
     } catch (e) {
       errOut(`Error: ${(e as Error).message}`);

@@ -55,6 +55,21 @@ describe("vigil simulate arguments", () => {
 });
 
 describe("vigil simulate input errors", () => {
+  it("parses the bytes read early for the -x file (bin/vigil.mjs's prefetch), and reads the file itself when there are none", async () => {
+    const f = path.join(tmp, "prefetched.xml");
+    writeFileSync(f, benchCib({ nodes: 3, resources: 20 }));
+    const other = Buffer.from(benchCib({ nodes: 3, resources: 20, nodeDown: true }));
+    const run = async (file: string, bytes: Buffer | undefined) => {
+      const { o, io: sio } = io();
+      expect(await runSimulate(["-x", f, "-S"], sio, { xmlPrefetch: { file, bytes: Promise.resolve(bytes) } })).toBe(0);
+      return o.out;
+    };
+    const fromFile = await run(f, undefined);
+    expect(fromFile).not.toMatch(/\* (Move|Start|Recover)/);
+    expect(await run(path.join(tmp, "another.xml"), other)).toBe(fromFile); // not this file's bytes
+    expect(await run(f, other)).toMatch(/\* (Move|Start|Recover)/); // the early bytes are what was read
+  });
+
   it("names a missing file", async () => {
     const { o, io: sio } = io();
     const f = path.join(tmp, "nope.xml");

@@ -32,6 +32,17 @@ export interface SimulateDeps {
   clock?: () => number;
   /** print per-phase times on stderr; default: VIGIL_SIMULATE_TIMING=1 in the environment */
   timing?: boolean;
+  /** the -x file's bytes, when the caller started reading it before this ran */
+  xmlPrefetch?: PrefetchedFile;
+}
+
+/**
+ * A file whose reading was started early: `bytes` resolves to its content, or to undefined when
+ * it could not be read (then it is read again the usual way, which reports the error).
+ */
+export interface PrefetchedFile {
+  file: string;
+  bytes: Promise<Buffer | undefined>;
 }
 
 export interface SimulateOptions {
@@ -254,7 +265,8 @@ export async function runSimulate(argv: string[], io: SimulateIo, deps: Simulate
       cib = await deps.getLiveCib();
     } else {
       try {
-        xml = o.xmlFile === "-" ? await readStdin() : readTextFile(o.xmlFile!);
+        const early = deps.xmlPrefetch?.file === o.xmlFile ? await deps.xmlPrefetch!.bytes : undefined;
+        xml = o.xmlFile === "-" ? await readStdin() : early ? early.toString("utf8") : readTextFile(o.xmlFile!);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         io.stderr.write(`vigil simulate: cannot read ${source}: ${code === "ENOENT" ? "no such file" : (e as Error).message}\n`);
