@@ -131,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
     const vbase: Run[] = [];
     const p: Run[] = [];
     for (let i = 0; i < n; i++) {
-      v.push(timed(process.execPath, [vigilBin, "simulate", "-x", f, "-S"], dir));
+      v.push(timed(vigilBin, ["simulate", "-x", f, "-S"], dir)); // as a user runs it: through its #! line
       if (bundle) vb.push(timed(process.execPath, [bundle, "-x", f, "-S"], dir));
       if (baselineBin) vbase.push(timed(process.execPath, [baselineBin, "simulate", "-x", f, "-S"], dir));
       if (havePacemaker && i < pacemakerReps) p.push(timed("crm_simulate", ["-x", f, "-S"], dir, large ? timeoutLarge : undefined));
@@ -153,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
       return `${wall} wall, ${(pc / median(runs.map((r) => r.cpu))).toFixed(1)}x cpu`;
     };
     const mb = (statSync(f).size / 1e6).toFixed(1);
-    const phaseRun = spawnSync(process.execPath, [vigilBin, "simulate", "-x", f, "-S"], {
+    const phaseRun = spawnSync(vigilBin, ["simulate", "-x", f, "-S"], {
       cwd: dir,
       encoding: "utf8",
       maxBuffer: 1024 * 1024 * 1024,

@@ -28,6 +28,10 @@ describe("bin/vigil.mjs bundle cache", () => {
     expect(out).toContain("Usage: vigil simulate");
     expect(statSync(bundle).mtimeMs).toBe(built);
   }, 120_000);
+
+  it("runs as an executable through its #! line (env -S with glibc's huge-page tunable)", () => {
+    expect(execFileSync(bin, ["simulate", "--help"], { encoding: "utf8" })).toContain("Usage: vigil simulate");
+  });
 });
 
 // bin/vigil.mjs starts reading `simulate -x FILE`'s file before the bundle loads (prefetchXml)
