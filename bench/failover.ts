@@ -16,7 +16,7 @@
 // Needs root; apache2, resource-agents and iputils-ping installed before the bed is up.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { TESTBED_DIR, Testbed } from "../e2e/testbed/testbed";
@@ -169,6 +169,14 @@ function pinger(addr = VIP) {
 }
 
 /** BENCH_TRACE=1: the transitions since t0, each action with its dispatch time and duration */
+/** CPU used so far by the whole machine (/proc/stat: user+nice+system+irq+softirq) and by this process, ms */
+function cpuNow(): { machine: number; self: number; at: number; hr: number } {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  const tick = 1000 / 100; // USER_HZ
+  const u = process.cpuUsage();
+  return { machine: (f[0] + f[1] + f[2] + f[5] + f[6]) * tick, self: (u.user + u.system) / 1000, at: Date.now(), hr: Number(process.hrtime.bigint() / 1000n) };
+}
+
 function trace(t0: number) {
   if (!process.env.BENCH_TRACE) return;
   for (const tr of cluster.controller.transitions().filter((x) => x.startedAt >= t0)) {
@@ -242,14 +250,22 @@ async function standbyCase(vip = "VIP", addr = VIP): Promise<number> {
   const host = activeNodes(vip)[0];
   const ping = pinger(addr);
   await waitFor("ping replies", () => ping.replies.length > 10, 10000);
+  const cpu0 = cpuNow();
   const t0 = Date.now();
   await cluster.controller.update((cib) => nodeStandby(cib, [host], true).cib, ADMIN, `node standby ${host}`);
   await waitFor(`${vip} on another host`, () => activeNodes(vip).some((n) => n !== host) && ping.replies[ping.replies.length - 1] > t0 + 50, 60000);
+  const cpu1 = cpuNow();
+  if (process.env.BENCH_PROFILE_MARKS) console.log(`    PROFILE_WINDOW ${cpu0.hr} ${cpu1.hr}`);
   await sleep(300);
   ping.stop();
   const { back: ms, outage } = ping.measure(t0);
   outages.push(outage);
   trace(t0);
+  if (process.env.BENCH_TRACE)
+    console.log(
+      `    CPU until the VIP answered: machine ${(cpu1.machine - cpu0.machine).toFixed(0)} ms (of ${(2 * (cpu1.at - cpu0.at)).toFixed(0)} on 2 cores), ` +
+        `controller process ${(cpu1.self - cpu0.self).toFixed(0)} ms`,
+    );
   await settle();
   await cluster.controller.update((cib) => nodeStandby(cib, [host], false).cib, ADMIN, `node unstandby ${host}`);
   await settle();

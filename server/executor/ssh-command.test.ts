@@ -71,6 +71,50 @@ describe("remote command wrapper", () => {
     expect(["gone", "Z"]).toContain(state);
   });
 
+  it("a command killed by SIGKILL before its deadline is not a timeout", () => {
+    const r = runWrapped("a9", { argv: ["/bin/sh", "-c", "kill -KILL $$"], timeoutMs: 5000 });
+    expect(r).toMatchObject({ code: null, signal: "SIGKILL", timedOut: false });
+  });
+
+  it("without timeout(1) on the host, the wrapper's own watchdog kills the group at the deadline", () => {
+    const bin = mkdtempSync(path.join(os.tmpdir(), "vigil-bin-"));
+    try {
+      for (const tool of ["sh", "setsid", "sleep", "cat", "rm", "mkdir", "kill"]) {
+        const where = execFileSync("sh", ["-c", `command -v ${tool} || true`]).toString().trim();
+        if (where.startsWith("/")) execFileSync("ln", ["-s", where, path.join(bin, tool)]);
+      }
+      const script = buildRemoteScript("w1", { argv: ["/bin/sh", "-c", `sleep 60 & echo $! >${dir}/wchild; sleep 60`], timeoutMs: 400 }, dir);
+      expect(execFileSync("/bin/sh", ["-c", "command -v timeout || echo none"], { env: { PATH: bin } }).toString().trim()).toBe("none");
+      const t0 = Date.now();
+      const out = spawnSync("/bin/sh", ["-c", script], { input: "", env: { PATH: bin } });
+      expect(Date.now() - t0).toBeLessThan(3000);
+      expect(parseRemoteOutput(out.stdout, "w1")).toMatchObject({ code: null, signal: "SIGKILL", timedOut: true });
+      const child = readFileSync(`${dir}/wchild`, "utf8").trim();
+      let state = "gone";
+      try {
+        state = readFileSync(`/proc/${child}/stat`, "utf8").split(") ")[1][0];
+      } catch {
+        /* gone */
+      }
+      expect(["gone", "Z"]).toContain(state);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+      rmSync(`${dir}/wchild`, { force: true });
+    }
+  });
+
+  it("a long-lived session's run keeps its files; a later run removes them with one rm", async () => {
+    const req = { argv: ["echo", "kept"], timeoutMs: 5000 };
+    const a = spawnSync("/bin/sh", ["-c", buildRemoteScript("k1", req, dir, { keepFiles: true })], { input: "" });
+    expect(parseRemoteOutput(a.stdout, "k1")).toMatchObject({ code: 0, stdout: "kept\n" });
+    const files = () => execFileSync("ls", ["-A", dir]).toString().split("\n").filter((f) => f.startsWith("k1."));
+    expect(files().length).toBeGreaterThan(0);
+    const b = spawnSync("/bin/sh", ["-c", buildRemoteScript("k2", req, dir, { cleanup: ["k1"] })], { input: "" });
+    expect(parseRemoteOutput(b.stdout, "k2")).toMatchObject({ code: 0, stdout: "kept\n" });
+    for (const t0 = Date.now(); files().length && Date.now() - t0 < 2000; ) await new Promise((r) => setTimeout(r, 20));
+    expect(files()).toEqual([]);
+  });
+
   it("reports death by a signal and leaves no files behind", () => {
     const r = runWrapped("a4", { argv: ["/bin/sh", "-c", "kill -TERM $$"], timeoutMs: 5000 });
     expect(r).toMatchObject({ code: null, signal: "SIGTERM", timedOut: false });

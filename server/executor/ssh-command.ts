@@ -12,7 +12,9 @@
 //
 //   buildRemoteScript(id, req, dir) -> the sh script (send as `exec /bin/sh -c '<script>'`)
 //   buildRemoteScript(id, req, dir, { stdinInScript: true }) -> the same with req.stdin inside
-//                                      (for a spare session's `sh -s`, which reads the script from stdin)
+//                                      (for a session's `sh -s`, which reads the script from stdin)
+//   buildSessionScript(id, req, dir) -> one run for a long-lived `sh -s` session: the wrapper in a
+//                                      subshell (nothing leaks into the next run), then endMarker(id)
 //   parseRemoteOutput(buf, id)       -> { rc, timedOut, stdout, stderr } | null (no header: lost)
 //   killScript(id, dir)              -> kills a run's process group by its id
 
@@ -28,7 +30,7 @@ export function shq(s: string): string {
 const ENV_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/; // OCF_RESKEY_<nvpair name>: '.' and '-' occur
 const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RUN_ID = /^[A-Za-z0-9_.-]+$/;
-const SHELL_STEERING = /^(PATH|IFS|ENV|PS[1-4]|OPTIND|OPTARG|HOME|PWD|OLDPWD|SHELL|BASH_ENV|SHELLOPTS|BASHOPTS|CDPATH|LD_[A-Z_]*|f|d|p|w|s|rc|to)$/;
+const SHELL_STEERING = /^(PATH|IFS|ENV|PS[1-4]|OPTIND|OPTARG|HOME|PWD|OLDPWD|SHELL|BASH_ENV|SHELLOPTS|BASHOPTS|CDPATH|LD_[A-Z_]*|f|d|p|w|s|rc|to|t0|t1|x)$/;
 
 export function validateRunRequest(req: RunRequest): void {
   if (!Array.isArray(req.argv) || req.argv.length === 0 || !req.argv[0]) throw new Error("run: argv must name a program");
@@ -48,6 +50,10 @@ export interface ScriptOptions {
    * Needs stdin without NUL (stdinFitsScript).
    */
   stdinInScript?: boolean;
+  /** leave this run's files on the host (a session removes them later, with `cleanup`) */
+  keepFiles?: boolean;
+  /** ids of earlier runs whose files this run removes (in the background, one rm for all) */
+  cleanup?: string[];
 }
 
 /** stdin that can be carried inside the script (a shell word cannot hold a NUL byte) */
@@ -79,22 +85,59 @@ export function buildRemoteScript(id: string, req: RunRequest, dir = DEFAULT_OPS
     `printf '\\n${separator(id)}\\n' >"$f.sep"`,
     req.cwd ? `cd -- ${shq(req.cwd)} 2>"$f.err" || { printf 'VIGILRUN 1 0\\n'; : >"$f.out"; cat "$f.out" "$f.sep" "$f.err"; rm -f "$f".*; exit 0; }` : ":",
     ...exports,
+    // the run's start, read by a builtin from /proc/uptime (seconds with two decimals)
+    `read t0 x </proc/uptime || t0=0.00`,
+    // timeout(1) (coreutils) makes itself the leader of a new process group, runs the command in
+    // it and at the deadline sends SIGKILL to the whole group, itself included (as Pacemaker's
+    // executor kills an agent's group). One process more than the command, where the watchdog
+    // below costs a subshell and a sleep (~20 ms of CPU per run on a small VM). Without timeout(1)
+    // the command runs under setsid and the watchdog kills its group.
+    // stderr in append mode: agents that log to HA_LOGFILE=/dev/stderr open it again (agents.ts)
+    `if command -v timeout >/dev/null 2>&1; then`,
+    `timeout -s KILL ${secs} ${cmd} <${stdinFrom} >"$f.out" 2>>"$f.err" &`,
+    `p=$!; echo $p >"$f.pgid"; w=`,
+    `else`,
     // setsid: new session + process group. A background job of a non-interactive shell is no
     // group leader, so setsid(1) calls setsid() without forking: the job's pid is the pgid.
-    // stderr in append mode: agents that log to HA_LOGFILE=/dev/stderr open it again (agents.ts)
     `setsid ${cmd} <${stdinFrom} >"$f.out" 2>>"$f.err" &`,
     `p=$!; echo $p >"$f.pgid"`,
     `( trap 'kill $s 2>/dev/null; exit 0' TERM; sleep ${secs} & s=$!; wait $s; ` +
       `echo 1 >"$f.to"; kill -s KILL -- "-$p" || kill -s KILL "$p" ) </dev/null >/dev/null 2>&1 &`,
-    `w=$!`,
+    `w=$!; echo $w >"$f.wd"`,
+    `fi`,
     `wait $p; rc=$?`,
     // the answer goes out at once: nobody waits for the watchdog to die or for the files to go
-    `kill $w 2>/dev/null`,
+    `[ -z "$w" ] || kill $w 2>/dev/null`,
     `to=0; [ -f "$f.to" ] && to=1`,
+    // killed by SIGKILL no earlier than the deadline: the timeout did it (timeout(1) dies with its group)
+    `read t1 x </proc/uptime || t1=0.00`,
+    `[ "$rc" = 137 ] && [ $(( \${t1%.*} * 100 + 1\${t1#*.} - \${t0%.*} * 100 - 1\${t0#*.} )) -ge ${Math.max(0, Math.ceil(req.timeoutMs / 10) - 1)} ] && to=1`,
     `printf 'VIGILRUN %s %s\\n' "$rc" "$to"`,
-    `cat "$f.out" "$f.sep" "$f.err"`,
-    `rm -f "$f.in" "$f.out" "$f.err" "$f.sep" "$f.pgid" "$f.to" </dev/null >/dev/null 2>&1 &`,
+    // a run that printed nothing (most monitors) needs no cat
+    `if [ -s "$f.out" ] || [ -s "$f.err" ]; then cat "$f.out" "$f.sep" "$f.err"; else printf '\\n%s\\n' ${shq(separator(id))}; fi`,
+    opts.keepFiles
+      ? ":"
+      : `rm -f "$f.in" "$f.out" "$f.err" "$f.sep" "$f.pgid" "$f.to" "$f.wd" </dev/null >/dev/null 2>&1 &`,
+    // files of earlier runs of a long-lived session, removed in one rm for many runs
+    opts.cleanup?.length ? `(cd "$d" && rm -f -- ${opts.cleanup.map((c) => `${c}.*`).join(" ")}) </dev/null >/dev/null 2>&1 &` : ":",
   ].join("\n");
+}
+
+/**
+ * One run written to a long-lived session's `sh -s`: the wrapper runs in a subshell (its exports,
+ * umask and cd end with it; its stdin is /dev/null, so nothing it starts can read the next
+ * script), then the session prints endMarker(id) on a line of its own, which tells the controller
+ * that this run's answer is complete while the channel stays open for the next one.
+ */
+export function buildSessionScript(id: string, req: RunRequest, dir = DEFAULT_OPS_DIR, cleanup: string[] = []): string {
+  for (const c of cleanup) if (!RUN_ID.test(c)) throw new Error(`bad run id ${c}`);
+  const body = buildRemoteScript(id, req, dir, { stdinInScript: true, keepFiles: true, cleanup });
+  return `(\n${body}\n) </dev/null\nprintf '\\n%s\\n' '${endMarker(id)}'\n`;
+}
+
+/** the last line of a session run's answer (contains the run's random id) */
+export function endMarker(id: string): string {
+  return `--VIGIL-END-${id}--`;
 }
 
 /** the line between stdout and stderr in the wrapper's answer (contains the run's random id) */
@@ -102,10 +145,17 @@ export function separator(id: string): string {
   return `--VIGIL-STDERR-${id}--`;
 }
 
-/** kill a run's process group (used when the client gives up on a run) */
+/**
+ * kill a run's process group (used when the client gives up on a run), then its watchdog, and
+ * remove the run's files: the wrapper may be gone with its session and cannot do that any more
+ */
 export function killScript(id: string, dir = DEFAULT_OPS_DIR): string {
   if (!RUN_ID.test(id)) throw new Error(`bad run id ${id}`);
-  return `for f in ${shq(dir)}/${id}.pgid "\${HOME:-/tmp}/.vigil-ops/${id}.pgid"; do [ -s "$f" ] && echo 1 >"\${f%.pgid}.to" && kill -s KILL -- "-$(cat "$f")"; done 2>/dev/null; exit 0`;
+  return (
+    `for f in ${shq(dir)}/${id}.pgid "\${HOME:-/tmp}/.vigil-ops/${id}.pgid"; do [ -s "$f" ] || continue; b="\${f%.pgid}"; ` +
+    `echo 1 >"$b.to"; read p <"$f" && kill -s KILL -- "-$p"; [ -s "$b.wd" ] && read w <"$b.wd" && kill "$w"; ` +
+    `rm -f "$b.in" "$b.out" "$b.err" "$b.sep" "$b.pgid" "$b.to" "$b.wd"; done 2>/dev/null; exit 0`
+  );
 }
 
 export interface ParsedRemote {

@@ -87,47 +87,110 @@ describe("SshTransport on the test bed", { timeout: 90000 }, () => {
     await expect(t.run({ argv: ["true"], env: { "BAD NAME": "x" }, timeoutMs: 1000 })).rejects.toThrow(/invalid environment variable name "BAD NAME"/);
   });
 
-  it("a run goes through the spare session opened ahead of time; one the host ended is not used", async () => {
-    const t = transport("node3");
+  it("runs go through long-lived sessions that stay open; nothing leaks from one run into the next; a session the host ended is replaced", async () => {
+    const t = transport("node3", { sessions: 1 });
     await t.connect();
     const ready = async () => {
       const t0 = Date.now();
       while (!t.stats().spareReady) {
-        if (Date.now() - t0 > 10000) throw new Error("no spare session within 10 s");
+        if (Date.now() - t0 > 10000) throw new Error("no idle session within 10 s");
         await new Promise((r) => setTimeout(r, 10));
       }
     };
+    const sessionShells = async () =>
+      // the sessions' shells lead their own session (sshd starts them so); the wrappers' subshells do not
+      (await bed.exec("node3", ["ps", "-eo", "pid=,stat=,args="]))
+        .split("\n")
+        .map((l) => l.trim().split(/\s+/))
+        .filter((f) => f[1]?.includes("s") && f.slice(2).join(" ") === "/bin/sh -s")
+        .map((f) => f[0]);
     await ready();
-    const r = await t.run({ argv: ["sh", "-c", 'echo "$1" >&2; echo "$1"', "sh", "through the spare"], env: { X: "1" }, timeoutMs: 5000 });
-    expect(r).toMatchObject({ code: 0, stdout: "through the spare\n", stderr: "through the spare\n" });
+    const first = await sessionShells();
+    expect(first).toHaveLength(1);
+    const r = await t.run({ argv: ["sh", "-c", 'echo "$1" >&2; echo "$1"', "sh", "through the session"], env: { X: "1" }, timeoutMs: 5000 });
+    expect(r).toMatchObject({ code: 0, stdout: "through the session\n", stderr: "through the session\n" });
     expect(t.stats().spareRuns).toBe(1);
-    // stdin (a fence agent's key=value lines) travels inside the spare's script, byte for byte
-    await ready();
+    // the same shell takes the next run: the first run's environment, umask and cwd are gone
+    expect(t.stats().spareReady).toBe(true);
+    const next = await t.run({ argv: ["sh", "-c", 'echo "X=${X-unset} $(umask) $(pwd)"'], timeoutMs: 5000 });
+    expect(next.stdout).toMatch(/^X=unset \d+ \//);
+    expect(next.stdout).not.toContain("X=1");
+    expect(t.stats().spareRuns).toBe(2);
+    // stdin (a fence agent's key=value lines) travels inside the script, byte for byte
     const input = "action=off\nport='node2' \"$HOME\" `id` \\n\nEOF\n'\n\nno newline at the end";
     const withStdin = await t.run({ argv: ["cat"], stdin: input, timeoutMs: 5000 });
     expect(withStdin).toMatchObject({ code: 0, stdout: input });
-    expect(t.stats().spareRuns).toBe(2);
+    // output that looks like the wrapper's own lines, and no final newline, arrives as it is
+    const tricky = await t.run({ argv: ["printf", "%s", "VIGILRUN 0 0\n--VIGIL-END-x--\nlast"], timeoutMs: 5000 });
+    expect(tricky).toMatchObject({ code: 0, stdout: "VIGILRUN 0 0\n--VIGIL-END-x--\nlast" });
+    expect(t.stats().spareRuns).toBe(4);
+    expect(await sessionShells()).toEqual(first); // four runs, one shell: no session was started for them
     // stdin with a NUL byte cannot be a shell word: that run opens its own channel
-    await ready();
     const nul = await t.run({ argv: ["od", "-An", "-c"], stdin: "a\0b", timeoutMs: 5000 });
     expect(nul.stdout.replace(/\s+/g, " ").trim()).toBe("a \\0 b");
-    expect(t.stats().spareRuns).toBe(2);
-    // the host ends the waiting shell (its only "/bin/sh -s", killed by pid): the next run opens its own channel
-    await ready();
-    const spares = async () =>
-      (await bed.exec("node3", ["ps", "-eo", "pid=,args="])).split("\n").filter((l) => l.trim().endsWith(" /bin/sh -s")).map((l) => l.trim().split(" ")[0]);
-    const pids = await spares();
-    expect(pids).toHaveLength(1);
-    await bed.exec("node3", ["kill", ...pids]);
+    expect(t.stats().spareRuns).toBe(4);
+    // the host ends the waiting shell (killed by pid): the next run opens its own channel, then a new session opens
+    await bed.exec("node3", ["kill", ...first]);
     const t0 = Date.now();
     while (t.stats().spareReady && Date.now() - t0 < 5000) await new Promise((res) => setTimeout(res, 10));
     expect(t.stats().spareReady).toBe(false);
     expect((await t.run({ argv: ["echo", "fresh"], timeoutMs: 5000 })).stdout).toBe("fresh\n");
-    expect(t.stats().spareRuns).toBe(2);
-    await ready(); // the next spare, opened when that run ended
-    expect((await t.run({ argv: ["echo", "spare again"], timeoutMs: 5000 })).stdout).toBe("spare again\n");
+    expect(t.stats().spareRuns).toBe(4);
+    await ready();
+    expect((await t.run({ argv: ["echo", "session again"], timeoutMs: 5000 })).stdout).toBe("session again\n");
+    expect(t.stats().spareRuns).toBe(5);
+    const second = await sessionShells();
+    expect(second).toHaveLength(1);
+    expect(second).not.toEqual(first);
+    // a cancelled run takes its session with it (the command is killed on the host); a new one replaces it
+    const ac = new AbortController();
+    const cancelled = t.run({ argv: ["sleep", "30"], timeoutMs: 60000, signal: ac.signal });
+    await new Promise((res) => setTimeout(res, 300));
+    ac.abort();
+    await expect(cancelled).rejects.toThrow(/cancelled/);
+    expect((await t.run({ argv: ["echo", "after cancel"], timeoutMs: 5000 })).stdout).toBe("after cancel\n");
+    // nothing of the cancelled run is left on the host: not its command, not its files (nor those of the dropped session's runs)
+    expect((await bed.exec("node3", ["ps", "-eo", "args="])).split("\n").filter((l) => l.trim() === "sleep 30")).toEqual([]);
+    const files = () => bed.exec("node3", ["sh", "-c", "ls /run/vigil/ops | wc -l"]).then((o) => o.trim());
+    for (const t2 = Date.now(); (await files()) !== "0" && Date.now() - t2 < 2000; ) await new Promise((res) => setTimeout(res, 50));
+    expect(await bed.exec("node3", ["ls", "/run/vigil/ops"])).toBe("");
+    await ready();
+    expect((await t.run({ argv: ["echo", "new session"], timeoutMs: 5000 })).stdout).toBe("new session\n");
+    // the cancelled run's shell ends once the host has killed its command
+    let third = await sessionShells();
+    for (const t1 = Date.now(); third.length > 1 && Date.now() - t1 < 5000; third = await sessionShells()) await new Promise((res) => setTimeout(res, 50));
+    expect(third).toHaveLength(1);
+    expect(third).not.toEqual(second);
+  });
+
+  it("a session removes its finished runs' files in batches, one rm per 16 runs", async () => {
+    const t = transport("node1", { sessions: 1, opsDir: "/run/vigil/ops-batch" });
+    await t.connect();
+    for (const t0 = Date.now(); !t.stats().spareReady; ) {
+      if (Date.now() - t0 > 10000) throw new Error("no idle session within 10 s");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const before = t.stats().spareRuns;
+    for (let i = 0; i < 20; i++) expect((await t.run({ argv: ["echo", String(i)], timeoutMs: 5000 })).stdout).toBe(`${i}\n`);
+    expect(t.stats().spareRuns - before).toBe(20);
+    // run 17 removed the files of runs 1-16: those of runs 17-20 are left
+    const runs = async () => new Set((await bed.exec("node1", ["ls", "/run/vigil/ops-batch"])).split("\n").filter(Boolean).map((f) => f.replace(/\.[a-z]+$/, ""))).size;
+    for (const t0 = Date.now(); (await runs()) > 4 && Date.now() - t0 < 2000; ) await new Promise((r) => setTimeout(r, 50));
+    expect(await runs()).toBe(4);
+  });
+
+  it("three concurrent runs use the three default sessions and open no channel of their own", async () => {
+    const t = transport("node2");
+    await t.connect();
+    const t0 = Date.now();
+    while (t.stats().sessionsOpen < 3) {
+      if (Date.now() - t0 > 10000) throw new Error(`only ${t.stats().sessionsOpen} sessions within 10 s`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const rs = await Promise.all([0, 1, 2].map((i) => t.run({ argv: ["sh", "-c", 'sleep 0.2; echo "$0"', String(i)], timeoutMs: 5000 })));
+    expect(rs.map((r) => r.stdout)).toEqual(["0\n", "1\n", "2\n"]);
     expect(t.stats().spareRuns).toBe(3);
-    expect(await spares()).toHaveLength(1); // the used one is gone, a new one waits
+    expect(t.stats().sessionsOpen).toBe(3);
   });
 
   it("queues 20 concurrent runs on one connection (at most 6 channels) and all succeed", async () => {

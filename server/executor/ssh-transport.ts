@@ -23,12 +23,14 @@
 // - run(): output goes to files on the host, read back when the command ends (ssh-command.ts), so
 //   daemons started by agents never hold the channel; the host kills the command's process group
 //   (SIGKILL) at timeoutMs, and the result says timedOut.
-// - a spare session: one exec channel per host is opened ahead of time and waits in `/bin/sh -s`
-//   (sshd's session, the login shell and sh already started); run() writes its wrapper script to
-//   it and, when the run ends, opens the next spare. That takes the session start (tens of ms of
-//   process starts on the host) off the call's path. A run's stdin (fence agents' parameters)
-//   goes inside the script then. Runs while no spare is ready, and runs whose stdin holds a NUL
-//   byte, open their own channel as before.
+// - long-lived sessions: a few exec channels per host (sessions, default 3) wait in `/bin/sh -s`
+//   (sshd's session, the login shell and sh started once); run() writes its wrapper script to an
+//   idle one, the wrapper runs in a subshell and the session prints an end marker, and the session
+//   waits for the next run. So no agent call pays for a session start (tens of ms of process
+//   starts on the host, on the CPU the agents of the same transition need). A run's stdin (fence
+//   agents' parameters) goes inside the script then. Runs while every session is busy, and runs
+//   whose stdin holds a NUL byte, open their own channel as before; a session that ended (killed,
+//   sshd restarted, a cancelled or stuck run) is replaced when the next run ends.
 // - connection lost: state "down" (reason), pending and new runs reject with HostDownError, and the
 //   transport reconnects with exponential backoff (100 ms .. 2 s) until close().
 
@@ -37,7 +39,7 @@ import { readFile } from "node:fs/promises";
 import { NodeSSH } from "node-ssh";
 import type { AgentPaths, RunRequest, RunResult, Transport, TransportState } from "./types";
 import { HostDownError } from "./local-transport";
-import { buildRemoteScript, killScript, parseRemoteOutput, shq, stdinFitsScript, DEFAULT_OPS_DIR } from "./ssh-command";
+import { buildRemoteScript, buildSessionScript, endMarker, killScript, parseRemoteOutput, shq, stdinFitsScript, DEFAULT_OPS_DIR } from "./ssh-command";
 import { fingerprint, hostKeyAlgorithms, HostKeyMismatchError, parseHostKey, type ParsedHostKey } from "./ssh-hostkey";
 import { DEFAULT_HOST_TIMEOUT_MS, heartbeatFor, Liveness, watchLiveness } from "./ssh-liveness";
 
@@ -68,8 +70,10 @@ export interface SshTransportOptions {
   autoReconnect?: boolean;
   /** where the wrapper keeps a run's files on the host [/run/vigil/ops] */
   opsDir?: string;
-  /** keep one session open ahead of time for the next run (see the header) [true] */
+  /** keep long-lived sessions open for runs (see the header) [true] */
   spareSession?: boolean;
+  /** how many long-lived sessions per host [3] */
+  sessions?: number;
   agentPaths?: AgentPaths;
 }
 
@@ -95,9 +99,11 @@ export interface SshTransportStats {
    * a different one after a reconnect means the host rebooted, and lost everything it ran
    */
   bootId: string | null;
-  /** a spare session is open and waiting for the next run */
+  /** a long-lived session is open and idle, waiting for the next run */
   spareReady: boolean;
-  /** runs that went through a spare session (the others opened their own channel) */
+  /** long-lived sessions open on the current connection (idle or running) */
+  sessionsOpen: number;
+  /** runs that went through a long-lived session (the others opened their own channel) */
   spareRuns: number;
 }
 
@@ -112,15 +118,25 @@ interface Ssh2Channel {
   close(): void;
 }
 
-/** the spare session's command: sh reads the wrapper script from the channel when it comes */
-const SPARE_COMMAND = "exec /bin/sh -s";
+/** a long-lived session's command: sh reads one wrapper script after the other from the channel */
+const SESSION_COMMAND = "exec /bin/sh -s";
 
-interface Spare {
+interface Session {
   conn: Ssh2Client;
   ch: Ssh2Channel;
-  /** sshd ended it (the shell died, the connection dropped) before a run took it */
+  /** sshd ended it (the shell died, the connection dropped) */
   closed: boolean;
+  busy: boolean;
+  /** the running run's handlers */
+  onData: ((d: Buffer) => void) | null;
+  onErr: ((d: Buffer) => void) | null;
+  onEnded: (() => void) | null;
+  /** finished runs whose files are still on the host: removed by a later run in one go */
+  leftFiles: string[];
 }
+
+/** a session removes its finished runs' files once per this many runs (one rm for all of them) */
+const SESSION_CLEANUP_EVERY = 16;
 interface Ssh2Client {
   on(ev: string, cb: (...a: never[]) => void): this;
   removeAllListeners(ev?: string): this;
@@ -177,8 +193,9 @@ export class SshTransport implements Transport {
     bootId: null as string | null,
     spareRuns: 0,
   };
-  private spare: Spare | null = null;
-  private spareOpening = false;
+  /** the long-lived sessions of the current connection */
+  private sessions: Session[] = [];
+  private sessionsOpening = 0;
   private pingSentAt = 0;
   private privateKeyCache: string | null = null;
   private readonly live: Liveness;
@@ -232,7 +249,8 @@ export class SshTransport implements Transport {
       keepaliveIntervalMs: hb.intervalMs,
       // keepalives that go unanswered before the host is lost
       keepaliveCountMax: Math.max(1, Math.round(this.hostTimeoutMs / hb.intervalMs) - 1),
-      spareReady: !!this.spare && !this.spare.closed && this.spare.conn === this.conn,
+      spareReady: this.sessions.some((x) => !x.busy && !x.closed && x.conn === this.conn),
+      sessionsOpen: this.sessions.filter((x) => !x.closed && x.conn === this.conn).length,
     };
   }
 
@@ -354,7 +372,7 @@ export class SshTransport implements Transport {
     this.live.connected(Date.now());
     this.startWatchdog(conn);
     this.setState("up");
-    this.openSpare();
+    this.fillSessions();
   }
 
   /** sleep until the host's silence could be a loss, then judge; see ssh-liveness.ts */
@@ -397,7 +415,7 @@ export class SshTransport implements Transport {
   private onConnClosed(conn: Ssh2Client) {
     if (this.conn !== conn) return;
     this.stopWatchdog();
-    this.spare = null; // its channel went with the connection
+    this.sessions = []; // their channels went with the connection
     this.conn = null;
     this.ssh = null;
     this.s.upSince = null;
@@ -433,7 +451,7 @@ export class SshTransport implements Transport {
     this.reconnectTimer = null;
     const conn = this.conn;
     for (const wake of this.queue.splice(0)) wake();
-    this.dropSpare();
+    for (const x of this.sessions.splice(0)) this.dropSession(x);
     if (conn) {
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 1000);
@@ -450,50 +468,64 @@ export class SshTransport implements Transport {
 
   // ---- channels ----
 
-  /** open the next spare session in the background (one per connection at a time) */
-  private openSpare(): void {
+  private sessionTarget(): number {
+    if (this.opts.spareSession === false) return 0;
+    return Math.max(0, Math.min(this.opts.sessions ?? 3, (this.opts.maxChannels ?? 6) - 1));
+  }
+
+  /** open long-lived sessions in the background until there are sessionTarget() of them */
+  private fillSessions(): void {
     const conn = this.conn;
-    if (this.opts.spareSession === false || this.closed || !conn || this.st !== "up" || this.spareOpening) return;
-    if (this.spare && !this.spare.closed && this.spare.conn === conn) return;
-    this.spareOpening = true;
-    this.openExec(SPARE_COMMAND).then(
-      (ch) => {
-        this.spareOpening = false;
-        const spare: Spare = { conn, ch, closed: false };
-        // 'exit' too: with nobody reading the channel yet, ssh2 holds back 'close'
-        const ended = () => {
-          spare.closed = true;
-          if (this.spare === spare) this.dropSpare(spare); // nobody took it: free the session
-        };
-        ch.on("exit", ended);
-        ch.on("close", ended);
-        ch.on("error", () => {});
-        if (this.closed || this.conn !== conn) return void ch.close();
-        this.spare = spare;
-      },
-      () => {
-        // no slot (MaxSessions) or the host went away: the next run opens its own channel
-        this.spareOpening = false;
-      },
-    );
+    if (this.closed || !conn || this.st !== "up") return;
+    this.sessions = this.sessions.filter((x) => !x.closed && x.conn === conn);
+    while (this.sessions.length + this.sessionsOpening < this.sessionTarget()) {
+      this.sessionsOpening++;
+      this.openExec(SESSION_COMMAND).then(
+        (ch) => {
+          this.sessionsOpening--;
+          const x: Session = { conn, ch, closed: false, busy: false, onData: null, onErr: null, onEnded: null, leftFiles: [] };
+          // 'exit' too: with nobody reading the channel, ssh2 holds back 'close'
+          const ended = () => {
+            if (x.closed) return;
+            x.closed = true;
+            this.sessions = this.sessions.filter((y) => y !== x);
+            x.onEnded?.();
+            // the shell is gone, the files of its finished runs are not
+            if (x.leftFiles.length && x.conn === this.conn && this.st === "up") this.removeRunFiles(x.leftFiles.splice(0));
+          };
+          ch.on("data", (d: Buffer) => x.onData?.(d));
+          ch.stderr.on("data", (d: Buffer) => x.onErr?.(d));
+          ch.on("exit", ended);
+          ch.on("close", ended);
+          ch.on("error", () => {});
+          if (this.closed || this.conn !== conn) return void ch.close();
+          this.sessions.push(x);
+        },
+        () => {
+          // no slot (MaxSessions) or the host went away: runs open their own channel meanwhile
+          this.sessionsOpening--;
+        },
+      );
+    }
   }
 
-  /** the spare session, if one is open on the current connection (run() opens the next one when it ends) */
-  private takeSpare(): Ssh2Channel | null {
-    const s = this.spare;
-    this.spare = null;
-    const ok = s && !s.closed && s.conn === this.conn;
-    if (s && !ok) this.dropSpare(s);
-    if (!ok) return null;
+  /** an idle long-lived session of the current connection, now marked busy */
+  private takeSession(): Session | null {
+    const x = this.sessions.find((y) => !y.busy && !y.closed && y.conn === this.conn);
+    if (!x) return null;
+    x.busy = true;
     this.s.spareRuns++;
-    return s.ch;
+    return x;
   }
 
-  private dropSpare(s = this.spare): void {
-    if (!s) return;
-    if (this.spare === s) this.spare = null;
+  private dropSession(x: Session): void {
+    this.sessions = this.sessions.filter((y) => y !== x);
+    if (x.leftFiles.length && x.conn === this.conn) this.removeRunFiles(x.leftFiles.splice(0));
     try {
-      s.ch.close();
+      // EOF first: sshd then closes the shell's stdin, so a shell still inside a killed run
+      // exits when that run ends instead of waiting for a next script (close alone leaves it)
+      x.ch.end();
+      x.ch.close();
     } catch {
       /* already gone */
     }
@@ -548,22 +580,30 @@ export class SshTransport implements Transport {
     await this.acquire();
     try {
       if (req.signal?.aborted) throw new RunCancelledError(this.node);
-      // a spare's sh reads the script from the channel, so stdin travels inside the script
+      // a session's sh reads the script from the channel, so stdin travels inside the script
       // (fence agents' key=value lines); only stdin with a NUL byte needs a channel of its own
-      const spare = req.stdin === undefined || stdinFitsScript(req.stdin) ? this.takeSpare() : null;
-      if (spare) {
-        const inline = req.stdin === undefined ? script : buildRemoteScript(id, req, dir, { stdinInScript: true });
-        spare.write(inline + "\n");
-        return await this.collect(spare, { ...req, stdin: undefined }, id, dir, Date.now());
-      }
+      const session = req.stdin === undefined || stdinFitsScript(req.stdin) ? this.takeSession() : null;
+      if (session) return await this.collectOnSession(session, req, id, dir);
       const ch = await this.execWithRetry(`exec /bin/sh -c ${shq(script)}`);
       const started = Date.now();
       return await this.collect(ch, req, id, dir, started);
     } finally {
       this.release();
-      // the next spare starts once this run is over, not while its agent competes for the host's CPU
-      this.openSpare();
+      // sessions that ended are replaced once this run is over, not while its agent competes for the host's CPU
+      this.fillSessions();
     }
+  }
+
+  /** remove finished runs' files on the host (those a dropped session had not removed yet) */
+  private removeRunFiles(ids: string[]) {
+    const dir = this.opts.opsDir ?? DEFAULT_OPS_DIR;
+    const names = ids.map((i) => `${i}.*`).join(" ");
+    void this.openExec(`exec /bin/sh -c ${shq(`for d in ${shq(dir)} "\${HOME:-/tmp}/.vigil-ops"; do (cd "$d" 2>/dev/null && rm -f -- ${names}); done; exit 0`)}`)
+      .then((k) => {
+        k.on("data", () => {});
+        k.end();
+      })
+      .catch(() => {});
   }
 
   /** ask the host to kill a run's process group (its watchdog would only at the timeout) */
@@ -574,6 +614,75 @@ export class SshTransport implements Transport {
         k.end();
       })
       .catch(() => {});
+  }
+
+  /** a run on a long-lived session: its answer ends with the end marker, the session stays open */
+  private collectOnSession(x: Session, req: RunRequest, id: string, dir: string): Promise<RunResult> {
+    const started = Date.now();
+    return new Promise<RunResult>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const errChunks: Buffer[] = [];
+      const marker = Buffer.from(`\n${endMarker(id)}\n`, "latin1");
+      let tail = Buffer.alloc(0);
+      let settled = false;
+      const finish = (fn: () => void, keep: boolean) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(guard);
+        this.inflight.delete(onDown);
+        req.signal?.removeEventListener("abort", onAbort);
+        x.onData = x.onErr = x.onEnded = null;
+        if (keep && !x.closed && x.conn === this.conn) x.busy = false;
+        else this.dropSession(x);
+        fn();
+      };
+      const onDown = (err: Error) => finish(() => reject(err), false);
+      this.inflight.add(onDown);
+      // a cancelled or stuck run takes its session with it (the shell may still be in the wrapper)
+      // killScript removes the files of the run it kills (and needs its .pgid until then)
+      const notLeft = () => (x.leftFiles = x.leftFiles.filter((i) => i !== id));
+      const onAbort = () => {
+        notLeft();
+        finish(() => {
+          this.killRun(id, dir);
+          reject(new RunCancelledError(this.node));
+        }, false);
+      };
+      req.signal?.addEventListener("abort", onAbort, { once: true });
+      const guard = setTimeout(() => {
+        notLeft();
+        finish(() => {
+          this.killRun(id, dir);
+          resolve({ code: null, signal: "SIGKILL", stdout: "", stderr: `no answer from ${this.node} within the timeout`, timedOut: true, durationMs: Date.now() - started });
+        }, false);
+      }, req.timeoutMs + 2 * this.hostTimeoutMs + 1000);
+      x.onErr = (d) => errChunks.push(d);
+      x.onData = (d) => {
+        chunks.push(d);
+        tail = Buffer.concat([tail, d]);
+        if (tail.length > marker.length) tail = tail.subarray(tail.length - marker.length);
+        if (!tail.equals(marker)) return;
+        const all = Buffer.concat(chunks);
+        const parsed = parseRemoteOutput(all.subarray(0, all.length - marker.length), id);
+        if (!parsed) {
+          const why = Buffer.concat(errChunks).toString("utf8").trim();
+          return finish(() => reject(new Error(`run on ${this.node}: the command wrapper failed${why ? `: ${why}` : ""}`)), true);
+        }
+        finish(() => resolve({ code: parsed.code, signal: parsed.signal, stdout: parsed.stdout, stderr: parsed.stderr, timedOut: parsed.timedOut, durationMs: Date.now() - started }), true);
+      };
+      x.onEnded = () => {
+        // the session's shell ended in the middle of the run: an answer already complete counts
+        const parsed = parseRemoteOutput(Buffer.concat(chunks), id);
+        if (parsed) return finish(() => resolve({ code: parsed.code, signal: parsed.signal, stdout: parsed.stdout, stderr: parsed.stderr, timedOut: parsed.timedOut, durationMs: Date.now() - started }), false);
+        if (this.st !== "up" || !this.conn) return onDown(new HostDownError(this.node, `went down while a command was running`));
+        const why = Buffer.concat(errChunks).toString("utf8").trim();
+        finish(() => reject(new Error(`run on ${this.node}: the session ended during the command${why ? `: ${why}` : ""}`)), false);
+      };
+      if (req.signal?.aborted) return onAbort();
+      const cleanup = x.leftFiles.length >= SESSION_CLEANUP_EVERY ? x.leftFiles.splice(0) : [];
+      x.leftFiles.push(id);
+      x.ch.write(buildSessionScript(id, req, dir, cleanup));
+    });
   }
 
   private collect(ch: Ssh2Channel, req: RunRequest, id: string, dir: string, started: number): Promise<RunResult> {
