@@ -53,6 +53,19 @@ describe("CibStore", () => {
     expect(readdirSync(store.dir).filter((f) => f.startsWith(".cib.xml.tmp-"))).toEqual([]);
   });
 
+  it("two store instances saving into one directory alternately never reuse a backup number and keep N", async () => {
+    const dir = tempDir();
+    const a = quietStore(dir, 4).store;
+    const b = quietStore(dir, 4).store;
+    for (let i = 1; i <= 10; i++) await (i % 2 ? a : b).save(crashTestCib(i));
+    const names = a.listBackups();
+    expect(names.length).toBeGreaterThanOrEqual(4);
+    expect(names.length).toBeLessThanOrEqual(5); // each instance prunes what it knows of
+    expect(new Set(names).size).toBe(names.length);
+    expect(parseCibXml(readFileSync(path.join(dir, names.at(-1)!), "utf8")).attrs.epoch).toBe("9");
+    expect(a.load()?.attrs.epoch).toBe("10");
+  });
+
   it("default keeps 20 backups", () => {
     const { store } = quietStore(tempDir());
     for (let i = 1; i <= 24; i++) store.saveSync(crashTestCib(i));

@@ -49,6 +49,12 @@ export class CibStore {
   /** set when load() found cib.xml unreadable: the next save does not keep it as a backup */
   private currentIsBad = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Backup numbers on disk, oldest first: read from the directory once, then kept up to date by
+   * this store's own saves (a directory listing per save cost the controller's main thread
+   * during every transition); read again when another writer's backup shows up.
+   */
+  private backups: number[] | undefined;
   private writing = false;
 
   constructor(dir: string, opts: CibStoreOptions = {}) {
@@ -140,7 +146,7 @@ export class CibStore {
   private async saveAsync(cib: Cib): Promise<void> {
     const xml = this.toXml(cib);
     await fsp.mkdir(this.dir, { recursive: true });
-    this.backupCurrent();
+    await this.backupCurrentAsync();
     const tmp = this.tempPath();
     this.writing = true;
     try {
@@ -165,7 +171,7 @@ export class CibStore {
     } finally {
       await dh.close();
     }
-    this.prune();
+    await this.pruneAsync();
   }
 
   // The store never writes what it could not load again ("last good CIB").
@@ -219,28 +225,66 @@ export class CibStore {
     if (this.keepBackups === 0) return;
     // make room first, so that even a crash right after the link leaves at most keepBackups
     this.prune(this.keepBackups - 1);
-    if (this.lastBackup === undefined) this.lastBackup = this.backupNumbers().at(-1) ?? 0;
+    if (this.lastBackup === undefined) this.lastBackup = this.knownBackups().at(-1) ?? 0;
     for (;;) {
       const n = ++this.lastBackup;
       try {
         fs.linkSync(current, path.join(this.dir, `cib-${n}.raw`));
-        return;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === "EEXIST") continue; // written by another store instance; take the next number
-        if (code === "EPERM" || code === "ENOTSUP" || code === "EXDEV") {
-          fs.copyFileSync(current, path.join(this.dir, `cib-${n}.raw`));
-          return;
+        if (code === "EEXIST") {
+          this.backups = undefined; // written by another store instance; take the next number
+          continue;
         }
-        throw e;
+        if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EXDEV") throw e;
+        fs.copyFileSync(current, path.join(this.dir, `cib-${n}.raw`));
       }
+      this.backups?.push(n);
+      return;
     }
   }
 
+  private knownBackups(): number[] {
+    return (this.backups ??= this.backupNumbers());
+  }
+
+  /** the oldest backups beyond `keep`, taken off the known list (the caller removes the files) */
+  private pruneList(keep: number): string[] {
+    const nums = this.knownBackups();
+    return nums.splice(0, Math.max(0, nums.length - keep)).map((n) => path.join(this.dir, `cib-${n}.raw`));
+  }
+
   private prune(keep = this.keepBackups): void {
-    const nums = this.backupNumbers();
-    for (const n of nums.slice(0, Math.max(0, nums.length - keep))) {
-      fs.rmSync(path.join(this.dir, `cib-${n}.raw`), { force: true });
+    for (const f of this.pruneList(keep)) fs.rmSync(f, { force: true });
+  }
+
+  private async pruneAsync(keep = this.keepBackups): Promise<void> {
+    for (const f of this.pruneList(keep)) await fsp.unlink(f).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== "ENOENT") throw e;
+    });
+  }
+
+  /** backupCurrent without blocking the event loop on the link and the prune */
+  private async backupCurrentAsync(): Promise<void> {
+    if (this.currentIsBad || this.keepBackups === 0 || !fs.existsSync(this.currentPath)) return this.backupCurrent();
+    await this.pruneAsync(this.keepBackups - 1);
+    const known = this.knownBackups();
+    if (this.lastBackup === undefined) this.lastBackup = known.at(-1) ?? 0;
+    for (;;) {
+      const n = ++this.lastBackup;
+      try {
+        await fsp.link(this.currentPath, path.join(this.dir, `cib-${n}.raw`));
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "EEXIST") {
+          this.backups = undefined; // another writer: list the directory again next time
+          continue;
+        }
+        if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EXDEV") throw e;
+        await fsp.copyFile(this.currentPath, path.join(this.dir, `cib-${n}.raw`));
+      }
+      this.backups?.push(n);
+      return;
     }
   }
 

@@ -84,9 +84,9 @@ describe("remote command wrapper", () => {
         if (where.startsWith("/")) execFileSync("ln", ["-s", where, path.join(bin, tool)]);
       }
       const script = buildRemoteScript("w1", { argv: ["/bin/sh", "-c", `sleep 60 & echo $! >${dir}/wchild; sleep 60`], timeoutMs: 400 }, dir);
-      expect(execFileSync("/bin/sh", ["-c", "command -v timeout || echo none"], { env: { PATH: bin } }).toString().trim()).toBe("none");
+      expect(execFileSync("/bin/sh", ["-c", "command -v timeout || echo none"], { env: { ...process.env, PATH: bin } }).toString().trim()).toBe("none");
       const t0 = Date.now();
-      const out = spawnSync("/bin/sh", ["-c", script], { input: "", env: { PATH: bin } });
+      const out = spawnSync("/bin/sh", ["-c", script], { input: "", env: { ...process.env, PATH: bin } });
       expect(Date.now() - t0).toBeLessThan(3000);
       expect(parseRemoteOutput(out.stdout, "w1")).toMatchObject({ code: null, signal: "SIGKILL", timedOut: true });
       const child = readFileSync(`${dir}/wchild`, "utf8").trim();
