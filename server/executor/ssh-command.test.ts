@@ -18,6 +18,16 @@ function runWrapped(id: string, req: Parameters<typeof buildRemoteScript>[1]) {
   return parseRemoteOutput(r.stdout, id);
 }
 
+/** the state letter of the process whose pid a file holds: "gone", or e.g. "Z" for a zombie waiting for init to reap it (killed either way) */
+function processState(pidFile: string): string {
+  const pid = readFileSync(pidFile, "utf8").trim();
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1][0];
+  } catch {
+    return "gone";
+  }
+}
+
 describe("remote command wrapper", () => {
   it("returns exit code, stdout and stderr exactly, with env and stdin", () => {
     const r = runWrapped("a1", {
@@ -60,15 +70,7 @@ describe("remote command wrapper", () => {
     const r = runWrapped("a3", { argv: ["/bin/sh", "-c", `sleep 60 & echo $! >${dir}/child; sleep 60`], timeoutMs: 400 });
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(r).toMatchObject({ code: null, signal: "SIGKILL", timedOut: true });
-    const child = readFileSync(`${dir}/child`, "utf8").trim();
-    // gone, or a zombie waiting for the machine's init to reap it (killed either way)
-    let state = "gone";
-    try {
-      state = readFileSync(`/proc/${child}/stat`, "utf8").split(") ")[1][0];
-    } catch {
-      /* gone */
-    }
-    expect(["gone", "Z"]).toContain(state);
+    expect(["gone", "Z"]).toContain(processState(`${dir}/child`));
   });
 
   it("a command killed by SIGKILL before its deadline is not a timeout", () => {
@@ -89,14 +91,7 @@ describe("remote command wrapper", () => {
       const out = spawnSync("/bin/sh", ["-c", script], { input: "", env: { ...process.env, PATH: bin } });
       expect(Date.now() - t0).toBeLessThan(3000);
       expect(parseRemoteOutput(out.stdout, "w1")).toMatchObject({ code: null, signal: "SIGKILL", timedOut: true });
-      const child = readFileSync(`${dir}/wchild`, "utf8").trim();
-      let state = "gone";
-      try {
-        state = readFileSync(`/proc/${child}/stat`, "utf8").split(") ")[1][0];
-      } catch {
-        /* gone */
-      }
-      expect(["gone", "Z"]).toContain(state);
+      expect(["gone", "Z"]).toContain(processState(`${dir}/wchild`));
     } finally {
       rmSync(bin, { recursive: true, force: true });
       rmSync(`${dir}/wchild`, { force: true });
