@@ -437,7 +437,8 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
   if (lr.ops.length === 0) return;
   const rsc = findHistoryResource(ws, extras, node, lr);
   if (!rsc) return;
-  (rsc.history ??= []).push({ node, lr });
+  (rsc.historyNodes ??= []).push(node);
+  (rsc.historyLrs ??= []).push(lr);
   const previousName = rsc.historyName;
   if (lr.id !== rsc.id) rsc.historyName = lr.id;
   if (fast && lr.ops.length === 1 && !(rsc.failureTimeoutMs > 0) && isPlainNotRunningProbe(lr.ops[0])) {
