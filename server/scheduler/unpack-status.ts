@@ -175,6 +175,28 @@ export function targetRcOf(op: Pick<LrmRscOp, "transitionKey" | "transitionMagic
     to = next < 0 ? magic.length : next;
   } else to = key.length;
   if (from >= to) return -1; // empty key
+  // the common form, digits:digits:digits:..., read without building substrings (one
+  // history entry after another goes through here); anything else takes the general code
+  let i = from;
+  let colons = 0;
+  let t = 0;
+  let digits = 0;
+  for (; i < to; i++) {
+    const ch = key.charCodeAt(i);
+    if (ch === 58 /* : */) {
+      if (++colons === 3) break;
+      if (colons === 2) t = 0;
+      digits = 0;
+    } else if (ch >= 48 && ch <= 57 && digits < 9) {
+      digits++;
+      if (colons === 2) t = t * 10 + (ch - 48);
+    } else break;
+  }
+  if (colons === 3 && digits > 0) return t;
+  return targetRcGeneral(key, from, to);
+}
+
+function targetRcGeneral(key: string, from: number, to: number): number {
   const c1 = key.indexOf(":", from);
   if (c1 < 0 || c1 >= to) return -1;
   const c2 = key.indexOf(":", c1 + 1);
@@ -415,7 +437,8 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
   if (lr.ops.length === 0) return;
   const rsc = findHistoryResource(ws, extras, node, lr);
   if (!rsc) return;
-  (rsc.history ??= []).push({ node, lr });
+  (rsc.historyNodes ??= []).push(node);
+  (rsc.historyLrs ??= []).push(lr);
   const previousName = rsc.historyName;
   if (lr.id !== rsc.id) rsc.historyName = lr.id;
   if (fast && lr.ops.length === 1 && !(rsc.failureTimeoutMs > 0) && isPlainNotRunningProbe(lr.ops[0])) {
