@@ -66,6 +66,14 @@ describe("CibStore", () => {
     expect(a.load()?.attrs.epoch).toBe("10");
   });
 
+  it("a save after the directory was removed makes it again", async () => {
+    const { store } = quietStore(tempDir());
+    await store.save(crashTestCib(1));
+    rmSync(store.dir, { recursive: true, force: true });
+    await store.save(crashTestCib(2));
+    expect(store.load()?.attrs.epoch).toBe("2");
+  });
+
   it("default keeps 20 backups", () => {
     const { store } = quietStore(tempDir());
     for (let i = 1; i <= 24; i++) store.saveSync(crashTestCib(i));

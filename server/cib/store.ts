@@ -55,6 +55,7 @@ export class CibStore {
    * during every transition); read again when another writer's backup shows up.
    */
   private backups: number[] | undefined;
+  private dirReady = false;
   private writing = false;
 
   constructor(dir: string, opts: CibStoreOptions = {}) {
@@ -145,12 +146,19 @@ export class CibStore {
 
   private async saveAsync(cib: Cib): Promise<void> {
     const xml = this.toXml(cib);
-    await fsp.mkdir(this.dir, { recursive: true });
+    // the directory is made once per store (a mkdir per save showed in the controller's profile);
+    // if it has gone since, the open below fails with ENOENT and it is made again
+    if (!this.dirReady) await fsp.mkdir(this.dir, { recursive: true });
+    this.dirReady = true;
     await this.backupCurrentAsync();
     const tmp = this.tempPath();
     this.writing = true;
     try {
-      const fh = await fsp.open(tmp, "w", 0o600);
+      const fh = await fsp.open(tmp, "w", 0o600).catch(async (e: NodeJS.ErrnoException) => {
+        if (e.code !== "ENOENT") throw e;
+        await fsp.mkdir(this.dir, { recursive: true });
+        return fsp.open(tmp, "w", 0o600);
+      });
       try {
         await fh.writeFile(xml);
         await fh.sync();
