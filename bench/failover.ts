@@ -13,6 +13,9 @@
 // replies around the event. HTTP is polled every 10 ms. Settings are the defaults
 // (host-timeout 1000 ms) except the monitor intervals (VIP 10s, Web 2s) and stonith-action=off
 // (fence_testbed's reboot would bring the host back before recovery; it is booted after each run).
+// BENCH_TRACE=1 prints each transition's actions and, for a standby, the CPU the machine and this
+// process used until the VIP answered; BENCH_PROFILE_MARKS=1 prints each standby's window as
+// process.hrtime microseconds, the clock of a `node --cpu-prof` profile, to cut the profile to it.
 // Needs root; apache2, resource-agents and iputils-ping installed before the bed is up.
 
 import { spawn } from "node:child_process";

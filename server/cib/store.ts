@@ -237,19 +237,29 @@ export class CibStore {
     for (;;) {
       const n = ++this.lastBackup;
       try {
-        fs.linkSync(current, path.join(this.dir, `cib-${n}.raw`));
+        fs.linkSync(current, this.backupPath(n));
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === "EEXIST") {
-          this.backups = undefined; // written by another store instance; take the next number
-          continue;
-        }
-        if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EXDEV") throw e;
-        fs.copyFileSync(current, path.join(this.dir, `cib-${n}.raw`));
+        if (this.linkFailed(e) === "taken") continue;
+        fs.copyFileSync(current, this.backupPath(n));
       }
       this.backups?.push(n);
       return;
     }
+  }
+
+  private backupPath(n: number): string {
+    return path.join(this.dir, `cib-${n}.raw`);
+  }
+
+  /** a failed link of a backup: another store instance took the number (take the next), or no hard links here (copy) */
+  private linkFailed(e: unknown): "taken" | "copy" {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") {
+      this.backups = undefined; // list the directory again: that writer's backups are not in the list
+      return "taken";
+    }
+    if (code === "EPERM" || code === "ENOTSUP" || code === "EXDEV") return "copy";
+    throw e;
   }
 
   private knownBackups(): number[] {
@@ -259,7 +269,7 @@ export class CibStore {
   /** the oldest backups beyond `keep`, taken off the known list (the caller removes the files) */
   private pruneList(keep: number): string[] {
     const nums = this.knownBackups();
-    return nums.splice(0, Math.max(0, nums.length - keep)).map((n) => path.join(this.dir, `cib-${n}.raw`));
+    return nums.splice(0, Math.max(0, nums.length - keep)).map((n) => this.backupPath(n));
   }
 
   private prune(keep = this.keepBackups): void {
@@ -276,20 +286,14 @@ export class CibStore {
   private async backupCurrentAsync(): Promise<void> {
     if (this.currentIsBad || this.keepBackups === 0 || !fs.existsSync(this.currentPath)) return this.backupCurrent();
     await this.pruneAsync(this.keepBackups - 1);
-    const known = this.knownBackups();
-    if (this.lastBackup === undefined) this.lastBackup = known.at(-1) ?? 0;
+    if (this.lastBackup === undefined) this.lastBackup = this.knownBackups().at(-1) ?? 0;
     for (;;) {
       const n = ++this.lastBackup;
       try {
-        await fsp.link(this.currentPath, path.join(this.dir, `cib-${n}.raw`));
+        await fsp.link(this.currentPath, this.backupPath(n));
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === "EEXIST") {
-          this.backups = undefined; // another writer: list the directory again next time
-          continue;
-        }
-        if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EXDEV") throw e;
-        await fsp.copyFile(this.currentPath, path.join(this.dir, `cib-${n}.raw`));
+        if (this.linkFailed(e) === "taken") continue;
+        await fsp.copyFile(this.currentPath, this.backupPath(n));
       }
       this.backups?.push(n);
       return;

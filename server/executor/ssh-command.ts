@@ -65,6 +65,7 @@ export function buildRemoteScript(id: string, req: RunRequest, dir = DEFAULT_OPS
   if (!RUN_ID.test(id)) throw new Error(`bad run id ${id}`);
   validateRunRequest(req);
   if (opts.stdinInScript && req.stdin !== undefined && !stdinFitsScript(req.stdin)) throw new Error("run: stdin with a NUL byte cannot be carried in the script");
+  for (const c of opts.cleanup ?? []) if (!RUN_ID.test(c)) throw new Error(`bad run id ${c}`);
   const secs = (Math.max(1, Math.round(req.timeoutMs)) / 1000).toFixed(3);
   // plain names are exported by the wrapper (no extra exec); names that steer the wrapper's own
   // shell (PATH, IFS, ...) or are no shell names (OCF_RESKEY_a-b) go through env(1) instead
@@ -130,7 +131,6 @@ export function buildRemoteScript(id: string, req: RunRequest, dir = DEFAULT_OPS
  * that this run's answer is complete while the channel stays open for the next one.
  */
 export function buildSessionScript(id: string, req: RunRequest, dir = DEFAULT_OPS_DIR, cleanup: string[] = []): string {
-  for (const c of cleanup) if (!RUN_ID.test(c)) throw new Error(`bad run id ${c}`);
   const body = buildRemoteScript(id, req, dir, { stdinInScript: true, keepFiles: true, cleanup });
   return `(\n${body}\n) </dev/null\nprintf '\\n%s\\n' '${endMarker(id)}'\n`;
 }

@@ -598,7 +598,12 @@ export class SshTransport implements Transport {
   private removeRunFiles(ids: string[]) {
     const dir = this.opts.opsDir ?? DEFAULT_OPS_DIR;
     const names = ids.map((i) => `${i}.*`).join(" ");
-    void this.openExec(`exec /bin/sh -c ${shq(`for d in ${shq(dir)} "\${HOME:-/tmp}/.vigil-ops"; do (cd "$d" 2>/dev/null && rm -f -- ${names}); done; exit 0`)}`)
+    this.runAside(`for d in ${shq(dir)} "\${HOME:-/tmp}/.vigil-ops"; do (cd "$d" 2>/dev/null && rm -f -- ${names}); done; exit 0`);
+  }
+
+  /** a housekeeping script on a channel of its own, not waited for (its failure changes nothing) */
+  private runAside(script: string) {
+    void this.openExec(`exec /bin/sh -c ${shq(script)}`)
       .then((k) => {
         k.on("data", () => {});
         k.end();
@@ -608,12 +613,47 @@ export class SshTransport implements Transport {
 
   /** ask the host to kill a run's process group (its watchdog would only at the timeout) */
   private killRun(id: string, dir: string) {
-    void this.openExec(`exec /bin/sh -c ${shq(killScript(id, dir))}`)
-      .then((k) => {
-        k.on("data", () => {});
-        k.end();
-      })
-      .catch(() => {});
+    this.runAside(killScript(id, dir));
+  }
+
+  /**
+   * The bookkeeping every run shares, on a channel of its own or on a session: it settles once; an
+   * abort, or the guard timer (the host silent without being declared down), has the host kill the
+   * run; a lost connection fails it. `release(ok, killed)` frees the run's channel or session first
+   * (`killed`: killScript runs for it, and also removes its files).
+   */
+  private watchRun(req: RunRequest, id: string, dir: string, started: number, resolve: (r: RunResult) => void, reject: (e: Error) => void, release: (ok: boolean, killed: boolean) => void) {
+    let settled = false;
+    const finish = (fn: () => void, ok: boolean, killed = false) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(guard);
+      this.inflight.delete(onDown);
+      req.signal?.removeEventListener("abort", onAbort);
+      release(ok, killed);
+      if (killed) this.killRun(id, dir);
+      fn();
+    };
+    const onDown = (err: Error) => finish(() => reject(err), false);
+    this.inflight.add(onDown);
+    const onAbort = () => finish(() => reject(new RunCancelledError(this.node)), false, true);
+    req.signal?.addEventListener("abort", onAbort, { once: true });
+    // the host kills at timeoutMs; this guard only fires when the host stops answering
+    // without the connection being declared down
+    const guard = setTimeout(
+      () => finish(() => resolve({ code: null, signal: "SIGKILL", stdout: "", stderr: `no answer from ${this.node} within the timeout`, timedOut: true, durationMs: Date.now() - started }), false, true),
+      req.timeoutMs + 2 * this.hostTimeoutMs + 1000,
+    );
+    /** the wrapper's answer; without one, the host went down or `failure` says what happened */
+    const settle = (out: Buffer, errChunks: Buffer[], ok: boolean, failure: string) => {
+      const parsed = parseRemoteOutput(out, id);
+      if (parsed)
+        return finish(() => resolve({ code: parsed.code, signal: parsed.signal, stdout: parsed.stdout, stderr: parsed.stderr, timedOut: parsed.timedOut, durationMs: Date.now() - started }), ok);
+      if (this.st !== "up" || !this.conn) return onDown(new HostDownError(this.node, `went down while a command was running`));
+      const why = Buffer.concat(errChunks).toString("utf8").trim();
+      finish(() => reject(new Error(`run on ${this.node}: ${failure}${why ? `: ${why}` : ""}`)), ok);
+    };
+    return { onAbort, settle };
   }
 
   /** a run on a long-lived session: its answer ends with the end marker, the session stays open */
@@ -624,38 +664,13 @@ export class SshTransport implements Transport {
       const errChunks: Buffer[] = [];
       const marker = Buffer.from(`\n${endMarker(id)}\n`, "latin1");
       let tail = Buffer.alloc(0);
-      let settled = false;
-      const finish = (fn: () => void, keep: boolean) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(guard);
-        this.inflight.delete(onDown);
-        req.signal?.removeEventListener("abort", onAbort);
+      const { onAbort, settle } = this.watchRun(req, id, dir, started, resolve, reject, (ok, killed) => {
         x.onData = x.onErr = x.onEnded = null;
-        if (keep && !x.closed && x.conn === this.conn) x.busy = false;
+        if (killed) x.leftFiles = x.leftFiles.filter((i) => i !== id); // killScript needs its .pgid, then removes its files
+        // a cancelled or stuck run takes its session with it (the shell may still be in the wrapper)
+        if (ok && !x.closed && x.conn === this.conn) x.busy = false;
         else this.dropSession(x);
-        fn();
-      };
-      const onDown = (err: Error) => finish(() => reject(err), false);
-      this.inflight.add(onDown);
-      // a cancelled or stuck run takes its session with it (the shell may still be in the wrapper)
-      // killScript removes the files of the run it kills (and needs its .pgid until then)
-      const notLeft = () => (x.leftFiles = x.leftFiles.filter((i) => i !== id));
-      const onAbort = () => {
-        notLeft();
-        finish(() => {
-          this.killRun(id, dir);
-          reject(new RunCancelledError(this.node));
-        }, false);
-      };
-      req.signal?.addEventListener("abort", onAbort, { once: true });
-      const guard = setTimeout(() => {
-        notLeft();
-        finish(() => {
-          this.killRun(id, dir);
-          resolve({ code: null, signal: "SIGKILL", stdout: "", stderr: `no answer from ${this.node} within the timeout`, timedOut: true, durationMs: Date.now() - started });
-        }, false);
-      }, req.timeoutMs + 2 * this.hostTimeoutMs + 1000);
+      });
       x.onErr = (d) => errChunks.push(d);
       x.onData = (d) => {
         chunks.push(d);
@@ -663,21 +678,10 @@ export class SshTransport implements Transport {
         if (tail.length > marker.length) tail = tail.subarray(tail.length - marker.length);
         if (!tail.equals(marker)) return;
         const all = Buffer.concat(chunks);
-        const parsed = parseRemoteOutput(all.subarray(0, all.length - marker.length), id);
-        if (!parsed) {
-          const why = Buffer.concat(errChunks).toString("utf8").trim();
-          return finish(() => reject(new Error(`run on ${this.node}: the command wrapper failed${why ? `: ${why}` : ""}`)), true);
-        }
-        finish(() => resolve({ code: parsed.code, signal: parsed.signal, stdout: parsed.stdout, stderr: parsed.stderr, timedOut: parsed.timedOut, durationMs: Date.now() - started }), true);
+        settle(all.subarray(0, all.length - marker.length), errChunks, true, "the command wrapper failed");
       };
-      x.onEnded = () => {
-        // the session's shell ended in the middle of the run: an answer already complete counts
-        const parsed = parseRemoteOutput(Buffer.concat(chunks), id);
-        if (parsed) return finish(() => resolve({ code: parsed.code, signal: parsed.signal, stdout: parsed.stdout, stderr: parsed.stderr, timedOut: parsed.timedOut, durationMs: Date.now() - started }), false);
-        if (this.st !== "up" || !this.conn) return onDown(new HostDownError(this.node, `went down while a command was running`));
-        const why = Buffer.concat(errChunks).toString("utf8").trim();
-        finish(() => reject(new Error(`run on ${this.node}: the session ended during the command${why ? `: ${why}` : ""}`)), false);
-      };
+      // the session's shell ended in the middle of the run: an answer already complete counts
+      x.onEnded = () => settle(Buffer.concat(chunks), errChunks, false, "the session ended during the command");
       if (req.signal?.aborted) return onAbort();
       const cleanup = x.leftFiles.length >= SESSION_CLEANUP_EVERY ? x.leftFiles.splice(0) : [];
       x.leftFiles.push(id);
@@ -689,55 +693,19 @@ export class SshTransport implements Transport {
     return new Promise<RunResult>((resolve, reject) => {
       const chunks: Buffer[] = [];
       const errChunks: Buffer[] = [];
-      let settled = false;
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(guard);
-        this.inflight.delete(onDown);
-        req.signal?.removeEventListener("abort", onAbort);
-        fn();
-      };
-      const onDown = (err: Error) => finish(() => reject(err));
-      this.inflight.add(onDown);
-      const onAbort = () =>
-        finish(() => {
-          this.killRun(id, dir);
-          try {
-            ch.close();
-          } catch {
-            /* ignore */
-          }
-          reject(new RunCancelledError(this.node));
-        });
-      req.signal?.addEventListener("abort", onAbort, { once: true });
-      // the host's watchdog kills at timeoutMs; this guard only fires when the host stops answering
-      // without the connection being declared down (it then also asks the host to kill the group)
-      const guard = setTimeout(() => {
-        finish(() => {
-          try {
-            ch.close();
-          } catch {
-            /* ignore */
-          }
-          this.killRun(id, dir);
-          resolve({ code: null, signal: "SIGKILL", stdout: "", stderr: `no answer from ${this.node} within the timeout`, timedOut: true, durationMs: Date.now() - started });
-        });
-      }, req.timeoutMs + 2 * this.hostTimeoutMs + 1000);
+      const { onAbort, settle } = this.watchRun(req, id, dir, started, resolve, reject, (ok) => {
+        if (ok) return;
+        try {
+          ch.close();
+        } catch {
+          /* ignore */
+        }
+      });
       ch.on("data", (d: Buffer) => chunks.push(d));
       ch.stderr.on("data", (d: Buffer) => errChunks.push(d));
       if (req.signal?.aborted) queueMicrotask(onAbort); // aborted while the channel opened
-      ch.on("close", () => {
-        const parsed = parseRemoteOutput(Buffer.concat(chunks), id);
-        if (!parsed) {
-          const why = Buffer.concat(errChunks).toString("utf8").trim();
-          if (this.st !== "up" || !this.conn) return onDown(new HostDownError(this.node, `went down while a command was running`));
-          return finish(() => reject(new Error(`run on ${this.node}: the command wrapper failed${why ? `: ${why}` : ""}`)));
-        }
-        finish(() =>
-          resolve({ code: parsed.code, signal: parsed.signal, stdout: parsed.stdout, stderr: parsed.stderr, timedOut: parsed.timedOut, durationMs: Date.now() - started }),
-        );
-      });
+      // the channel's close ends the answer
+      ch.on("close", () => settle(Buffer.concat(chunks), errChunks, true, "the command wrapper failed"));
       if (req.stdin !== undefined) ch.write(req.stdin);
       ch.end();
     });
