@@ -91,12 +91,8 @@ function isMaintenance(ws: WorkingSet, rsc: SRsc): boolean {
 export function checkDefinitionChanges(ws: WorkingSet): { rsc: SRsc; node: SNode }[] {
   const changed: { rsc: SRsc; node: SNode }[] = [];
   for (const rsc of ws.primitives) {
-    const nodes = rsc.historyNodes;
-    const lrs = rsc.historyLrs;
-    if (rsc.orphan || !nodes || !lrs) continue;
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i];
-      const lr = lrs[i];
+    if (rsc.orphan || !rsc.history) continue;
+    for (const { node, lr } of rsc.history) {
       if (!checkedNode(node)) continue;
       if (!rsc.runningOn.includes(node)) continue;
       const ops = activeOps(historyInOrder(lr));

@@ -160,10 +160,8 @@ export interface SRsc {
   restarting: boolean;
   stopUnexpected: boolean;
   expectedNode?: SNode;
-  /** the status entries (lrm_resource) read for this resource: historyLrs[i] was read on
-   *  historyNodes[i] (two parallel arrays: no pair object per entry, 32 000 of them at 32x1000) */
-  historyNodes?: SNode[];
-  historyLrs?: LrmResource[];
+  /** the status entries (lrm_resource) read for this resource, per node */
+  history?: { node: SNode; lr: LrmResource }[];
   /** history entries (op id + node) of failed recurring monitors whose failure expired */
   expiredMonitors?: Set<string>;
   /** a reload (instead of a restart) applies its changed parameters */

@@ -16,10 +16,9 @@ import { EXEC, historyInOrder } from "./unpack-status";
  */
 function inHistory(r: SRsc, key: string, node: SNode): boolean {
   if (!node.online) return false;
-  const nodes = r.historyNodes ?? [];
-  for (let i = 0; i < nodes.length; i++) {
-    if (nodes[i] !== node) continue;
-    const ops = historyInOrder(r.historyLrs![i]);
+  for (const h of r.history ?? []) {
+    if (h.node !== node) continue;
+    const ops = historyInOrder(h.lr);
     let start = -1;
     let stop = -1;
     let impliedMonitor = -1;

@@ -437,8 +437,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
   if (lr.ops.length === 0) return;
   const rsc = findHistoryResource(ws, extras, node, lr);
   if (!rsc) return;
-  (rsc.historyNodes ??= []).push(node);
-  (rsc.historyLrs ??= []).push(lr);
+  (rsc.history ??= []).push({ node, lr });
   const previousName = rsc.historyName;
   if (lr.id !== rsc.id) rsc.historyName = lr.id;
   if (fast && lr.ops.length === 1 && !(rsc.failureTimeoutMs > 0) && isPlainNotRunningProbe(lr.ops[0])) {
