@@ -6,6 +6,7 @@ import { defineConfig } from "@playwright/test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { CHROMIUM, chromiumArgs } from "./e2e/chromium";
 
 const port = Number(process.env.VIGIL_E2E_PORT ?? 3224);
 // Workers inherit the runner's environment, so the directory is made once.
@@ -33,16 +34,9 @@ export default defineConfig({
     screenshot: "only-on-failure",
     trace: "off",
     launchOptions: {
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-      ],
+      executablePath: CHROMIUM,
+      // e2e/chromium.ts: also turns off the omnibox WebUI popup Debian's Chromium builds for every tab
+      args: chromiumArgs({ extra: ["--disable-background-networking", "--disable-component-update", "--disable-sync"] }),
     },
   },
 });

@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import WebSocket from "ws";
 import { applyPatch } from "../../components/json-patch";
+import { CHROMIUM, chromiumArgs } from "../chromium";
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -102,7 +103,9 @@ async function benchSockets(s: Awaited<ReturnType<typeof session>>, n: number): 
   return out;
 }
 
-const launch = () => chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"] });
+// VIGIL_BENCH_CHROMIUM_UI=1 keeps the omnibox popup that e2e/chromium.ts turns off (~1 s of CPU per new tab here)
+const browserUi = process.env.VIGIL_BENCH_CHROMIUM_UI === "1";
+const launch = () => chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs({ browserUi }) });
 
 async function contextWith(browser: Browser, s: Awaited<ReturnType<typeof session>>) {
   const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -248,6 +251,7 @@ if (big) {
   const t = Date.now();
   const srv = await startBig(nodes, resources);
   console.log(`${nodes} nodes x ${resources} resources server up in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  console.log(`Chromium: ${browserUi ? "with" : "without"} its omnibox WebUI popup per tab (VIGIL_BENCH_CHROMIUM_UI=${browserUi ? 1 : 0}, see e2e/chromium.ts)`);
   try {
     const s = await session(srv.password);
     const d = await benchDashboard(s, bigRounds);
