@@ -114,13 +114,14 @@ export class LiveClient {
         ws.send(JSON.stringify({ type: "resync" }));
       }
     };
-    ws.onmessage = (e) => {
+    // `inflated`: the text of a compressed frame the early socket's script is already inflating
+    const onFrame = (data: unknown, inflated?: Promise<string>) => {
       const t0 = performance.now();
       // text frames (patches, events) go straight through unless a compressed frame is still inflating
-      if (typeof e.data === "string" && this.inflating === 0) return handle(e.data, t0);
+      if (typeof data === "string" && this.inflating === 0) return handle(data, t0);
       this.inflating++;
       this.inbox = this.inbox
-        .then(() => frameText(e.data))
+        .then(() => inflated ?? frameText(data))
         .then(
           (text) => handle(text, t0),
           () => {
@@ -129,6 +130,7 @@ export class LiveClient {
         )
         .finally(() => this.inflating--);
     };
+    ws.onmessage = (e) => onFrame(e.data);
     ws.onclose = (e) => {
       if (this.ws !== ws || this.stopped) return;
       this.ws = null;
@@ -139,7 +141,7 @@ export class LiveClient {
       this.timer = setTimeout(() => this.connect(), this.retryMs + Math.random() * 200);
       this.retryMs = Math.min(this.retryMs * 2, 5000);
     };
-    if (early) for (const m of early.queue) ws.onmessage?.(m);
+    if (early) for (const f of early.queue) onFrame(f.data, f.text);
   }
 
   /** Who we are and the CSRF token for changes; a 401 means the session is gone. */

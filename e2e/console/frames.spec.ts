@@ -56,3 +56,29 @@ test("snapshots as DEFLATE binary frames render, patches after them apply, and a
   expect((await apiCall(page, "POST", "/api/changes", { op: "node-standby", nodes: ["node1"], on: false })).status()).toBe(200);
   await expect(page.getByTestId("node-state-node1")).toHaveText("online", { timeout: 10_000 });
 });
+
+test("a first snapshot that does not inflate, taken over from the page's early socket, is not rendered: the console asks again and shows the next one", async ({ page }) => {
+  await login(page);
+  let snapshots = 0;
+  let resyncs = 0;
+  await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((m) => {
+      const text = typeof m === "string" ? m : inflateRawSync(m).toString();
+      if ((JSON.parse(text) as { type: string }).type !== "snapshot") return ws.send(text);
+      // the first snapshot of the page (the one the early socket receives, inflating it before hydration) is corrupt
+      ws.send(snapshots++ === 0 ? Buffer.from("this is not raw deflate either") : deflateRawSync(Buffer.from(text)));
+    });
+    ws.onMessage((m) => {
+      if (JSON.parse(String(m)).type === "resync") resyncs++;
+      server.send(m);
+    });
+  });
+  // a full page load: the socket is the one the page's HTML opens before hydration (components/early-socket.ts)
+  await page.goto("/");
+  await expect(page.getByTestId("node-state-node1")).toHaveText(/online|standby/);
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-connection", "live");
+  expect(snapshots).toBeGreaterThanOrEqual(2);
+  expect(resyncs).toBeGreaterThanOrEqual(1);
+  expect(await page.evaluate(() => "__vigilEarlySocket" in window)).toBe(false);
+});
