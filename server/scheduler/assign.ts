@@ -4,7 +4,7 @@
 // dependent, dependents' preferences merged into the primary, ties broken by
 // fewest assigned resources, then the current node, then node name.
 import { INFINITY, addScores } from "./score";
-import { ROLE_RANK, type SColocation, type SNode, type SRsc, type Weights, type WorkingSet } from "./model";
+import { NodeScores, ROLE_RANK, type SColocation, type SNode, type SRsc, type Weights, type WorkingSet } from "./model";
 import type { Role } from "./types";
 import { cloneOf, primitivesOf } from "./unpack-config";
 
@@ -25,11 +25,9 @@ function anyAvailable(w: Weights): boolean {
   return false;
 }
 
-/** A copy of a node-score table, in the same order (new Map(w) walks [node, score] arrays: one per node). */
+/** A copy of a node-score table, in the same order. */
 function copyWeights(w: Weights | undefined): Weights {
-  const out: Weights = new Map();
-  w?.forEach((s, n) => out.set(n, s));
-  return out;
+  return w ? w.copy() : new NodeScores();
 }
 
 const NEG_HACK = -INFINITY - 1; // marks a node unusable during positive-only merges

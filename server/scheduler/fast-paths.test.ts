@@ -10,7 +10,7 @@ import { benchCib } from "../../bench/scheduler-cib";
 import { generateCib, renderCib } from "./fuzz/generate";
 import { schedule, scheduleWithoutFastPaths } from "./index";
 import { bestNode, sortNodes } from "./assign";
-import type { SNode, Weights, WorkingSet } from "./model";
+import { NodeScores, type SNode, type Weights, type WorkingSet } from "./model";
 import { isPlainNotRunningProbe } from "./unpack-status";
 import { ScoreLog } from "./score-log";
 import { INFINITY } from "./score";
@@ -122,19 +122,64 @@ describe("bestNode", () => {
       const nodes = Array.from({ length: 1 + Math.floor(rnd() * 8) }, (_, i) =>
         node(i, { numResources: Math.floor(rnd() * 3), online: rnd() > 0.15, standby: rnd() < 0.1, uname: `n${Math.floor(rnd() * 5)}` }),
       );
-      const w: Weights = new Map();
+      const w: Weights = new NodeScores();
       for (const n of [...nodes].sort(() => rnd() - 0.5)) w.set(n, pick([0, 0, 1, 5, 5, -5, INFINITY, -INFINITY, -INFINITY - 1]));
       const active = rnd() < 0.5 ? pick(nodes) : undefined;
       expect(bestNode(w, active)).toBe(sortNodes({} as WorkingSet, w, active)[0]);
     }
-    expect(bestNode(new Map(), undefined)).toBeUndefined();
+    expect(bestNode(new NodeScores(), undefined)).toBeUndefined();
+  });
+});
+
+describe("NodeScores", () => {
+  it("behaves as a Map<SNode, number> without delete: same lookups, order, sizes, copies, iteration that sees additions", () => {
+    const rnd = prng(11);
+    for (let k = 0; k < 500; k++) {
+      const nodes = Array.from({ length: 1 + Math.floor(rnd() * 40) }, (_, i) => node(i));
+      const m = new Map<SNode, number>();
+      const w = new NodeScores();
+      const same = (a: Map<SNode, number>, b: NodeScores) => {
+        expect(b.size).toBe(a.size);
+        expect([...b.keys()]).toEqual([...a.keys()]);
+        expect([...b.values()]).toEqual([...a.values()]);
+        expect([...b]).toEqual([...a]);
+        const fe: [SNode, number][] = [];
+        b.forEach((s, n) => fe.push([n, s]));
+        expect(fe).toEqual([...a.entries()]);
+        for (const n of nodes) {
+          expect(b.has(n)).toBe(a.has(n));
+          expect(b.get(n)).toBe(a.get(n));
+        }
+      };
+      let copies: [Map<SNode, number>, NodeScores][] = [];
+      for (let j = 0; j < 60; j++) {
+        const n = nodes[Math.floor(rnd() * nodes.length)];
+        const s = [0, 1, -7, 0.5, INFINITY, -INFINITY, -INFINITY - 1][Math.floor(rnd() * 7)];
+        m.set(n, s);
+        w.set(n, s);
+        if (rnd() < 0.1) copies.push([new Map(m), w.copy()]);
+      }
+      same(m, w);
+      // the copies did not change with the original
+      for (const [a, b] of copies) same(a, b);
+      // a node set during an iteration is visited by it, as with a Map
+      const extra = node(nodes.length);
+      const seenM: SNode[] = [];
+      for (const n of m.keys()) { seenM.push(n); if (seenM.length === 1) m.set(extra, 3); }
+      const seenW: SNode[] = [];
+      for (const n of w.keys()) { seenW.push(n); if (seenW.length === 1) w.set(extra, 3); }
+      expect(seenW).toEqual(seenM);
+      copies = [];
+    }
+    const f = NodeScores.filled([node(2), node(0), node(1)], 0);
+    expect([...f]).toEqual([[node(2), 0], [node(0), 0], [node(1), 0]]);
   });
 });
 
 describe("ScoreLog", () => {
   it("keeps the scores as they were when recorded, in order, below -INFINITY printed as -INFINITY", () => {
     const [a, b, c] = [node(1), node(2), node(3)];
-    const w: Weights = new Map([[b, 5], [a, -INFINITY - 1]]);
+    const w: Weights = new NodeScores().set(b, 5).set(a, -INFINITY - 1);
     const log = new ScoreLog();
     log.snapshot("assign", "r1", [a, b, c], w);
     w.set(b, 100);

@@ -6,7 +6,7 @@ import { tryParseDuration } from "../cib/values";
 import { type Role, UnsupportedFeatureError } from "./types";
 import { evaluateRule, type RuleContext } from "./rules";
 import { INFINITY, isTrue, score } from "./score";
-import type { OpConfig, RecoveryType, SNode, SRsc, WorkingSet } from "./model";
+import { NodeScores, type OpConfig, type RecoveryType, type SNode, type SRsc, type WorkingSet } from "./model";
 
 export function parseRole(s: string | undefined): Role {
   if (!s) return "Unknown";
@@ -200,7 +200,7 @@ export function emptyRsc(id: string, cfgId: string, variant: SRsc["variant"]): S
     roleOn: new Map(),
     pendingOn: new Map(),
     activeMonitors: [],
-    allowed: new Map(),
+    allowed: new NodeScores(),
     provisional: true,
     allocating: false,
     merging: false,

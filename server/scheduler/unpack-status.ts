@@ -7,7 +7,7 @@ import type { LrmResource, LrmRscOp, NodeState, Rule } from "../cib/types";
 import { tryParseDuration } from "../cib/values";
 import { versionLess } from "../cib/op-digest";
 import type { FailedAction, Role } from "./types";
-import { ROLE_RANK, type SNode, type SRsc, type WorkingSet } from "./model";
+import { NodeScores, ROLE_RANK, type SNode, type SRsc, type WorkingSet } from "./model";
 import { builderFor, buildInstance, cloneOf, emptyRsc, mergeNvSets, opDefaultsFor, parseRole, topOf } from "./unpack-config";
 import { INFINITY, addScores, isTrue, score } from "./score";
 import { canFence } from "./actions";
@@ -728,6 +728,20 @@ function banTargetOf(rsc: SRsc): SRsc {
   const c = cloneOf(rsc);
   if (c && !c.uniqueClone) return topOf(rsc);
   return rsc;
+}
+
+/**
+ * A symmetric cluster: score 0 on every node for a resource and all its descendants, as
+ * addAllowed(rsc, n, 0) for each node of `everywhere` (every node at 0) in turn; a table still
+ * empty becomes a copy of `everywhere`.
+ */
+export function allowEverywhere(rsc: SRsc, everywhere: NodeScores): void {
+  for (const c of rsc.children) allowEverywhere(c, everywhere);
+  if (rsc.allowed.size === 0) rsc.allowed = everywhere.copy();
+  else for (const n of everywhere.keys()) {
+    const cur = rsc.allowed.get(n);
+    rsc.allowed.set(n, cur === undefined ? 0 : addScores(cur, 0));
+  }
 }
 
 /** resource_location: add a score for a node to a resource and all its descendants. */
