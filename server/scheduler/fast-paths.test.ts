@@ -6,6 +6,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LrmRscOp } from "../cib/types";
 import { parseCibXml } from "../cib/xml";
+import { opDigest } from "../cib/op-digest";
 import { benchCib } from "../../bench/scheduler-cib";
 import { generateCib, renderCib } from "./fuzz/generate";
 import { schedule, scheduleWithoutFastPaths } from "./index";
@@ -62,6 +63,29 @@ describe("fast paths agree with the general code", () => {
     const fast = outcome(xml, true);
     expect(fast).toEqual(outcome(xml, false));
     expect(JSON.stringify(fast)).toContain("clear_failcount");
+  });
+
+  it("with a second status entry on the node where the resource runs: a probe-only one, with an old digest", () => {
+    // the general path compares that probe's digest (the resource is active on that node) and
+    // restarts the resource; the fast path, which leaves probe-only entries out of the history,
+    // must notice the second entry and read the status with the general code
+    const digests = { start: opDigest({}, 0, 20000), monitor: opDigest({}, 10000, 20000) };
+    const warm = benchCib({ nodes: 3, resources: 20, digests });
+    expect(JSON.stringify(outcome(warm, true))).not.toContain("rsc1_stop_0");
+    const probe =
+      '<lrm_resource id="rsc1" class="ocf" provider="pacemaker" type="Dummy"><lrm_rsc_op id="rsc1_last_0" operation_key="rsc1_monitor_0" ' +
+      'operation="monitor" crm_feature_set="3.16.1" transition-key="9:0:7:00000000-0000-0000-0000-000000000000" ' +
+      'transition-magic="0:7;9:0:7:00000000-0000-0000-0000-000000000000" on_node="node1" call-id="9" rc-code="7" op-status="0" ' +
+      'interval="0" last-rc-change="1767222000" exec-time="10" queue-time="0" op-digest="00000000000000000000000000000000"/></lrm_resource>';
+    for (const where of ["before", "after"]) {
+      const xml = warm.replace(/(<node_state id="1" [^>]*>\s*<lrm id="1">\s*<lrm_resources>)([\s\S]*?<\/lrm_resource>)/, (_, head, first) =>
+        where === "before" ? head + probe + first : head + first + probe,
+      );
+      expect(xml).toContain('operation_key="rsc1_monitor_0" operation="monitor" crm_feature_set="3.16.1" transition-key="9:0:7');
+      const fast = outcome(xml, true);
+      expect(fast, where).toEqual(outcome(xml, false));
+      expect(JSON.stringify(fast), where).toContain("rsc1_stop_0");
+    }
   });
 
   it.runIf(existsSync(sharedDir))("on every shared Pacemaker regression CIB", () => {

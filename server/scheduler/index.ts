@@ -86,7 +86,8 @@ function unpackAll(cib: Cib, opts: ScheduleOptions, fast = true): Unpacked {
   }
   const extras: StatusExtras = { failedActions: [], clearFailcounts: [], ruleById };
   unpackNodeStates(ws);
-  unpackHistories(ws, extras, fast);
+  // (a CIB the fast path cannot take is unpacked again with the general code only)
+  if (!unpackHistories(ws, extras, fast)) return unpackAll(cib, opts, false);
   applyTargetRoles(ws);
   return { ws, extras };
 }

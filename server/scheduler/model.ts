@@ -231,8 +231,13 @@ export interface SRsc {
   restarting: boolean;
   stopUnexpected: boolean;
   expectedNode?: SNode;
-  /** the status entries (lrm_resource) read for this resource, per node */
+  /**
+   * the status entries (lrm_resource) read for this resource, per node (the fast path leaves out
+   * entries that are one probe finding it stopped: see unpackLrmResource)
+   */
   history?: { node: SNode; lr: LrmResource }[];
+  /** nodes with a status entry for it, a bit per SNode.index (only while the fast path reads the status) */
+  historyOn?: number[];
   /** history entries (op id + node) of failed recurring monitors whose failure expired */
   expiredMonitors?: Set<string>;
   /** a reload (instead of a restart) applies its changed parameters */

@@ -258,8 +258,15 @@ export function historyInOrder(lr: LrmResource): OpView[] {
 }
 
 /** fast: take the short path for plain not-running probes (false only in tests comparing both paths). */
-export function unpackHistories(ws: WorkingSet, extras: StatusExtras, fast = true): void {
+/**
+ * Read every node's operation history into the resources. Returns false when the fast path
+ * cannot be trusted for this CIB (a resource has two status entries on one node: see
+ * unpackLrmResource); the caller then unpacks again with fast = false.
+ */
+export function unpackHistories(ws: WorkingSet, extras: StatusExtras, fast = true): boolean {
   const done = new Set<NodeState>();
+  const words = (ws.nodes.length + 31) >> 5;
+  let exact = true;
   const states = ws.cib.status.filter((s) => {
     const node = nodeOf(ws, s);
     return node !== undefined;
@@ -273,9 +280,10 @@ export function unpackHistories(ws: WorkingSet, extras: StatusExtras, fast = tru
       // without fencing, what an offline node last reported is not trusted: its resources count as stopped
       if (!ws.stonithEnabled && !node.online) continue;
       done.add(st);
-      for (const lr of st.lrmResources) unpackLrmResource(ws, extras, node, lr, fast);
+      for (const lr of st.lrmResources) if (!unpackLrmResource(ws, extras, node, lr, fast, words)) exact = false;
     }
   }
+  return exact;
 }
 
 /** The node a node_state is about: by id, else by uname; none for a node_state without an id (crm_simulate ignores it). */
@@ -433,19 +441,36 @@ export function isPlainNotRunningProbe(op: LrmRscOp): boolean {
   return !op.id.endsWith("_last_failure_0");
 }
 
-function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource, fast: boolean): void {
-  if (lr.ops.length === 0) return;
+/**
+ * One status entry (lrm_resource) of a node. Returns false (with fast) when the resource already
+ * had an entry on this node: the fast path leaves probe-only entries out of rsc.history, which is
+ * exact only when no other entry of the resource on that node can make it active there.
+ */
+function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource, fast: boolean, words: number): boolean {
+  if (lr.ops.length === 0) return true;
   const rsc = findHistoryResource(ws, extras, node, lr);
-  if (!rsc) return;
-  (rsc.history ??= []).push({ node, lr });
+  if (!rsc) return true;
+  let single = true;
+  if (fast) {
+    const seen = (rsc.historyOn ??= new Array<number>(words).fill(0));
+    const w = node.index >> 5;
+    const bit = 1 << (node.index & 31);
+    if (seen[w] & bit) single = false;
+    seen[w] |= bit;
+  }
   const previousName = rsc.historyName;
   if (lr.id !== rsc.id) rsc.historyName = lr.id;
   if (fast && lr.ops.length === 1 && !(rsc.failureTimeoutMs > 0) && isPlainNotRunningProbe(lr.ops[0])) {
-    // the general path's result for it (role Stopped: nothing active, nothing failed)
+    // the general path's result for it (role Stopped: nothing active, nothing failed). It is not
+    // added to rsc.history: its readers skip it (definition changes look only at entries on nodes
+    // where the resource is active, which it never is through this entry alone; stopped-role
+    // monitors look for recurring operations), so leaving it out changes nothing while it is the
+    // resource's only entry on this node (`single`, else the caller unpacks again without fast paths)
     rsc.knownOn.add(node);
     if (lr.id !== rsc.id && lr.id.includes(":")) rsc.historyName = previousName;
-    return;
+    return single;
   }
+  (rsc.history ??= []).push({ node, lr });
   const ops = historyInOrder(lr);
 
   let role = "Unknown" as Role;
@@ -639,7 +664,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
     rsc.pendingOn.set(node, pending);
     rsc.pendingTask ??= pending;
   }
-  if (role === "Unknown") return;
+  if (role === "Unknown") return single;
 
   // recurring monitors that are active (after the last start, not stopped since)
   if (ROLE_RANK[role] > ROLE_RANK.Stopped && lastStopIdx <= lastStartIdx || (lastStartIdx < 0 && lastStopIdx < 0)) {
@@ -709,6 +734,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
         rsc.stopOnFail = true;
     }
   }
+  return single;
 }
 
 function addRunning(ws: WorkingSet, rsc: SRsc, node: SNode, role: Role): void {
