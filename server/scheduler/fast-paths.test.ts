@@ -11,7 +11,7 @@ import { benchCib } from "../../bench/scheduler-cib";
 import { generateCib, renderCib } from "./fuzz/generate";
 import { schedule, scheduleWithoutFastPaths } from "./index";
 import { bestNode, sortNodes } from "./assign";
-import { NodeScores, type SNode, type Weights, type WorkingSet } from "./model";
+import { NodeScores, NodeSet, type SNode, type Weights, type WorkingSet } from "./model";
 import { isPlainNotRunningProbe } from "./unpack-status";
 import { ScoreLog } from "./score-log";
 import { INFINITY } from "./score";
@@ -197,6 +197,25 @@ describe("NodeScores", () => {
     }
     const f = NodeScores.filled([node(2), node(0), node(1)], 0);
     expect([...f]).toEqual([[node(2), 0], [node(0), 0], [node(1), 0]]);
+  });
+});
+
+describe("NodeSet", () => {
+  it("behaves as a Set<SNode>: membership, size and insertion order, also past 32 and 64 nodes", () => {
+    const rnd = prng(13);
+    for (let k = 0; k < 300; k++) {
+      const nodes = Array.from({ length: 1 + Math.floor(rnd() * 100) }, (_, i) => node(i));
+      const s = new Set<SNode>();
+      const ns = new NodeSet();
+      for (let j = 0; j < 80; j++) {
+        const n = nodes[Math.floor(rnd() * nodes.length)];
+        s.add(n);
+        ns.add(n);
+        if (rnd() < 0.2) expect(ns.size).toBe(s.size);
+      }
+      expect([...ns]).toEqual([...s]);
+      for (const n of nodes) expect(ns.has(n), `node ${n.index}`).toBe(s.has(n));
+    }
   });
 });
 

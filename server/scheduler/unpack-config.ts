@@ -6,7 +6,7 @@ import { tryParseDuration } from "../cib/values";
 import { type Role, UnsupportedFeatureError } from "./types";
 import { evaluateRule, type RuleContext } from "./rules";
 import { INFINITY, isTrue, score } from "./score";
-import { NodeScores, type OpConfig, type RecoveryType, type SNode, type SRsc, type WorkingSet } from "./model";
+import { NodeScores, NodeSet, type OpConfig, type RecoveryType, type SNode, type SRsc, type WorkingSet } from "./model";
 
 export function parseRole(s: string | undefined): Role {
   if (!s) return "Unknown";
@@ -195,7 +195,7 @@ export function emptyRsc(id: string, cfgId: string, variant: SRsc["variant"]): S
     role: "Stopped",
     nextRole: "Unknown",
     runningOn: [],
-    knownOn: new Set(),
+    knownOn: new NodeSet(),
     failedOn: new Set(),
     roleOn: new Map(),
     pendingOn: new Map(),

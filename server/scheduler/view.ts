@@ -43,7 +43,7 @@ function primitiveView(ws: WorkingSet, r: SRsc): ResourceView {
     pendingTask: r.pendingTask,
     description: xml?.description,
     failureIgnored: r.failedOn.size === 0 && ws.failedIgnored.has(r) ? true : undefined,
-    knownOn: [...r.knownOn].map((n) => n.uname),
+    knownOn: r.knownOn.map((n) => n.uname),
   };
 }
 
@@ -69,7 +69,7 @@ function resourceView(ws: WorkingSet, r: SRsc): ResourceView {
     const x = r.xml;
     if (x && x.kind === "clone") base.childId = x.child.id;
     const known = new Set<string>();
-    for (const p of primitivesOf(r)) for (const n of p.knownOn) known.add(n.uname);
+    for (const p of primitivesOf(r)) p.knownOn.forEach((n) => known.add(n.uname));
     base.knownOn = [...known];
   }
   return base;
