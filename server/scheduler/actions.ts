@@ -63,6 +63,9 @@ function isActive(r: SRsc): boolean {
   return runningNodes(r).length > 0;
 }
 
+/** The meta and params of an action that has none of its own (frozen: it is shared; set a new object instead). */
+export const NO_META: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 /** Create (or find) an action, re-evaluating whether it can run as Pacemaker does on every request. */
 export function customAction(
   ws: WorkingSet,
@@ -98,8 +101,10 @@ export function customAction(
       runnable: true,
       pseudo: opts.pseudo ?? false,
       printAlways: false,
-      meta: {},
-      params: {},
+      // shared and frozen until something sets its own (fillExecution, cancels, fencing): most
+      // of the actions of a schedule never get any
+      meta: NO_META,
+      params: NO_META,
       timeoutMs: 20000,
       needs: "nothing",
       before: [],
@@ -452,7 +457,7 @@ function recurring(ws: WorkingSet, r: SRsc, start: SAction | undefined, node: SN
       if (optional && node && active) {
         const cancel = customAction(ws, r, "cancel", node, false, { intervalMs: op.intervalMs, key: actionKey(r, `${op.name}`, op.intervalMs) + "_cancel" });
         cancel.cancel = true;
-        cancel.meta["cancel_interval"] = String(op.intervalMs);
+        cancel.meta = { ...cancel.meta, cancel_interval: String(op.intervalMs) };
         const after = r.role === "Promoted" ? "demote" : r.nextRole === "Promoted" ? "promote" : r.nextRole === "Stopped" ? "stop" : undefined;
         if (after) ws.orders.push({ id: "cancel", firstAction: cancel, firstTask: "cancel", thenRsc: r, thenTask: after, flags: 8 });
       }
@@ -556,6 +561,22 @@ function byInstanceNo(list: SRsc[]): boolean {
   return true;
 }
 
+/**
+ * The instance of an anonymous clone that probes it on n. (A function of its own: the closures
+ * here capture n, and V8 allocates the context holding n at the start of any call of the function
+ * that has them, which was every probeResource call: one per resource and node.)
+ */
+function instanceToProbe(r: SRsc, n: SNode): SRsc | undefined {
+  // in instance-number order (usually already so: scheduleProbes sorted them; a stable
+  // sort of a sorted list changes nothing, so no copy is needed then)
+  const sorted = byInstanceNo(r.children) ? r.children : [...r.children].sort((a, b) => (a.instanceNo ?? 0) - (b.instanceNo ?? 0));
+  // the instance active there, else the one assigned there, else the first
+  let inst = sorted.find((c) => currentNode(c) === n);
+  if (!inst) inst = sorted.find((c) => !c.orphan && assignedTo(c) === n);
+  if (!inst) inst = sorted.find((c) => !c.orphan) ?? sorted[0];
+  return inst;
+}
+
 function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
   if (r.variant === "group") {
     let any = false;
@@ -568,13 +589,7 @@ function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
       for (const c of r.children) any = probeResource(ws, c, n) || any;
       return any;
     }
-    // in instance-number order (usually already so: scheduleProbes sorted them; a stable
-    // sort of a sorted list changes nothing, so no copy is needed then)
-    const sorted = byInstanceNo(r.children) ? r.children : [...r.children].sort((a, b) => (a.instanceNo ?? 0) - (b.instanceNo ?? 0));
-    // the instance active there, else the one assigned there, else the first
-    let inst = sorted.find((c) => currentNode(c) === n);
-    if (!inst) inst = sorted.find((c) => !c.orphan && assignedTo(c) === n);
-    if (!inst) inst = sorted.find((c) => !c.orphan) ?? sorted[0];
+    const inst = instanceToProbe(r, n);
     return inst ? probeResource(ws, inst, n) : false;
   }
   if (r.orphan) return false;
@@ -620,7 +635,7 @@ export function scheduleCancels(ws: WorkingSet): void {
       c.cancel = true;
       c.runnable = true;
       c.optional = false;
-      c.meta["cancel_interval"] = String(m.intervalMs);
+      c.meta = { ...c.meta, cancel_interval: String(m.intervalMs) };
     }
   }
 }

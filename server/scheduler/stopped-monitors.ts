@@ -96,7 +96,7 @@ function cancelIfRunning(ws: WorkingSet, r: SRsc, op: { name: string; intervalMs
   const cancel = customAction(ws, r, "cancel", node, false, { intervalMs: op.intervalMs, key: `${key}_cancel` });
   cancel.cancel = true;
   cancel.runnable = true;
-  cancel.meta["cancel_interval"] = String(op.intervalMs);
+  cancel.meta = { ...cancel.meta, cancel_interval: String(op.intervalMs) };
   if (r.nextRole === "Started" || r.nextRole === "Unpromoted") {
     ws.orders.push({ id: "cancel-stopped-monitor", firstAction: cancel, firstTask: "cancel", thenRsc: r, thenTask: "start", flags: O.runnableLeft });
   }
