@@ -22,12 +22,35 @@ import { historyInOrder, type OpView } from "./unpack-status";
 export type DigestResult = "match" | "unknown" | "all" | "restart";
 
 /** Compare a history entry's digests with the configuration (task and interval as recorded). */
+// opDigest() of a resource without parameters depends only on the interval (none or some) and, for
+// a recurring operation, its timeout; most resources of a large cluster have none (the digest of
+// an empty set is otherwise serialised again for every active operation)
+const emptyDigests = new Map<number, string>();
+
+function isEmpty(params: Record<string, string>): boolean {
+  for (const _ in params) return false;
+  return true;
+}
+
+/** opDigest(params, intervalMs, timeoutMs), remembered for parameterless resources. */
+export function configuredDigest(params: Record<string, string>, intervalMs: number, timeoutMs: number): string {
+  if (!isEmpty(params)) return opDigest(params, intervalMs, timeoutMs);
+  const k = intervalMs > 0 ? timeoutMs : -1;
+  let d = emptyDigests.get(k);
+  if (d === undefined) {
+    d = opDigest(params, intervalMs, timeoutMs);
+    if (emptyDigests.size >= 256) emptyDigests.clear();
+    emptyDigests.set(k, d);
+  }
+  return d;
+}
+
 export function compareDigest(ws: WorkingSet, rsc: SRsc, op: LrmRscOp, task: string, intervalMs: number): DigestResult {
   const params = opParams(ws, rsc, task, intervalMs);
   const timeout = opTimeoutMs(ws, rsc, task, intervalMs);
   if (op.opRestartDigest !== undefined && restartDigest(params, intervalMs, timeout, op.opForceRestart) !== op.opRestartDigest) return "restart";
   if (op.opDigest === undefined) return "unknown";
-  if (opDigest(params, intervalMs, timeout) === op.opDigest) return "match";
+  if (configuredDigest(params, intervalMs, timeout) === op.opDigest) return "match";
   // a non-recurring op with parameters of its own is restarted even when a reload could do
   const cfg = rsc.ops.find((o) => o.name === task && o.intervalMs === intervalMs);
   if (intervalMs === 0 && cfg && cfg.op.instanceAttributes.length > 0) return "restart";
