@@ -86,6 +86,17 @@ describe("fast paths agree with the general code", () => {
       expect(fast, where).toEqual(outcome(xml, false));
       expect(JSON.stringify(fast), where).toContain("rsc1_stop_0");
     }
+    // the same entry in a second node_state of node1, after the other nodes' (which have rsc1's probes)
+    const twice = warm.replace(
+      "</status>",
+      '<node_state id="1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="1"><lrm_resources>' +
+        probe +
+        "</lrm_resources></lrm></node_state></status>",
+    );
+    expect(twice).not.toBe(warm);
+    const fast = outcome(twice, true);
+    expect(fast).toEqual(outcome(twice, false));
+    expect(JSON.stringify(fast)).toContain("rsc1_stop_0");
   });
 
   it.runIf(existsSync(sharedDir))("on every shared Pacemaker regression CIB", () => {

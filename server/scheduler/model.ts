@@ -279,8 +279,8 @@ export interface SRsc {
    * entries that are one probe finding it stopped: see unpackLrmResource)
    */
   history?: { node: SNode; lr: LrmResource }[];
-  /** nodes with a status entry for it, a bit per SNode.index (only while the fast path reads the status) */
-  historyOn?: number[];
+  /** the node of the last status entry read for it (a second entry on the same node follows it directly) */
+  lastHistoryNode?: SNode;
   /** history entries (op id + node) of failed recurring monitors whose failure expired */
   expiredMonitors?: Set<string>;
   /** a reload (instead of a restart) applies its changed parameters */

@@ -222,7 +222,7 @@ export function emptyRsc(id: string, cfgId: string, variant: SRsc["variant"]): S
     instanceNo: undefined,
     expectedNode: undefined,
     history: undefined,
-    historyOn: undefined,
+    lastHistoryNode: undefined,
     expiredMonitors: undefined,
     reload: undefined,
     blockingFailureOn: undefined,

@@ -7,7 +7,7 @@ import type { LrmResource, LrmRscOp, NodeState, Rule } from "../cib/types";
 import { tryParseDuration } from "../cib/values";
 import { versionLess } from "../cib/op-digest";
 import type { FailedAction, Role } from "./types";
-import { NodeScores, ROLE_RANK, type SNode, type SRsc, type WorkingSet } from "./model";
+import { NodeScores, NodeSet, ROLE_RANK, type SNode, type SRsc, type WorkingSet } from "./model";
 import { builderFor, buildInstance, cloneOf, emptyRsc, mergeNvSets, opDefaultsFor, parseRole, topOf } from "./unpack-config";
 import { INFINITY, addScores, isTrue, score } from "./score";
 import { canFence } from "./actions";
@@ -265,7 +265,7 @@ export function historyInOrder(lr: LrmResource): OpView[] {
  */
 export function unpackHistories(ws: WorkingSet, extras: StatusExtras, fast = true): boolean {
   const done = new Set<NodeState>();
-  const words = (ws.nodes.length + 31) >> 5;
+  const read = new NodeSet();
   let exact = true;
   const states = ws.cib.status.filter((s) => {
     const node = nodeOf(ws, s);
@@ -280,10 +280,14 @@ export function unpackHistories(ws: WorkingSet, extras: StatusExtras, fast = tru
       // without fencing, what an offline node last reported is not trusted: its resources count as stopped
       if (!ws.stonithEnabled && !node.online) continue;
       done.add(st);
-      for (const lr of st.lrmResources) if (!unpackLrmResource(ws, extras, node, lr, fast, words)) exact = false;
+      // a node's entries are read one after another, so a resource's second entry on it is seen
+      // through rsc.lastHistoryNode; unless two node_states name the same node (then no fast path)
+      if (read.has(node)) exact = false;
+      read.add(node);
+      for (const lr of st.lrmResources) if (!unpackLrmResource(ws, extras, node, lr, fast)) exact = false;
     }
   }
-  return exact;
+  return exact || !fast;
 }
 
 /** The node a node_state is about: by id, else by uname; none for a node_state without an id (crm_simulate ignores it). */
@@ -442,22 +446,16 @@ export function isPlainNotRunningProbe(op: LrmRscOp): boolean {
 }
 
 /**
- * One status entry (lrm_resource) of a node. Returns false (with fast) when the resource already
- * had an entry on this node: the fast path leaves probe-only entries out of rsc.history, which is
+ * One status entry (lrm_resource) of a node. Returns false when the resource already had an
+ * entry on this node (which matters with fast): the fast path leaves probe-only entries out of rsc.history, which is
  * exact only when no other entry of the resource on that node can make it active there.
  */
-function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource, fast: boolean, words: number): boolean {
+function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource, fast: boolean): boolean {
   if (lr.ops.length === 0) return true;
   const rsc = findHistoryResource(ws, extras, node, lr);
   if (!rsc) return true;
-  let single = true;
-  if (fast) {
-    const seen = (rsc.historyOn ??= new Array<number>(words).fill(0));
-    const w = node.index >> 5;
-    const bit = 1 << (node.index & 31);
-    if (seen[w] & bit) single = false;
-    seen[w] |= bit;
-  }
+  const single = rsc.lastHistoryNode !== node;
+  rsc.lastHistoryNode = node;
   const previousName = rsc.historyName;
   if (lr.id !== rsc.id) rsc.historyName = lr.id;
   if (fast && lr.ops.length === 1 && !(rsc.failureTimeoutMs > 0) && isPlainNotRunningProbe(lr.ops[0])) {
