@@ -154,7 +154,7 @@ function checkFailureThreshold(ws: WorkingSet, extras: StatusExtras, r: SRsc, no
   }
   if (clearsFailcount(extras, r, node)) return;
   if (r.migrationThreshold === 0) return;
-  if (ws.failedIgnored.has(r) && r.failedOn.size === 0) return;
+  if (ws.failedIgnored.has(r) && (r.failedOn?.size ?? 0) === 0) return;
   const fc = failCount(ws, r, node, true).count;
   if (fc <= 0) return;
   if (r.migrationThreshold - fc > 0) return;

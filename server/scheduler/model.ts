@@ -240,12 +240,13 @@ export interface SRsc {
   runningOn: SNode[];
   /** nodes where its state is known from history (probes not needed) */
   knownOn: NodeSet;
+  // (failedOn, roleOn, pendingOn: created with their first entry; most resources never get one)
   /** nodes where it failed (for display) */
-  failedOn: Set<SNode>;
+  failedOn: Set<SNode> | undefined;
   /** role per node as found in history */
-  roleOn: Map<SNode, Role>;
+  roleOn: Map<SNode, Role> | undefined;
   /** pending operation per node (record-pending) */
-  pendingOn: Map<SNode, string>;
+  pendingOn: Map<SNode, string> | undefined;
   /** recurring monitors found active in history: key -> node */
   activeMonitors: { key: string; node: SNode; intervalMs: number; name: string }[];
 

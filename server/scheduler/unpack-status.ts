@@ -343,7 +343,7 @@ function memberOf(instance: SRsc, cfgId: string): SRsc | undefined {
  *  for every history entry of an anonymous clone. */
 function instanceLocation(inst: SRsc): SNode | undefined {
   if (inst.runningOn.length) return inst.runningOn[0];
-  for (const n of inst.pendingOn.keys()) return n;
+  if (inst.pendingOn) for (const n of inst.pendingOn.keys()) return n;
   for (const c of inst.children) {
     const n = instanceLocation(c);
     if (n) return n;
@@ -375,7 +375,7 @@ function findAnonymousInstance(
       }
     } else if (!skipInactive && !inactive && !inst.blocked) {
       const m = memberOf(inst, cfgId);
-      if (m && !(m.pendingOn.size > 0 && !m.pendingOn.has(node))) inactive = m;
+      if (m && !(m.pendingOn !== undefined && m.pendingOn.size > 0 && !m.pendingOn.has(node))) inactive = m;
     }
   }
   if (!found && !skipInactive && inactive) found = inactive;
@@ -659,7 +659,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
   // a numbered history name is kept only while that history shows the instance active
   if (lr.id !== rsc.id && !(ROLE_RANK[role] > ROLE_RANK.Stopped) && lr.id.includes(":")) rsc.historyName = previousName;
   if (pending) {
-    rsc.pendingOn.set(node, pending);
+    (rsc.pendingOn ??= new Map()).set(node, pending);
     rsc.pendingTask ??= pending;
   }
   if (role === "Unknown") return single;
@@ -717,7 +717,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
       break;
   }
   if (nextRoleOverride) rsc.nextRole = nextRoleOverride;
-  if (failedHere && effOnFail !== "ignore") rsc.failedOn.add(node);
+  if (failedHere && effOnFail !== "ignore") (rsc.failedOn ??= new Set()).add(node);
   if (ROLE_RANK[role] > ROLE_RANK.Stopped) {
     addRunning(ws, rsc, node, role);
     switch (effOnFail) {
@@ -740,7 +740,7 @@ function addRunning(ws: WorkingSet, rsc: SRsc, node: SNode, role: Role): void {
     rsc.runningOn.push(node);
     node.running.push(rsc);
   }
-  rsc.roleOn.set(node, role);
+  (rsc.roleOn ??= new Map()).set(node, role);
   if (ROLE_RANK[role] > ROLE_RANK[rsc.role]) rsc.role = role;
   if (node.maintenance) rsc.managed = false;
   // an unmanaged resource stays where it is, with INFINITY there, which resources
