@@ -26,14 +26,16 @@ export function transitionKey(a: SAction): string {
 }
 
 /**
- * The action with this key on this node (by node name, none: ""). ws.actionByKey lists the
- * actions of each key (a few: one per node at most), so a lookup builds no "key+node" string.
+ * The action with this key on this node (by node name, none: ""). ws.actionByKey holds the
+ * actions of each key (a few: one per node at most; most keys have one, held without a list), so
+ * a lookup builds no "key+node" string.
  */
 export function findAction(ws: WorkingSet, key: string, node: SNode | undefined): SAction | undefined {
-  const list = ws.actionByKey.get(key);
-  if (!list) return undefined;
+  const entry = ws.actionByKey.get(key);
+  if (!entry) return undefined;
   const name = node ? node.uname : "";
-  for (const a of list) if ((a.node ? a.node.uname : "") === name) return a;
+  if (!Array.isArray(entry)) return (entry.node ? entry.node.uname : "") === name ? entry : undefined;
+  for (const a of entry) if ((a.node ? a.node.uname : "") === name) return a;
   return undefined;
 }
 
@@ -124,9 +126,10 @@ export function customAction(
       a.pseudo = true;
     }
     ws.actions.push(a);
-    const list = ws.actionByKey.get(key);
-    if (list) list.push(a);
-    else ws.actionByKey.set(key, [a]);
+    const entry = ws.actionByKey.get(key);
+    if (entry === undefined) ws.actionByKey.set(key, a);
+    else if (Array.isArray(entry)) entry.push(a);
+    else ws.actionByKey.set(key, [entry, a]);
     if (rsc) rsc.actions.push(a);
   }
   if (!optional) a.optional = false;

@@ -384,8 +384,11 @@ export interface WorkingSet {
   actions: SAction[];
   /** probes, ordered before their resource's start when orderings are applied */
   probes: SAction[];
-  /** actions by key; the actions of one key are on different nodes (see findAction) */
-  actionByKey: Map<string, SAction[]>;
+  /**
+   * actions by key: the action, or (from the second action of a key on) a list of them; the
+   * actions of one key are on different nodes (see findAction)
+   */
+  actionByKey: Map<string, SAction | SAction[]>;
   haveQuorum: boolean;
   noQuorumPolicy: "stop" | "freeze" | "ignore" | "demote" | "suicide";
   stonithEnabled: boolean;
