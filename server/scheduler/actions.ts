@@ -49,15 +49,25 @@ export function isZeroKey(key: string, id: string, task: string): boolean {
   return key.length === n + task.length + 3 && key.startsWith(id) && key.charCodeAt(n) === 95 /* _ */ && key.startsWith(task, n + 1) && key.endsWith("_0");
 }
 
+/**
+ * isZeroKey(a.key, r.id, task) for an action of r: an action customAction keyed itself as
+ * actionKey(r, t, 0) has that key exactly when t === task, so only the task is compared
+ * (orderings, propagation and the summary ask this for every action of a resource they look at).
+ */
+export function isZeroAction(a: SAction, r: SRsc, task: string): boolean {
+  if (a.zeroTask !== undefined && a.rsc === r) return a.zeroTask === task;
+  return isZeroKey(a.key, r.id, task);
+}
+
 /** All actions of rsc for a task (interval 0) on any node. */
 export function actionsOf(rsc: SRsc, task: string, node?: SNode): SAction[] {
   const out: SAction[] = [];
-  for (const a of rsc.actions) if (isZeroKey(a.key, rsc.id, task) && (node === undefined || a.node === node)) out.push(a);
+  for (const a of rsc.actions) if (isZeroAction(a, rsc, task) && (node === undefined || a.node === node)) out.push(a);
   return out;
 }
 
 export function firstAction(rsc: SRsc, task: string, node?: SNode): SAction | undefined {
-  for (const a of rsc.actions) if (isZeroKey(a.key, rsc.id, task) && (node === undefined || a.node === node)) return a;
+  for (const a of rsc.actions) if (isZeroAction(a, rsc, task) && (node === undefined || a.node === node)) return a;
   return undefined;
 }
 
@@ -119,6 +129,7 @@ export function customAction(
       bindable: undefined,
       requiredRunnableBefore: undefined,
       oneOrMoreMet: undefined,
+      zeroTask: opts.key === undefined && intervalMs === 0 ? task : undefined,
     };
     if (rsc && rsc.variant === "primitive") {
       a.needs = task === "start" || task === "promote" ? rsc.requires : "nothing";

@@ -11,6 +11,8 @@ import { benchCib } from "../../bench/scheduler-cib";
 import { generateCib, renderCib } from "./fuzz/generate";
 import { schedule, scheduleWithoutFastPaths } from "./index";
 import { bestNode, sortNodes } from "./assign";
+import { actionKey, customAction, isZeroAction, isZeroKey } from "./actions";
+import { emptyRsc } from "./unpack-config";
 import { NodeScores, NodeSet, type SNode, type Weights, type WorkingSet } from "./model";
 import { isPlainNotRunningProbe } from "./unpack-status";
 import { ScoreLog } from "./score-log";
@@ -227,6 +229,29 @@ describe("NodeSet", () => {
       expect([...ns]).toEqual([...s]);
       for (const n of nodes) expect(ns.has(n), `node ${n.index}`).toBe(s.has(n));
     }
+  });
+});
+
+describe("isZeroAction", () => {
+  it("is isZeroKey(a.key, r.id, task) for actions made with and without their own key, of r and of another resource", () => {
+    const ws = { seq: 0, actions: [], actionByKey: new Map(), haveQuorum: true, noQuorumPolicy: "stop" } as unknown as WorkingSet;
+    const r = emptyRsc("r", "r", "primitive");
+    const other = emptyRsc("r_start", "r_start", "primitive"); // its keys can look like r's: "r_start_start_0"
+    const n = node(1);
+    const tasks = ["start", "stop", "monitor", "start_start", "running", "cancel"];
+    const made = [
+      customAction(ws, r, "start", n, true),
+      customAction(ws, r, "stop", undefined, true),
+      customAction(ws, r, "monitor", n, true, { intervalMs: 10000 }),
+      customAction(ws, r, "cancel", n, true, { intervalMs: 10000, key: actionKey(r, "monitor", 10000) + "_cancel" }),
+      customAction(ws, r, "stop", n, true, { key: "r_start_0" }), // an own key that reads as another task's
+      customAction(ws, other, "start", n, true),
+      customAction(ws, undefined, "stonith", n, true, { key: "stonith-node1-reboot" }),
+      customAction(ws, undefined, "all_stopped", undefined, true),
+    ];
+    for (const a of made)
+      for (const res of [r, other])
+        for (const t of tasks) expect(isZeroAction(a, res, t), `${a.key} ${res.id} ${t}`).toBe(isZeroKey(a.key, res.id, t));
   });
 });
 

@@ -322,6 +322,8 @@ export interface SAction {
   requiredRunnableBefore?: number;
   /** the "enough of them can run" pseudo action of a clone-min or require-all=false ordering (clone-min.ts) */
   oneOrMoreMet?: boolean;
+  /** task, when key is actionKey(rsc, task, 0) by construction (see isZeroAction) */
+  zeroTask?: string;
 }
 
 /** Ordering flags, after Pacemaker Explained's ordering semantics. */

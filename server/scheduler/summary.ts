@@ -3,7 +3,7 @@
 // "  * Stop ... due to node availability", "  * Fence (reboot) node2 'reason'".
 import { ROLE_RANK, type SAction, type SNode, type SRsc, type WorkingSet } from "./model";
 import type { Role } from "./types";
-import { isZeroKey } from "./actions";
+import { isZeroAction } from "./actions";
 
 interface Item {
   change: string;
@@ -18,7 +18,7 @@ interface Item {
 
 /** r's action of task (interval 0) on node (or on none), as a loop: no key string and no closure per lookup. */
 function find(r: SRsc, task: string, node: SNode | undefined): SAction | undefined {
-  for (const a of r.actions) if (isZeroKey(a.key, r.id, task) && (node === undefined || a.node === node || a.node === undefined)) return a;
+  for (const a of r.actions) if (isZeroAction(a, r, task) && (node === undefined || a.node === node || a.node === undefined)) return a;
   return undefined;
 }
 
@@ -61,7 +61,7 @@ function logPrimitive(r: SRsc, out: Item[]): void {
   if (stop && (nextRole === "Stopped" || (start && !start.runnable))) {
     for (const n of r.runningOn) {
       let s: SAction | undefined;
-      for (const a of r.actions) if (isZeroKey(a.key, r.id, "stop") && a.node === n) { s = a; break; }
+      for (const a of r.actions) if (isZeroAction(a, r, "stop") && a.node === n) { s = a; break; }
       item(out, r, role, nextRole, "Stop", n, undefined, s, s?.reason ? s : start);
     }
   } else if (stop && r.failed && r.stopOnFail) {
