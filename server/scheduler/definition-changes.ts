@@ -17,7 +17,7 @@ import { opDigest, restartDigest, secureDigest, versionLess } from "../cib/op-di
 import type { SNode, SRsc, WorkingSet } from "./model";
 import { actionKey, customAction, opParams, opTimeoutMs } from "./actions";
 import { isTrue } from "./score";
-import { historyInOrder, type OpView } from "./unpack-status";
+import type { OpView } from "./unpack-status";
 
 export type DigestResult = "match" | "unknown" | "all" | "restart";
 
@@ -83,7 +83,7 @@ function digestTask(task: string, intervalMs: number): string {
  * start on (or the last probe/monitor that found it running after a stop, or
  * a promote/demote when no start is recorded); null when it was stopped since.
  */
-function activeOps(ops: OpView[]): OpView[] | null {
+function activeOps(ops: readonly OpView[]): OpView[] | null {
   let start = -1;
   let stop = -1;
   let impliedMonitor = -1;
@@ -115,10 +115,10 @@ export function checkDefinitionChanges(ws: WorkingSet): { rsc: SRsc; node: SNode
   const changed: { rsc: SRsc; node: SNode }[] = [];
   for (const rsc of ws.primitives) {
     if (rsc.orphan || !rsc.history) continue;
-    for (const { node, lr } of rsc.history) {
+    for (const { node, ops: inOrder } of rsc.history) {
       if (!checkedNode(node)) continue;
       if (!rsc.runningOn.includes(node)) continue;
-      const ops = activeOps(historyInOrder(lr));
+      const ops = activeOps(inOrder);
       if (!ops) continue;
       for (const o of ops) {
         if (o.op.opStatus === "-1" || o.callId < 0) continue;

@@ -5,6 +5,7 @@
 import type { Cib, Primitive, Group, Clone, Operation, LrmResource } from "../cib/types";
 import type { Role } from "./types";
 import type { ScoreLog } from "./score-log";
+import type { OpView } from "./unpack-status";
 
 /** Role order as Pacemaker compares them: Unknown < Stopped < Started < Unpromoted < Promoted. */
 export const ROLE_RANK: Record<Role, number> = { Unknown: 0, Stopped: 1, Started: 2, Unpromoted: 3, Promoted: 4 };
@@ -279,7 +280,7 @@ export interface SRsc {
    * the status entries (lrm_resource) read for this resource, per node (the fast path leaves out
    * entries that are one probe finding it stopped: see unpackLrmResource)
    */
-  history?: { node: SNode; lr: LrmResource }[];
+  history?: { node: SNode; lr: LrmResource; ops: readonly OpView[] }[];
   /** the node of the last status entry read for it (a second entry on the same node follows it directly) */
   lastHistoryNode?: SNode;
   /** history entries (op id + node) of failed recurring monitors whose failure expired */

@@ -468,8 +468,8 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
     if (lr.id !== rsc.id && lr.id.includes(":")) rsc.historyName = previousName;
     return single;
   }
-  (rsc.history ??= []).push({ node, lr });
   const ops = historyInOrder(lr);
+  (rsc.history ??= []).push({ node, lr, ops });
 
   let role = "Unknown" as Role;
   let onFail = "ignore" as OnFail;
