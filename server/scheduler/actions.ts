@@ -26,14 +26,16 @@ export function transitionKey(a: SAction): string {
 }
 
 /**
- * The action with this key on this node (by node name, none: ""). ws.actionByKey lists the
- * actions of each key (a few: one per node at most), so a lookup builds no "key+node" string.
+ * The action with this key on this node (by node name, none: ""). ws.actionByKey holds the
+ * actions of each key (a few: one per node at most; most keys have one, held without a list), so
+ * a lookup builds no "key+node" string.
  */
 export function findAction(ws: WorkingSet, key: string, node: SNode | undefined): SAction | undefined {
-  const list = ws.actionByKey.get(key);
-  if (!list) return undefined;
+  const entry = ws.actionByKey.get(key);
+  if (!entry) return undefined;
   const name = node ? node.uname : "";
-  for (const a of list) if ((a.node ? a.node.uname : "") === name) return a;
+  if (!Array.isArray(entry)) return (entry.node ? entry.node.uname : "") === name ? entry : undefined;
+  for (const a of entry) if ((a.node ? a.node.uname : "") === name) return a;
   return undefined;
 }
 
@@ -47,21 +49,34 @@ export function isZeroKey(key: string, id: string, task: string): boolean {
   return key.length === n + task.length + 3 && key.startsWith(id) && key.charCodeAt(n) === 95 /* _ */ && key.startsWith(task, n + 1) && key.endsWith("_0");
 }
 
+/**
+ * isZeroKey(a.key, r.id, task) for an action of r: an action customAction keyed itself as
+ * actionKey(r, t, 0) has that key exactly when t === task, so only the task is compared
+ * (orderings, propagation and the summary ask this for every action of a resource they look at).
+ */
+export function isZeroAction(a: SAction, r: SRsc, task: string): boolean {
+  if (a.zeroTask !== undefined && a.rsc === r) return a.zeroTask === task;
+  return isZeroKey(a.key, r.id, task);
+}
+
 /** All actions of rsc for a task (interval 0) on any node. */
 export function actionsOf(rsc: SRsc, task: string, node?: SNode): SAction[] {
   const out: SAction[] = [];
-  for (const a of rsc.actions) if (isZeroKey(a.key, rsc.id, task) && (node === undefined || a.node === node)) out.push(a);
+  for (const a of rsc.actions) if (isZeroAction(a, rsc, task) && (node === undefined || a.node === node)) out.push(a);
   return out;
 }
 
 export function firstAction(rsc: SRsc, task: string, node?: SNode): SAction | undefined {
-  for (const a of rsc.actions) if (isZeroKey(a.key, rsc.id, task) && (node === undefined || a.node === node)) return a;
+  for (const a of rsc.actions) if (isZeroAction(a, rsc, task) && (node === undefined || a.node === node)) return a;
   return undefined;
 }
 
 function isActive(r: SRsc): boolean {
   return runningNodes(r).length > 0;
 }
+
+/** The meta and params of an action that has none of its own (frozen: it is shared; set a new object instead). */
+export const NO_META: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** Create (or find) an action, re-evaluating whether it can run as Pacemaker does on every request. */
 export function customAction(
@@ -98,8 +113,10 @@ export function customAction(
       runnable: true,
       pseudo: opts.pseudo ?? false,
       printAlways: false,
-      meta: {},
-      params: {},
+      // shared and frozen until something sets its own (fillExecution, cancels, fencing): most
+      // of the actions of a schedule never get any
+      meta: NO_META,
+      params: NO_META,
       timeoutMs: 20000,
       needs: "nothing",
       before: [],
@@ -112,6 +129,7 @@ export function customAction(
       bindable: undefined,
       requiredRunnableBefore: undefined,
       oneOrMoreMet: undefined,
+      zeroTask: opts.key === undefined && intervalMs === 0 ? task : undefined,
     };
     if (rsc && rsc.variant === "primitive") {
       a.needs = task === "start" || task === "promote" ? rsc.requires : "nothing";
@@ -119,9 +137,10 @@ export function customAction(
       a.pseudo = true;
     }
     ws.actions.push(a);
-    const list = ws.actionByKey.get(key);
-    if (list) list.push(a);
-    else ws.actionByKey.set(key, [a]);
+    const entry = ws.actionByKey.get(key);
+    if (entry === undefined) ws.actionByKey.set(key, a);
+    else if (Array.isArray(entry)) entry.push(a);
+    else ws.actionByKey.set(key, [entry, a]);
     if (rsc) rsc.actions.push(a);
   }
   if (!optional) a.optional = false;
@@ -452,7 +471,7 @@ function recurring(ws: WorkingSet, r: SRsc, start: SAction | undefined, node: SN
       if (optional && node && active) {
         const cancel = customAction(ws, r, "cancel", node, false, { intervalMs: op.intervalMs, key: actionKey(r, `${op.name}`, op.intervalMs) + "_cancel" });
         cancel.cancel = true;
-        cancel.meta["cancel_interval"] = String(op.intervalMs);
+        cancel.meta = { ...cancel.meta, cancel_interval: String(op.intervalMs) };
         const after = r.role === "Promoted" ? "demote" : r.nextRole === "Promoted" ? "promote" : r.nextRole === "Stopped" ? "stop" : undefined;
         if (after) ws.orders.push({ id: "cancel", firstAction: cancel, firstTask: "cancel", thenRsc: r, thenTask: after, flags: 8 });
       }
@@ -556,6 +575,22 @@ function byInstanceNo(list: SRsc[]): boolean {
   return true;
 }
 
+/**
+ * The instance of an anonymous clone that probes it on n. (A function of its own: the closures
+ * here capture n, and V8 allocates the context holding n at the start of any call of the function
+ * that has them, which was every probeResource call: one per resource and node.)
+ */
+function instanceToProbe(r: SRsc, n: SNode): SRsc | undefined {
+  // in instance-number order (usually already so: scheduleProbes sorted them; a stable
+  // sort of a sorted list changes nothing, so no copy is needed then)
+  const sorted = byInstanceNo(r.children) ? r.children : [...r.children].sort((a, b) => (a.instanceNo ?? 0) - (b.instanceNo ?? 0));
+  // the instance active there, else the one assigned there, else the first
+  let inst = sorted.find((c) => currentNode(c) === n);
+  if (!inst) inst = sorted.find((c) => !c.orphan && assignedTo(c) === n);
+  if (!inst) inst = sorted.find((c) => !c.orphan) ?? sorted[0];
+  return inst;
+}
+
 function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
   if (r.variant === "group") {
     let any = false;
@@ -568,13 +603,7 @@ function probeResource(ws: WorkingSet, r: SRsc, n: SNode): boolean {
       for (const c of r.children) any = probeResource(ws, c, n) || any;
       return any;
     }
-    // in instance-number order (usually already so: scheduleProbes sorted them; a stable
-    // sort of a sorted list changes nothing, so no copy is needed then)
-    const sorted = byInstanceNo(r.children) ? r.children : [...r.children].sort((a, b) => (a.instanceNo ?? 0) - (b.instanceNo ?? 0));
-    // the instance active there, else the one assigned there, else the first
-    let inst = sorted.find((c) => currentNode(c) === n);
-    if (!inst) inst = sorted.find((c) => !c.orphan && assignedTo(c) === n);
-    if (!inst) inst = sorted.find((c) => !c.orphan) ?? sorted[0];
+    const inst = instanceToProbe(r, n);
     return inst ? probeResource(ws, inst, n) : false;
   }
   if (r.orphan) return false;
@@ -620,7 +649,7 @@ export function scheduleCancels(ws: WorkingSet): void {
       c.cancel = true;
       c.runnable = true;
       c.optional = false;
-      c.meta["cancel_interval"] = String(m.intervalMs);
+      c.meta = { ...c.meta, cancel_interval: String(m.intervalMs) };
     }
   }
 }

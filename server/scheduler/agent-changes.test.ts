@@ -33,6 +33,16 @@ describe("resource agent changed since the history was recorded", () => {
     expect(edge("B delete on n2", "B start on n2")).toBe(true);
   });
 
+  it("with two agents configured, checks each entry against its own resource's agent", () => {
+    // A keeps the agent its history was recorded with; B's agent changed (an entry recorded
+    // with an agent some resource has is not thereby unchanged for its own resource)
+    const resources = `<primitive id="A" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="A-m" name="monitor" interval="10s"/></operations></primitive><primitive id="B" class="ocf" provider="pacemaker" type="Dummy"/>`;
+    const r = schedule(cib({ nodes, resources }), NOW);
+    const lines = r.transition.actions.map((a) => formatActionLine(a).replace(/\s+/g, " ").trim());
+    for (const l of ["B delete on n1", "B delete on n2"]) expect(lines).toContain(`* Resource action: ${l}`);
+    expect(lines.some((l) => l.includes("A delete"))).toBe(false);
+  });
+
   it("leaves histories of the configured agent alone", () => {
     const { lines } = run("heartbeat");
     expect(lines.some((l) => l.includes("delete"))).toBe(false);

@@ -28,16 +28,27 @@ function checkedNode(n: SNode): boolean {
  */
 export function checkAgentChanges(ws: WorkingSet): void {
   const byName = new Map<string, SRsc[]>();
+  // the one agent every resource with an agent has, if there is one (most clusters: a few
+  // agents; a benchmark: one): an entry recorded with it cannot have changed for any resource,
+  // which is cheaper to see than looking its name up
+  let sole: { standard: string; provider: string; type: string } | undefined;
+  let several = false;
   for (const r of ws.primitives) {
     if (r.orphan) continue;
     addByName(byName, r.id, r);
     if (r.historyName !== undefined && r.historyName !== r.id) addByName(byName, r.historyName, r);
+    const a = r.agent;
+    if (!a || several) continue;
+    if (!sole) sole = { standard: a.standard, provider: a.provider ?? "", type: a.type };
+    else if (a.standard !== sole.standard || (a.provider ?? "") !== sole.provider || a.type !== sole.type) several = true;
   }
+  if (several) sole = undefined;
   for (const st of ws.cib.status) {
     const node = nodeOf(ws, st);
     if (!node || !checkedNode(node)) continue;
     for (const lr of st.lrmResources) {
       if (lr.ops.length === 0) continue;
+      if (sole && (lr.class ?? "") === sole.standard && (lr.provider ?? "") === sole.provider && (lr.type ?? "") === sole.type) continue;
       const named = byName.get(lr.id);
       if (named) for (const rsc of named) if (agentChanged(rsc, lr)) scheduleCleanup(ws, rsc, node);
     }

@@ -4,7 +4,7 @@
 // dependent, dependents' preferences merged into the primary, ties broken by
 // fewest assigned resources, then the current node, then node name.
 import { INFINITY, addScores } from "./score";
-import { ROLE_RANK, type SColocation, type SNode, type SRsc, type Weights, type WorkingSet } from "./model";
+import { NodeScores, ROLE_RANK, type SColocation, type SNode, type SRsc, type Weights, type WorkingSet } from "./model";
 import type { Role } from "./types";
 import { cloneOf, primitivesOf } from "./unpack-config";
 
@@ -25,11 +25,9 @@ function anyAvailable(w: Weights): boolean {
   return false;
 }
 
-/** A copy of a node-score table, in the same order (new Map(w) walks [node, score] arrays: one per node). */
+/** A copy of a node-score table, in the same order. */
 function copyWeights(w: Weights | undefined): Weights {
-  const out: Weights = new Map();
-  w?.forEach((s, n) => out.set(n, s));
-  return out;
+  return w ? w.copy() : new NodeScores();
 }
 
 const NEG_HACK = -INFINITY - 1; // marks a node unusable during positive-only merges
@@ -593,7 +591,20 @@ function instanceFailed(r: SRsc): boolean {
   return r.failed || r.children.some(instanceFailed);
 }
 
-function cmpInstances(ws: WorkingSet, a: SRsc, b: SRsc): number {
+/**
+ * An instance's allowed nodes best first, as cmpInstances compares them: the same for every
+ * comparison of one sort (scores, node states and loads do not change while it runs), so each
+ * instance's list is sorted once per sort instead of twice per comparison.
+ */
+type SortedNodes = Map<SRsc, SNode[]>;
+
+function sortedFor(ws: WorkingSet, cache: SortedNodes, r: SRsc, current: SNode | undefined): SNode[] {
+  let l = cache.get(r);
+  if (l === undefined) cache.set(r, (l = sortNodes(ws, r.allowed, current)));
+  return l;
+}
+
+function cmpInstances(ws: WorkingSet, a: SRsc, b: SRsc, cache: SortedNodes): number {
   const na = runningNodes(a);
   const nb = runningNodes(b);
   if (na.length > 0 && nb.length > 0 && na.length !== nb.length) return na.length - nb.length;
@@ -623,8 +634,8 @@ function cmpInstances(ws: WorkingSet, a: SRsc, b: SRsc): number {
     if (wa !== wb) return wa > wb ? -1 : 1;
   }
   // the instance with the better allocation scores goes first (best node against best node, ...)
-  const la = sortNodes(ws, a.allowed, ca);
-  const lb = sortNodes(ws, b.allowed, cb);
+  const la = sortedFor(ws, cache, a, ca);
+  const lb = sortedFor(ws, cache, b, cb);
   for (let i = 0; i < Math.min(la.length, lb.length); i++) {
     const wa = canRun(la[i]) ? a.allowed.get(la[i])! : -INFINITY;
     const wb = canRun(lb[i]) ? b.allowed.get(lb[i])! : -INFINITY;
@@ -645,7 +656,8 @@ function assignClone(ws: WorkingSet, clone: SRsc, prefer: SNode | undefined): SN
   }
   recordScores(ws, "pcmk__clone_allocate", clone, true);
   const nodes = sortNodes(ws, clone.allowed, undefined);
-  clone.children.sort((a, b) => cmpInstances(ws, a, b));
+  const cache: SortedNodes = new Map();
+  clone.children.sort((a, b) => cmpInstances(ws, a, b, cache));
   distribute(ws, clone, nodes);
   if (clone.promotable) setInstanceRoles(ws, clone);
   clone.provisional = false;
@@ -877,6 +889,7 @@ function setInstanceRoles(ws: WorkingSet, clone: SRsc): void {
       /* keep */
     } else sortIndex.set(inst, merged.get(chosen) ?? 0);
   }
+  const cache: SortedNodes = new Map();
   clone.children.sort((a, b) => {
     const x = sortIndex.get(a)!;
     const y = sortIndex.get(b)!;
@@ -884,7 +897,7 @@ function setInstanceRoles(ws: WorkingSet, clone: SRsc): void {
     const ra = ROLE_RANK[instanceRole(a)];
     const rb = ROLE_RANK[instanceRole(b)];
     if (ra !== rb) return ra > rb ? -1 : 1;
-    return cmpInstances(ws, a, b);
+    return cmpInstances(ws, a, b, cache);
   });
   let promoted = 0;
   for (const inst of clone.children) {

@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { schedule } from "./index";
 import { cib, dummy, meta, probedStopped, running, type NodeSpec } from "./test-helpers";
-import { restartDigest, secureDigest } from "../cib/op-digest";
+import { opDigest, restartDigest, secureDigest } from "../cib/op-digest";
+import { configuredDigest } from "./definition-changes";
 import { executionOrder, formatActionLine } from "./format";
 import type { Cib, LrmRscOp, Primitive, Resource } from "../cib/types";
 
@@ -161,5 +162,17 @@ describe("starts that cannot run", () => {
     expect(r.actions).toContain("* Resource action: B:0 monitor on node1");
     expect(r.actions).toContain("* Resource action: B:1 monitor on node2");
     expect(r.actions.some((l) => l.includes("start on node1"))).toBe(false);
+  });
+});
+
+describe("configuredDigest", () => {
+  it("is opDigest, with and without parameters, for any interval and timeout, also when asked again", () => {
+    const sets: Record<string, string>[] = [{}, { a: "1" }, { CRM_meta_x: "2" }, { b: "x", a: "y" }];
+    for (let round = 0; round < 2; round++)
+      for (const params of sets)
+        for (const intervalMs of [0, 10000, 30000])
+          for (const timeoutMs of [20000, 40000, 60000]) {
+            expect(configuredDigest(params, intervalMs, timeoutMs), JSON.stringify({ params, intervalMs, timeoutMs })).toBe(opDigest(params, intervalMs, timeoutMs));
+          }
   });
 });

@@ -17,17 +17,40 @@ import { opDigest, restartDigest, secureDigest, versionLess } from "../cib/op-di
 import type { SNode, SRsc, WorkingSet } from "./model";
 import { actionKey, customAction, opParams, opTimeoutMs } from "./actions";
 import { isTrue } from "./score";
-import { historyInOrder, type OpView } from "./unpack-status";
+import type { OpView } from "./unpack-status";
 
 export type DigestResult = "match" | "unknown" | "all" | "restart";
 
 /** Compare a history entry's digests with the configuration (task and interval as recorded). */
+// opDigest() of a resource without parameters depends only on the interval (none or some) and, for
+// a recurring operation, its timeout; most resources of a large cluster have none (the digest of
+// an empty set is otherwise serialised again for every active operation)
+const emptyDigests = new Map<number, string>();
+
+function isEmpty(params: Record<string, string>): boolean {
+  for (const _ in params) return false;
+  return true;
+}
+
+/** opDigest(params, intervalMs, timeoutMs), remembered for parameterless resources. */
+export function configuredDigest(params: Record<string, string>, intervalMs: number, timeoutMs: number): string {
+  if (!isEmpty(params)) return opDigest(params, intervalMs, timeoutMs);
+  const k = intervalMs > 0 ? timeoutMs : -1;
+  let d = emptyDigests.get(k);
+  if (d === undefined) {
+    d = opDigest(params, intervalMs, timeoutMs);
+    if (emptyDigests.size >= 256) emptyDigests.clear();
+    emptyDigests.set(k, d);
+  }
+  return d;
+}
+
 export function compareDigest(ws: WorkingSet, rsc: SRsc, op: LrmRscOp, task: string, intervalMs: number): DigestResult {
   const params = opParams(ws, rsc, task, intervalMs);
   const timeout = opTimeoutMs(ws, rsc, task, intervalMs);
   if (op.opRestartDigest !== undefined && restartDigest(params, intervalMs, timeout, op.opForceRestart) !== op.opRestartDigest) return "restart";
   if (op.opDigest === undefined) return "unknown";
-  if (opDigest(params, intervalMs, timeout) === op.opDigest) return "match";
+  if (configuredDigest(params, intervalMs, timeout) === op.opDigest) return "match";
   // a non-recurring op with parameters of its own is restarted even when a reload could do
   const cfg = rsc.ops.find((o) => o.name === task && o.intervalMs === intervalMs);
   if (intervalMs === 0 && cfg && cfg.op.instanceAttributes.length > 0) return "restart";
@@ -60,7 +83,7 @@ function digestTask(task: string, intervalMs: number): string {
  * start on (or the last probe/monitor that found it running after a stop, or
  * a promote/demote when no start is recorded); null when it was stopped since.
  */
-function activeOps(ops: OpView[]): OpView[] | null {
+function activeOps(ops: readonly OpView[]): OpView[] | null {
   let start = -1;
   let stop = -1;
   let impliedMonitor = -1;
@@ -92,10 +115,10 @@ export function checkDefinitionChanges(ws: WorkingSet): { rsc: SRsc; node: SNode
   const changed: { rsc: SRsc; node: SNode }[] = [];
   for (const rsc of ws.primitives) {
     if (rsc.orphan || !rsc.history) continue;
-    for (const { node, lr } of rsc.history) {
+    for (const { node, ops: inOrder } of rsc.history) {
       if (!checkedNode(node)) continue;
       if (!rsc.runningOn.includes(node)) continue;
-      const ops = activeOps(historyInOrder(lr));
+      const ops = activeOps(inOrder);
       if (!ops) continue;
       for (const o of ops) {
         if (o.op.opStatus === "-1" || o.callId < 0) continue;

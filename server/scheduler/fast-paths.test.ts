@@ -6,11 +6,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LrmRscOp } from "../cib/types";
 import { parseCibXml } from "../cib/xml";
+import { opDigest } from "../cib/op-digest";
 import { benchCib } from "../../bench/scheduler-cib";
 import { generateCib, renderCib } from "./fuzz/generate";
 import { schedule, scheduleWithoutFastPaths } from "./index";
 import { bestNode, sortNodes } from "./assign";
-import type { SNode, Weights, WorkingSet } from "./model";
+import { actionKey, customAction, isZeroAction, isZeroKey } from "./actions";
+import { emptyRsc } from "./unpack-config";
+import { NodeScores, NodeSet, type SNode, type Weights, type WorkingSet } from "./model";
 import { isPlainNotRunningProbe } from "./unpack-status";
 import { ScoreLog } from "./score-log";
 import { INFINITY } from "./score";
@@ -62,6 +65,40 @@ describe("fast paths agree with the general code", () => {
     const fast = outcome(xml, true);
     expect(fast).toEqual(outcome(xml, false));
     expect(JSON.stringify(fast)).toContain("clear_failcount");
+  });
+
+  it("with a second status entry on the node where the resource runs: a probe-only one, with an old digest", () => {
+    // the general path compares that probe's digest (the resource is active on that node) and
+    // restarts the resource; the fast path, which leaves probe-only entries out of the history,
+    // must notice the second entry and read the status with the general code
+    const digests = { start: opDigest({}, 0, 20000), monitor: opDigest({}, 10000, 20000) };
+    const warm = benchCib({ nodes: 3, resources: 20, digests });
+    expect(JSON.stringify(outcome(warm, true))).not.toContain("rsc1_stop_0");
+    const probe =
+      '<lrm_resource id="rsc1" class="ocf" provider="pacemaker" type="Dummy"><lrm_rsc_op id="rsc1_last_0" operation_key="rsc1_monitor_0" ' +
+      'operation="monitor" crm_feature_set="3.16.1" transition-key="9:0:7:00000000-0000-0000-0000-000000000000" ' +
+      'transition-magic="0:7;9:0:7:00000000-0000-0000-0000-000000000000" on_node="node1" call-id="9" rc-code="7" op-status="0" ' +
+      'interval="0" last-rc-change="1767222000" exec-time="10" queue-time="0" op-digest="00000000000000000000000000000000"/></lrm_resource>';
+    for (const where of ["before", "after"]) {
+      const xml = warm.replace(/(<node_state id="1" [^>]*>\s*<lrm id="1">\s*<lrm_resources>)([\s\S]*?<\/lrm_resource>)/, (_, head, first) =>
+        where === "before" ? head + probe + first : head + first + probe,
+      );
+      expect(xml).toContain('operation_key="rsc1_monitor_0" operation="monitor" crm_feature_set="3.16.1" transition-key="9:0:7');
+      const fast = outcome(xml, true);
+      expect(fast, where).toEqual(outcome(xml, false));
+      expect(JSON.stringify(fast), where).toContain("rsc1_stop_0");
+    }
+    // the same entry in a second node_state of node1, after the other nodes' (which have rsc1's probes)
+    const twice = warm.replace(
+      "</status>",
+      '<node_state id="1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="1"><lrm_resources>' +
+        probe +
+        "</lrm_resources></lrm></node_state></status>",
+    );
+    expect(twice).not.toBe(warm);
+    const fast = outcome(twice, true);
+    expect(fast).toEqual(outcome(twice, false));
+    expect(JSON.stringify(fast)).toContain("rsc1_stop_0");
   });
 
   it.runIf(existsSync(sharedDir))("on every shared Pacemaker regression CIB", () => {
@@ -122,19 +159,106 @@ describe("bestNode", () => {
       const nodes = Array.from({ length: 1 + Math.floor(rnd() * 8) }, (_, i) =>
         node(i, { numResources: Math.floor(rnd() * 3), online: rnd() > 0.15, standby: rnd() < 0.1, uname: `n${Math.floor(rnd() * 5)}` }),
       );
-      const w: Weights = new Map();
+      const w: Weights = new NodeScores();
       for (const n of [...nodes].sort(() => rnd() - 0.5)) w.set(n, pick([0, 0, 1, 5, 5, -5, INFINITY, -INFINITY, -INFINITY - 1]));
       const active = rnd() < 0.5 ? pick(nodes) : undefined;
       expect(bestNode(w, active)).toBe(sortNodes({} as WorkingSet, w, active)[0]);
     }
-    expect(bestNode(new Map(), undefined)).toBeUndefined();
+    expect(bestNode(new NodeScores(), undefined)).toBeUndefined();
+  });
+});
+
+describe("NodeScores", () => {
+  it("behaves as a Map<SNode, number> without delete: same lookups, order, sizes, copies, iteration that sees additions", () => {
+    const rnd = prng(11);
+    for (let k = 0; k < 500; k++) {
+      const nodes = Array.from({ length: 1 + Math.floor(rnd() * 40) }, (_, i) => node(i));
+      const m = new Map<SNode, number>();
+      const w = new NodeScores();
+      const same = (a: Map<SNode, number>, b: NodeScores) => {
+        expect(b.size).toBe(a.size);
+        expect([...b.keys()]).toEqual([...a.keys()]);
+        expect([...b.values()]).toEqual([...a.values()]);
+        expect([...b]).toEqual([...a]);
+        const fe: [SNode, number][] = [];
+        b.forEach((s, n) => fe.push([n, s]));
+        expect(fe).toEqual([...a.entries()]);
+        for (const n of nodes) {
+          expect(b.has(n)).toBe(a.has(n));
+          expect(b.get(n)).toBe(a.get(n));
+        }
+      };
+      let copies: [Map<SNode, number>, NodeScores][] = [];
+      for (let j = 0; j < 60; j++) {
+        const n = nodes[Math.floor(rnd() * nodes.length)];
+        const s = [0, 1, -7, 0.5, INFINITY, -INFINITY, -INFINITY - 1][Math.floor(rnd() * 7)];
+        m.set(n, s);
+        w.set(n, s);
+        if (rnd() < 0.1) copies.push([new Map(m), w.copy()]);
+      }
+      same(m, w);
+      // the copies did not change with the original
+      for (const [a, b] of copies) same(a, b);
+      // a node set during an iteration is visited by it, as with a Map
+      const extra = node(nodes.length);
+      const seenM: SNode[] = [];
+      for (const n of m.keys()) { seenM.push(n); if (seenM.length === 1) m.set(extra, 3); }
+      const seenW: SNode[] = [];
+      for (const n of w.keys()) { seenW.push(n); if (seenW.length === 1) w.set(extra, 3); }
+      expect(seenW).toEqual(seenM);
+      copies = [];
+    }
+    const f = NodeScores.filled([node(2), node(0), node(1)], 0);
+    expect([...f]).toEqual([[node(2), 0], [node(0), 0], [node(1), 0]]);
+  });
+});
+
+describe("NodeSet", () => {
+  it("behaves as a Set<SNode>: membership, size and insertion order, also past 32 and 64 nodes", () => {
+    const rnd = prng(13);
+    for (let k = 0; k < 300; k++) {
+      const nodes = Array.from({ length: 1 + Math.floor(rnd() * 100) }, (_, i) => node(i));
+      const s = new Set<SNode>();
+      const ns = new NodeSet();
+      for (let j = 0; j < 80; j++) {
+        const n = nodes[Math.floor(rnd() * nodes.length)];
+        s.add(n);
+        ns.add(n);
+        if (rnd() < 0.2) expect(ns.size).toBe(s.size);
+      }
+      expect([...ns]).toEqual([...s]);
+      for (const n of nodes) expect(ns.has(n), `node ${n.index}`).toBe(s.has(n));
+    }
+  });
+});
+
+describe("isZeroAction", () => {
+  it("is isZeroKey(a.key, r.id, task) for actions made with and without their own key, of r and of another resource", () => {
+    const ws = { seq: 0, actions: [], actionByKey: new Map(), haveQuorum: true, noQuorumPolicy: "stop" } as unknown as WorkingSet;
+    const r = emptyRsc("r", "r", "primitive");
+    const other = emptyRsc("r_start", "r_start", "primitive"); // its keys can look like r's: "r_start_start_0"
+    const n = node(1);
+    const tasks = ["start", "stop", "monitor", "start_start", "running", "cancel"];
+    const made = [
+      customAction(ws, r, "start", n, true),
+      customAction(ws, r, "stop", undefined, true),
+      customAction(ws, r, "monitor", n, true, { intervalMs: 10000 }),
+      customAction(ws, r, "cancel", n, true, { intervalMs: 10000, key: actionKey(r, "monitor", 10000) + "_cancel" }),
+      customAction(ws, r, "stop", n, true, { key: "r_start_0" }), // an own key that reads as another task's
+      customAction(ws, other, "start", n, true),
+      customAction(ws, undefined, "stonith", n, true, { key: "stonith-node1-reboot" }),
+      customAction(ws, undefined, "all_stopped", undefined, true),
+    ];
+    for (const a of made)
+      for (const res of [r, other])
+        for (const t of tasks) expect(isZeroAction(a, res, t), `${a.key} ${res.id} ${t}`).toBe(isZeroKey(a.key, res.id, t));
   });
 });
 
 describe("ScoreLog", () => {
   it("keeps the scores as they were when recorded, in order, below -INFINITY printed as -INFINITY", () => {
     const [a, b, c] = [node(1), node(2), node(3)];
-    const w: Weights = new Map([[b, 5], [a, -INFINITY - 1]]);
+    const w: Weights = new NodeScores().set(b, 5).set(a, -INFINITY - 1);
     const log = new ScoreLog();
     log.snapshot("assign", "r1", [a, b, c], w);
     w.set(b, 100);

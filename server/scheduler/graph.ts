@@ -3,7 +3,7 @@
 // and "runnable" along ordering edges until nothing changes (Pacemaker's
 // ordering flags: implies-then, implies-first, runnable-left, restart, ...).
 import { O, type ROrder, type SAction, type SOrder, type SRsc, type WorkingSet } from "./model";
-import { actionsOf, customAction, isZeroKey } from "./actions";
+import { actionsOf, customAction, isZeroAction } from "./actions";
 import { cloneOf, topOf } from "./unpack-config";
 import { findCompatibleInstance, runningNodes } from "./assign";
 import { INFINITY } from "./score";
@@ -17,7 +17,7 @@ function findCompatibleInstanceAction(inst: SRsc, clone: SRsc, task: string, cur
 
 /** The first action of r with the key actionKey(r, task, 0). */
 function actionWithKey(r: SRsc, task: string): SAction | undefined {
-  for (const a of r.actions) if (isZeroKey(a.key, r.id, task)) return a;
+  for (const a of r.actions) if (isZeroAction(a, r, task)) return a;
   return undefined;
 }
 
@@ -226,7 +226,7 @@ function resolveOrder(ws: WorkingSet, o: ROrder): void {
   }
   let any = false;
   for (const f of fr.actions) {
-    if (!isZeroKey(f.key, fr.id, task)) continue;
+    if (!isZeroAction(f, fr, task)) continue;
     any = true;
     orderAfter(f, o);
   }
@@ -247,7 +247,7 @@ function orderAfter(f: SAction, o: ROrder): void {
   }
   const tr = o.thenRsc;
   if (!tr) return;
-  for (const t of tr.actions) if (isZeroKey(t.key, tr.id, o.thenTask)) addEdge(f, t, o.flags, o.id);
+  for (const t of tr.actions) if (isZeroAction(t, tr, o.thenTask)) addEdge(f, t, o.flags, o.id);
 }
 
 // ---------------------------------------------------------------------------
@@ -353,7 +353,7 @@ function holdsUp(a: SAction): boolean {
   if (r.variant === "primitive") return r.managed || !!r.blocked;
   const task = childTask(a.task);
   return r.children.some((c) => {
-    return c.actions.some((x) => isZeroKey(x.key, c.id, task) && holdsUp(x));
+    return c.actions.some((x) => isZeroAction(x, c, task) && holdsUp(x));
   });
 }
 

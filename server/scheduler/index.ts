@@ -10,9 +10,9 @@
 import type { Cib } from "../cib/types";
 import type { Action, AllocationScore, ClusterState, Edge, ScheduleOptions, ScheduleResult, Transition } from "./types";
 import { UnsupportedFeatureError } from "./types";
-import type { SAction, SNode, SRsc, WorkingSet } from "./model";
+import { NodeScores, type SAction, type SNode, type SRsc, type WorkingSet } from "./model";
 import { collectRules, unpackNodes, unpackProperties, unpackResources } from "./unpack-config";
-import { addAllowed, applyTargetRoles, clearsFailcount, failCount, unpackHistories, unpackNodeStates, type StatusExtras } from "./unpack-status";
+import { addAllowed, allowEverywhere, applyTargetRoles, clearsFailcount, failCount, unpackHistories, unpackNodeStates, type StatusExtras } from "./unpack-status";
 import { newColocation, unpackConstraints } from "./constraints";
 import { assign, sortResourcesForAssignment } from "./assign";
 import { createActions, fillExecution, scheduleCancels, scheduleFencing, scheduleProbes, transitionKey } from "./actions";
@@ -80,10 +80,14 @@ function unpackAll(cib: Cib, opts: ScheduleOptions, fast = true): Unpacked {
   unpackProperties(ws, ruleById);
   unpackNodes(ws, ruleById);
   unpackResources(ws, ruleById);
-  if (ws.symmetric) for (const r of ws.resources) for (const n of ws.nodes) addAllowed(r, n, 0);
+  if (ws.symmetric) {
+    const everywhere = NodeScores.filled(ws.nodes, 0);
+    for (const r of ws.resources) allowEverywhere(r, everywhere);
+  }
   const extras: StatusExtras = { failedActions: [], clearFailcounts: [], ruleById };
   unpackNodeStates(ws);
-  unpackHistories(ws, extras, fast);
+  // (a CIB the fast path cannot take is unpacked again with the general code only)
+  if (!unpackHistories(ws, extras, fast)) return unpackAll(cib, opts, false);
   applyTargetRoles(ws);
   return { ws, extras };
 }
@@ -150,7 +154,7 @@ function checkFailureThreshold(ws: WorkingSet, extras: StatusExtras, r: SRsc, no
   }
   if (clearsFailcount(extras, r, node)) return;
   if (r.migrationThreshold === 0) return;
-  if (ws.failedIgnored.has(r) && r.failedOn.size === 0) return;
+  if (ws.failedIgnored.has(r) && (r.failedOn?.size ?? 0) === 0) return;
   const fc = failCount(ws, r, node, true).count;
   if (fc <= 0) return;
   if (r.migrationThreshold - fc > 0) return;

@@ -5,6 +5,7 @@
 import type { Cib, Primitive, Group, Clone, Operation, LrmResource } from "../cib/types";
 import type { Role } from "./types";
 import type { ScoreLog } from "./score-log";
+import type { OpView } from "./unpack-status";
 
 /** Role order as Pacemaker compares them: Unknown < Stopped < Started < Unpromoted < Promoted. */
 export const ROLE_RANK: Record<Role, number> = { Unknown: 0, Stopped: 1, Started: 2, Unpromoted: 3, Promoted: 4 };
@@ -39,8 +40,122 @@ export interface SNode {
   fixed: boolean;
 }
 
+/**
+ * A node-score table (a resource's allowed nodes and their scores): the part of a
+ * Map<SNode, number> the scheduler uses, with the same iteration order (insertion order; setting
+ * a node that is present keeps its place) and no delete. The scores live in an array indexed by
+ * SNode.index and the nodes in an array in insertion order, so a lookup is one array read, a copy
+ * is two array copies, and a table of 32 nodes is a fraction of a Map's size (1000 resources ×
+ * 32 nodes of them per schedule, copied again during assignment).
+ */
+export class NodeScores {
+  /** the nodes, in insertion order */
+  private readonly order: SNode[];
+  /** score by SNode.index; undefined: the node is not in the table */
+  private readonly byIndex: (number | undefined)[];
+
+  constructor(order: SNode[] = [], byIndex: (number | undefined)[] = []) {
+    this.order = order;
+    this.byIndex = byIndex;
+  }
+
+  /** A table with every node of `nodes` (distinct, all of one working set) at score s, in that order. */
+  static filled(nodes: readonly SNode[], s: number): NodeScores {
+    const byIndex: (number | undefined)[] = [];
+    for (const n of nodes) byIndex[n.index] = s;
+    return new NodeScores(nodes.slice(), byIndex);
+  }
+
+  get size(): number {
+    return this.order.length;
+  }
+
+  get(n: SNode): number | undefined {
+    return this.byIndex[n.index];
+  }
+
+  has(n: SNode): boolean {
+    return this.byIndex[n.index] !== undefined;
+  }
+
+  set(n: SNode, s: number): this {
+    if (this.byIndex[n.index] === undefined) this.order.push(n);
+    this.byIndex[n.index] = s;
+    return this;
+  }
+
+  /** A copy, in the same order. */
+  copy(): NodeScores {
+    return new NodeScores(this.order.slice(), this.byIndex.slice());
+  }
+
+  /** The nodes in order (a node set while the iteration runs is visited too, as with a Map). */
+  keys(): IterableIterator<SNode> {
+    return this.order.values();
+  }
+
+  *values(): IterableIterator<number> {
+    for (const n of this.order) yield this.byIndex[n.index]!;
+  }
+
+  *entries(): IterableIterator<[SNode, number]> {
+    for (const n of this.order) yield [n, this.byIndex[n.index]!];
+  }
+
+  [Symbol.iterator](): IterableIterator<[SNode, number]> {
+    return this.entries();
+  }
+
+  forEach(f: (s: number, n: SNode) => void): void {
+    for (const n of this.order) f(this.byIndex[n.index]!, n);
+  }
+}
+
+/**
+ * A set of nodes (of one working set) with a Set's insertion-ordered iteration: a bit per
+ * SNode.index for membership beside the nodes in the order added. Every resource has one for the
+ * nodes its state is known on (all 32 of them at 32x1000), where a Set<SNode> of 32 entries is
+ * about three times the size, grown through four tables.
+ */
+export class NodeSet implements Iterable<SNode> {
+  private readonly order: SNode[] = [];
+  private readonly bits: number[] = [0];
+
+  get size(): number {
+    return this.order.length;
+  }
+
+  has(n: SNode): boolean {
+    return ((this.bits[n.index >> 5] ?? 0) & (1 << (n.index & 31))) !== 0;
+  }
+
+  add(n: SNode): this {
+    const w = n.index >> 5;
+    const bit = 1 << (n.index & 31);
+    while (this.bits.length <= w) this.bits.push(0);
+    if ((this.bits[w] & bit) === 0) {
+      this.bits[w] |= bit;
+      this.order.push(n);
+    }
+    return this;
+  }
+
+  [Symbol.iterator](): IterableIterator<SNode> {
+    return this.order.values();
+  }
+
+  /** f of every node, in order (without the iterator protocol, which a spread of this set goes through) */
+  map<T>(f: (n: SNode) => T): T[] {
+    return this.order.map(f);
+  }
+
+  forEach(f: (n: SNode) => void): void {
+    for (const n of this.order) f(n);
+  }
+}
+
 /** A node with a score in a resource's allowed-node table. */
-export type Weights = Map<SNode, number>;
+export type Weights = NodeScores;
 
 export type RecoveryType = "stop_start" | "stop_only" | "block" | "stop_unexpected";
 
@@ -125,13 +240,14 @@ export interface SRsc {
   /** where it is active, in the order found */
   runningOn: SNode[];
   /** nodes where its state is known from history (probes not needed) */
-  knownOn: Set<SNode>;
+  knownOn: NodeSet;
+  // (failedOn, roleOn, pendingOn: created with their first entry; most resources never get one)
   /** nodes where it failed (for display) */
-  failedOn: Set<SNode>;
+  failedOn: Set<SNode> | undefined;
   /** role per node as found in history */
-  roleOn: Map<SNode, Role>;
+  roleOn: Map<SNode, Role> | undefined;
   /** pending operation per node (record-pending) */
-  pendingOn: Map<SNode, string>;
+  pendingOn: Map<SNode, string> | undefined;
   /** recurring monitors found active in history: key -> node */
   activeMonitors: { key: string; node: SNode; intervalMs: number; name: string }[];
 
@@ -160,8 +276,13 @@ export interface SRsc {
   restarting: boolean;
   stopUnexpected: boolean;
   expectedNode?: SNode;
-  /** the status entries (lrm_resource) read for this resource, per node */
-  history?: { node: SNode; lr: LrmResource }[];
+  /**
+   * the status entries (lrm_resource) read for this resource, per node (the fast path leaves out
+   * entries that are one probe finding it stopped: see unpackLrmResource)
+   */
+  history?: { node: SNode; lr: LrmResource; ops: readonly OpView[] }[];
+  /** the node of the last status entry read for it (a second entry on the same node follows it directly) */
+  lastHistoryNode?: SNode;
   /** history entries (op id + node) of failed recurring monitors whose failure expired */
   expiredMonitors?: Set<string>;
   /** a reload (instead of a restart) applies its changed parameters */
@@ -202,6 +323,8 @@ export interface SAction {
   requiredRunnableBefore?: number;
   /** the "enough of them can run" pseudo action of a clone-min or require-all=false ordering (clone-min.ts) */
   oneOrMoreMet?: boolean;
+  /** task, when key is actionKey(rsc, task, 0) by construction (see isZeroAction) */
+  zeroTask?: string;
 }
 
 /** Ordering flags, after Pacemaker Explained's ordering semantics. */
@@ -264,8 +387,11 @@ export interface WorkingSet {
   actions: SAction[];
   /** probes, ordered before their resource's start when orderings are applied */
   probes: SAction[];
-  /** actions by key; the actions of one key are on different nodes (see findAction) */
-  actionByKey: Map<string, SAction[]>;
+  /**
+   * actions by key: the action, or (from the second action of a key on) a list of them; the
+   * actions of one key are on different nodes (see findAction)
+   */
+  actionByKey: Map<string, SAction | SAction[]>;
   haveQuorum: boolean;
   noQuorumPolicy: "stop" | "freeze" | "ignore" | "demote" | "suicide";
   stonithEnabled: boolean;

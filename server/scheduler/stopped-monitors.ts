@@ -6,7 +6,7 @@
 import { O, type SAction, type SNode, type SRsc, type WorkingSet } from "./model";
 import { actionKey, actionsOf, customAction, findAction } from "./actions";
 import { cloneOf } from "./unpack-config";
-import { EXEC, historyInOrder } from "./unpack-status";
+import { EXEC } from "./unpack-status";
 
 /**
  * Whether the history on a node shows the recurring operation `key` as
@@ -18,7 +18,7 @@ function inHistory(r: SRsc, key: string, node: SNode): boolean {
   if (!node.online) return false;
   for (const h of r.history ?? []) {
     if (h.node !== node) continue;
-    const ops = historyInOrder(h.lr);
+    const ops = h.ops;
     let start = -1;
     let stop = -1;
     let impliedMonitor = -1;
@@ -96,7 +96,7 @@ function cancelIfRunning(ws: WorkingSet, r: SRsc, op: { name: string; intervalMs
   const cancel = customAction(ws, r, "cancel", node, false, { intervalMs: op.intervalMs, key: `${key}_cancel` });
   cancel.cancel = true;
   cancel.runnable = true;
-  cancel.meta["cancel_interval"] = String(op.intervalMs);
+  cancel.meta = { ...cancel.meta, cancel_interval: String(op.intervalMs) };
   if (r.nextRole === "Started" || r.nextRole === "Unpromoted") {
     ws.orders.push({ id: "cancel-stopped-monitor", firstAction: cancel, firstTask: "cancel", thenRsc: r, thenTask: "start", flags: O.runnableLeft });
   }

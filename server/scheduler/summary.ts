@@ -3,7 +3,7 @@
 // "  * Stop ... due to node availability", "  * Fence (reboot) node2 'reason'".
 import { ROLE_RANK, type SAction, type SNode, type SRsc, type WorkingSet } from "./model";
 import type { Role } from "./types";
-import { actionKey } from "./actions";
+import { isZeroAction } from "./actions";
 
 interface Item {
   change: string;
@@ -16,9 +16,16 @@ interface Item {
   source?: SAction;
 }
 
+/** r's action of task (interval 0) on node (or on none), as a loop: no key string and no closure per lookup. */
 function find(r: SRsc, task: string, node: SNode | undefined): SAction | undefined {
-  const key = actionKey(r, task, 0);
-  return r.actions.find((a) => a.key === key && (node === undefined || a.node === node || a.node === undefined));
+  for (const a of r.actions) if (isZeroAction(a, r, task) && (node === undefined || a.node === node || a.node === undefined)) return a;
+  return undefined;
+}
+
+function item(out: Item[], r: SRsc, role: Role, nextRole: Role, change: string, origin: SNode | undefined, dest: SNode | undefined, action: SAction | undefined, source?: SAction): void {
+  const a = action ?? source;
+  if (!a) return;
+  out.push({ change, rsc: r, role, nextRole, origin, dest, action: a, source });
 }
 
 function logPrimitive(r: SRsc, out: Item[]): void {
@@ -35,46 +42,41 @@ function logPrimitive(r: SRsc, out: Item[]): void {
   const promote = find(r, "promote", next);
   const demote = find(r, "demote", next);
   const nextRole = r.nextRole;
-  const item = (change: string, origin: SNode | undefined, dest: SNode | undefined, action: SAction | undefined, source?: SAction) => {
-    const a = action ?? source;
-    if (!a) return;
-    out.push({ change, rsc: r, role, nextRole, origin, dest, action: a, source });
-  };
   if (role === nextRole) {
     if (r.reload && start) {
-      item("Reload", current, next, start);
+      item(out, r, role, nextRole, "Reload", current, next, start);
     } else if (!start || start.optional) {
-      if (demote && promote && !demote.optional && !promote.optional) item("Re-promote", current, next, promote, demote);
+      if (demote && promote && !demote.optional && !promote.optional) item(out, r, role, nextRole, "Re-promote", current, next, promote, demote);
     } else if (!start.runnable) {
-      item("Stop", current, undefined, stop, stop?.reason ? stop : start);
+      item(out, r, role, nextRole, "Stop", current, undefined, stop, stop?.reason ? stop : start);
     } else if (moving && current) {
-      item(r.failed ? "Recover" : "Move", current, next, stop);
+      item(out, r, role, nextRole, r.failed ? "Recover" : "Move", current, next, stop);
     } else if (r.failed) {
-      item("Recover", current, undefined, stop);
+      item(out, r, role, nextRole, "Recover", current, undefined, stop);
     } else {
-      item("Restart", current, next, start);
+      item(out, r, role, nextRole, "Restart", current, next, start);
     }
     return;
   }
   if (stop && (nextRole === "Stopped" || (start && !start.runnable))) {
     for (const n of r.runningOn) {
-      const key = actionKey(r, "stop", 0);
-      const s = r.actions.find((a) => a.key === key && a.node === n);
-      item("Stop", n, undefined, s, s?.reason ? s : start);
+      let s: SAction | undefined;
+      for (const a of r.actions) if (isZeroAction(a, r, "stop") && a.node === n) { s = a; break; }
+      item(out, r, role, nextRole, "Stop", n, undefined, s, s?.reason ? s : start);
     }
   } else if (stop && r.failed && r.stopOnFail) {
-    item("Recover", current, next, stop, start);
+    item(out, r, role, nextRole, "Recover", current, next, stop, start);
   } else if (moving) {
-    item("Move", current, next, stop);
+    item(out, r, role, nextRole, "Move", current, next, stop);
   } else if (r.reload && start) {
-    item("Reload", current, next, start);
+    item(out, r, role, nextRole, "Reload", current, next, start);
   } else if (start && (!start.optional || !start.runnable)) {
-    if (promote && !promote.optional && ROLE_RANK[nextRole] >= ROLE_RANK.Promoted) item("Promote", undefined, next, promote);
-    else item("Start", undefined, next, start);
+    if (promote && !promote.optional && ROLE_RANK[nextRole] >= ROLE_RANK.Promoted) item(out, r, role, nextRole, "Promote", undefined, next, promote);
+    else item(out, r, role, nextRole, "Start", undefined, next, start);
   } else if (promote && !promote.optional) {
-    item("Promote", current, next, promote);
+    item(out, r, role, nextRole, "Promote", current, next, promote);
   } else if (demote && !demote.optional) {
-    item("Demote", current, next, demote);
+    item(out, r, role, nextRole, "Demote", current, next, demote);
   }
 }
 

@@ -6,7 +6,7 @@ import { tryParseDuration } from "../cib/values";
 import { type Role, UnsupportedFeatureError } from "./types";
 import { evaluateRule, type RuleContext } from "./rules";
 import { INFINITY, isTrue, score } from "./score";
-import type { OpConfig, RecoveryType, SNode, SRsc, WorkingSet } from "./model";
+import { NodeScores, NodeSet, type OpConfig, type RecoveryType, type SNode, type SRsc, type WorkingSet } from "./model";
 
 export function parseRole(s: string | undefined): Role {
   if (!s) return "Unknown";
@@ -195,12 +195,12 @@ export function emptyRsc(id: string, cfgId: string, variant: SRsc["variant"]): S
     role: "Stopped",
     nextRole: "Unknown",
     runningOn: [],
-    knownOn: new Set(),
-    failedOn: new Set(),
-    roleOn: new Map(),
-    pendingOn: new Map(),
+    knownOn: new NodeSet(),
+    failedOn: undefined,
+    roleOn: undefined,
+    pendingOn: undefined,
     activeMonitors: [],
-    allowed: new Map(),
+    allowed: new NodeScores(),
     provisional: true,
     allocating: false,
     merging: false,
@@ -222,6 +222,7 @@ export function emptyRsc(id: string, cfgId: string, variant: SRsc["variant"]): S
     instanceNo: undefined,
     expectedNode: undefined,
     history: undefined,
+    lastHistoryNode: undefined,
     expiredMonitors: undefined,
     reload: undefined,
     blockingFailureOn: undefined,

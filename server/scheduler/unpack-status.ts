@@ -7,7 +7,7 @@ import type { LrmResource, LrmRscOp, NodeState, Rule } from "../cib/types";
 import { tryParseDuration } from "../cib/values";
 import { versionLess } from "../cib/op-digest";
 import type { FailedAction, Role } from "./types";
-import { ROLE_RANK, type SNode, type SRsc, type WorkingSet } from "./model";
+import { NodeScores, NodeSet, ROLE_RANK, type SNode, type SRsc, type WorkingSet } from "./model";
 import { builderFor, buildInstance, cloneOf, emptyRsc, mergeNvSets, opDefaultsFor, parseRole, topOf } from "./unpack-config";
 import { INFINITY, addScores, isTrue, score } from "./score";
 import { canFence } from "./actions";
@@ -258,8 +258,15 @@ export function historyInOrder(lr: LrmResource): OpView[] {
 }
 
 /** fast: take the short path for plain not-running probes (false only in tests comparing both paths). */
-export function unpackHistories(ws: WorkingSet, extras: StatusExtras, fast = true): void {
+/**
+ * Read every node's operation history into the resources. Returns false when the fast path
+ * cannot be trusted for this CIB (a resource has two status entries on one node: see
+ * unpackLrmResource); the caller then unpacks again with fast = false.
+ */
+export function unpackHistories(ws: WorkingSet, extras: StatusExtras, fast = true): boolean {
   const done = new Set<NodeState>();
+  const read = new NodeSet();
+  let exact = true;
   const states = ws.cib.status.filter((s) => {
     const node = nodeOf(ws, s);
     return node !== undefined;
@@ -273,9 +280,14 @@ export function unpackHistories(ws: WorkingSet, extras: StatusExtras, fast = tru
       // without fencing, what an offline node last reported is not trusted: its resources count as stopped
       if (!ws.stonithEnabled && !node.online) continue;
       done.add(st);
-      for (const lr of st.lrmResources) unpackLrmResource(ws, extras, node, lr, fast);
+      // a node's entries are read one after another, so a resource's second entry on it is seen
+      // through rsc.lastHistoryNode; unless two node_states name the same node (then no fast path)
+      if (read.has(node)) exact = false;
+      read.add(node);
+      for (const lr of st.lrmResources) if (!unpackLrmResource(ws, extras, node, lr, fast)) exact = false;
     }
   }
+  return exact || !fast;
 }
 
 /** The node a node_state is about: by id, else by uname; none for a node_state without an id (crm_simulate ignores it). */
@@ -331,7 +343,7 @@ function memberOf(instance: SRsc, cfgId: string): SRsc | undefined {
  *  for every history entry of an anonymous clone. */
 function instanceLocation(inst: SRsc): SNode | undefined {
   if (inst.runningOn.length) return inst.runningOn[0];
-  for (const n of inst.pendingOn.keys()) return n;
+  if (inst.pendingOn) for (const n of inst.pendingOn.keys()) return n;
   for (const c of inst.children) {
     const n = instanceLocation(c);
     if (n) return n;
@@ -363,7 +375,7 @@ function findAnonymousInstance(
       }
     } else if (!skipInactive && !inactive && !inst.blocked) {
       const m = memberOf(inst, cfgId);
-      if (m && !(m.pendingOn.size > 0 && !m.pendingOn.has(node))) inactive = m;
+      if (m && !(m.pendingOn !== undefined && m.pendingOn.size > 0 && !m.pendingOn.has(node))) inactive = m;
     }
   }
   if (!found && !skipInactive && inactive) found = inactive;
@@ -433,20 +445,31 @@ export function isPlainNotRunningProbe(op: LrmRscOp): boolean {
   return !op.id.endsWith("_last_failure_0");
 }
 
-function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource, fast: boolean): void {
-  if (lr.ops.length === 0) return;
+/**
+ * One status entry (lrm_resource) of a node. Returns false when the resource already had an
+ * entry on this node (which matters with fast): the fast path leaves probe-only entries out of rsc.history, which is
+ * exact only when no other entry of the resource on that node can make it active there.
+ */
+function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr: LrmResource, fast: boolean): boolean {
+  if (lr.ops.length === 0) return true;
   const rsc = findHistoryResource(ws, extras, node, lr);
-  if (!rsc) return;
-  (rsc.history ??= []).push({ node, lr });
+  if (!rsc) return true;
+  const single = rsc.lastHistoryNode !== node;
+  rsc.lastHistoryNode = node;
   const previousName = rsc.historyName;
   if (lr.id !== rsc.id) rsc.historyName = lr.id;
   if (fast && lr.ops.length === 1 && !(rsc.failureTimeoutMs > 0) && isPlainNotRunningProbe(lr.ops[0])) {
-    // the general path's result for it (role Stopped: nothing active, nothing failed)
+    // the general path's result for it (role Stopped: nothing active, nothing failed). It is not
+    // added to rsc.history: its readers skip it (definition changes look only at entries on nodes
+    // where the resource is active, which it never is through this entry alone; stopped-role
+    // monitors look for recurring operations), so leaving it out changes nothing while it is the
+    // resource's only entry on this node (`single`, else the caller unpacks again without fast paths)
     rsc.knownOn.add(node);
     if (lr.id !== rsc.id && lr.id.includes(":")) rsc.historyName = previousName;
-    return;
+    return single;
   }
   const ops = historyInOrder(lr);
+  (rsc.history ??= []).push({ node, lr, ops });
 
   let role = "Unknown" as Role;
   let onFail = "ignore" as OnFail;
@@ -636,10 +659,10 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
   // a numbered history name is kept only while that history shows the instance active
   if (lr.id !== rsc.id && !(ROLE_RANK[role] > ROLE_RANK.Stopped) && lr.id.includes(":")) rsc.historyName = previousName;
   if (pending) {
-    rsc.pendingOn.set(node, pending);
+    (rsc.pendingOn ??= new Map()).set(node, pending);
     rsc.pendingTask ??= pending;
   }
-  if (role === "Unknown") return;
+  if (role === "Unknown") return single;
 
   // recurring monitors that are active (after the last start, not stopped since)
   if (ROLE_RANK[role] > ROLE_RANK.Stopped && lastStopIdx <= lastStartIdx || (lastStartIdx < 0 && lastStopIdx < 0)) {
@@ -694,7 +717,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
       break;
   }
   if (nextRoleOverride) rsc.nextRole = nextRoleOverride;
-  if (failedHere && effOnFail !== "ignore") rsc.failedOn.add(node);
+  if (failedHere && effOnFail !== "ignore") (rsc.failedOn ??= new Set()).add(node);
   if (ROLE_RANK[role] > ROLE_RANK.Stopped) {
     addRunning(ws, rsc, node, role);
     switch (effOnFail) {
@@ -709,6 +732,7 @@ function unpackLrmResource(ws: WorkingSet, extras: StatusExtras, node: SNode, lr
         rsc.stopOnFail = true;
     }
   }
+  return single;
 }
 
 function addRunning(ws: WorkingSet, rsc: SRsc, node: SNode, role: Role): void {
@@ -716,7 +740,7 @@ function addRunning(ws: WorkingSet, rsc: SRsc, node: SNode, role: Role): void {
     rsc.runningOn.push(node);
     node.running.push(rsc);
   }
-  rsc.roleOn.set(node, role);
+  (rsc.roleOn ??= new Map()).set(node, role);
   if (ROLE_RANK[role] > ROLE_RANK[rsc.role]) rsc.role = role;
   if (node.maintenance) rsc.managed = false;
   // an unmanaged resource stays where it is, with INFINITY there, which resources
@@ -728,6 +752,20 @@ function banTargetOf(rsc: SRsc): SRsc {
   const c = cloneOf(rsc);
   if (c && !c.uniqueClone) return topOf(rsc);
   return rsc;
+}
+
+/**
+ * A symmetric cluster: score 0 on every node for a resource and all its descendants, as
+ * addAllowed(rsc, n, 0) for each node of `everywhere` (every node at 0) in turn; a table still
+ * empty becomes a copy of `everywhere`.
+ */
+export function allowEverywhere(rsc: SRsc, everywhere: NodeScores): void {
+  for (const c of rsc.children) allowEverywhere(c, everywhere);
+  if (rsc.allowed.size === 0) rsc.allowed = everywhere.copy();
+  else for (const n of everywhere.keys()) {
+    const cur = rsc.allowed.get(n);
+    rsc.allowed.set(n, cur === undefined ? 0 : addScores(cur, 0));
+  }
 }
 
 /** resource_location: add a score for a node to a resource and all its descendants. */

@@ -25,8 +25,8 @@ function isActiveAnywhere(r: SRsc): boolean {
 function primitiveView(ws: WorkingSet, r: SRsc): ResourceView {
   const active: ActiveInstance[] = r.runningOn.map((n) => ({
     node: n.uname,
-    role: r.roleOn.get(n) ?? r.role,
-    failed: r.failed && (r.failedOn.size === 0 || r.failedOn.has(n)),
+    role: r.roleOn?.get(n) ?? r.role,
+    failed: r.failed && (r.failedOn === undefined || r.failedOn.size === 0 || r.failedOn.has(n)),
   }));
   const xml = r.xml;
   return {
@@ -42,8 +42,8 @@ function primitiveView(ws: WorkingSet, r: SRsc): ResourceView {
     orphan: r.orphan,
     pendingTask: r.pendingTask,
     description: xml?.description,
-    failureIgnored: r.failedOn.size === 0 && ws.failedIgnored.has(r) ? true : undefined,
-    knownOn: [...r.knownOn].map((n) => n.uname),
+    failureIgnored: (r.failedOn?.size ?? 0) === 0 && ws.failedIgnored.has(r) ? true : undefined,
+    knownOn: r.knownOn.map((n) => n.uname),
   };
 }
 
@@ -69,7 +69,7 @@ function resourceView(ws: WorkingSet, r: SRsc): ResourceView {
     const x = r.xml;
     if (x && x.kind === "clone") base.childId = x.child.id;
     const known = new Set<string>();
-    for (const p of primitivesOf(r)) for (const n of p.knownOn) known.add(n.uname);
+    for (const p of primitivesOf(r)) p.knownOn.forEach((n) => known.add(n.uname));
     base.knownOn = [...known];
   }
   return base;
