@@ -248,11 +248,15 @@ function parse(xml: string, nodeState?: NodeStateHook): El[] {
       while (isSpace(c));
       if (c === 62 || c === 47) break;
       if (!(c < 128 && NAME_START[c])) throw UNSUPPORTED;
-      const nameStart = p;
-      do c = xml.charCodeAt(++p);
-      while (c < 128 && NAME_CHAR[c]);
+      // the previous element's name at this position, when it is the whole name here (no
+      // further name character after it), else the name is scanned and made a string
       let name = shape.names[k];
-      if (name === undefined || name.length !== p - nameStart || !xml.startsWith(name, nameStart)) {
+      if (name !== undefined && xml.startsWith(name, p) && !((c = xml.charCodeAt(p + name.length)) < 128 && NAME_CHAR[c])) {
+        p += name.length;
+      } else {
+        const nameStart = p;
+        do c = xml.charCodeAt(++p);
+        while (c < 128 && NAME_CHAR[c]);
         name = xml.slice(nameStart, p);
         shape.names[k] = name;
         sameNames = false;
