@@ -59,6 +59,10 @@ describe("fast XML reader against saxes", () => {
       `\n\n  <a/>  \n`,
       // repeated tags and attribute names with equal, different and decoded values (the reader reuses strings)
       `<a><o x="v" y="w"/><o x="v" y="w2"/><o y="v" x="w"/><o x="v&amp;" y="w"/><o x="v\tq"/><o x="v\tq"/><o x="v"/><oo x="v"/><p x='v'/></a>`,
+      // references, tabs and line feeds in values further on (the reader keeps the next position of each)
+      `<r><a x="1&amp;" y="2"/><a x="3" y="&lt;4"/><a x="5\t" y="6&#9;"/>\n<b z="a\tb"/><b z="c"/><b z="d\ne&amp;"/><b z="f\n"/></r>`,
+      // an attribute name that starts with (or is a prefix of) the previous same-tag element's name there
+      `<a><o x="1" yy="2"/><o xz="1" y="2"/><o x="1" y="2"/><o x ="1" y= "2" /><o x	= "3"/><o x.y="4"/><o x-="5" x="6"/><o x:z="7"/></a>`,
     ];
     for (const d of docs) expect(agree(d), d).toBe("fast");
   });
@@ -77,6 +81,13 @@ describe("fast XML reader against saxes", () => {
       `<r><a x="1" y="2"/><a x="1" x="2"/></r>`,
       `<r><a x="1" y="2"/><a x="1" y="2" x="3"/></r>`,
       `<r><a x="1" y="2" z="3"/><a x="1"/><a x="1" y="2" y="3"/></r>`,
+      // a "<" in a value after other values
+      `<r><a x="1" y="2"/><a x="3" y="<"/></r>`,
+      `<r><b x="&amp;"/><b x="1"/>\n<b x="a<"/></r>`,
+      // the previous element's name, then no "=" (or a character no ASCII name has)
+      `<r><a x="1"/><a x"1"/></r>`,
+      `<r><a x="1"/><a x/></r>`,
+      `<r><a x="1"/><a xé="1"/></r>`,
       `<a x="1"y="2"/>`,
       `<a x=1/>`,
       `<a x="<"/>`,

@@ -168,6 +168,14 @@ function parse(xml: string, nodeState?: NodeStateHook): El[] {
   };
   // per tag: the attribute names and values of the previous element with that tag, and how
   // many of its leading names are known to be pairwise distinct
+  // The next "<", "&", tab and line feed at or after the last attribute value checked (n:
+  // none): found with indexOf, each one moving forward only, so the text between is not
+  // looked at character by character (for values unlike the previous element's)
+  let nextLt = -1;
+  let nextAmp = -1;
+  let nextTab = -1;
+  let nextLf = -1;
+  const at = (i: number): number => (i < 0 ? n : i);
   const shapes = new Map<string, { names: string[]; values: string[]; distinct: number }>();
 
   while (pos < n) {
@@ -248,11 +256,15 @@ function parse(xml: string, nodeState?: NodeStateHook): El[] {
       while (isSpace(c));
       if (c === 62 || c === 47) break;
       if (!(c < 128 && NAME_START[c])) throw UNSUPPORTED;
-      const nameStart = p;
-      do c = xml.charCodeAt(++p);
-      while (c < 128 && NAME_CHAR[c]);
+      // the previous element's name at this position, when it is the whole name here (no
+      // further name character after it), else the name is scanned and made a string
       let name = shape.names[k];
-      if (name === undefined || name.length !== p - nameStart || !xml.startsWith(name, nameStart)) {
+      if (name !== undefined && xml.startsWith(name, p) && !((c = xml.charCodeAt(p + name.length)) < 128 && NAME_CHAR[c])) {
+        p += name.length;
+      } else {
+        const nameStart = p;
+        do c = xml.charCodeAt(++p);
+        while (c < 128 && NAME_CHAR[c]);
         name = xml.slice(nameStart, p);
         shape.names[k] = name;
         sameNames = false;
@@ -268,13 +280,15 @@ function parse(xml: string, nodeState?: NodeStateHook): El[] {
       // (rc-code="0", operation="monitor" ...): reuse that string (cached only when it needed no decoding)
       let value = shape.values[k];
       if (value === undefined || value.length !== q - p - 1 || !xml.startsWith(value, p + 1)) {
-        value = xml.slice(p + 1, q);
-        let special = false;
-        for (let i = 0; i < value.length; i++) {
-          const v = value.charCodeAt(i);
-          if (v === 60 /* < */) throw UNSUPPORTED;
-          if (v === 38 /* & */ || v === 9 || v === 10) special = true;
-        }
+        // a "<" in the value: saxes reports it; "&", tab, line feed: decoded / normalised
+        const from = p + 1;
+        if (nextLt < from) nextLt = at(xml.indexOf("<", from));
+        if (nextLt < q) throw UNSUPPORTED;
+        if (nextAmp < from) nextAmp = at(xml.indexOf("&", from));
+        if (nextTab < from) nextTab = at(xml.indexOf("\t", from));
+        if (nextLf < from) nextLf = at(xml.indexOf("\n", from));
+        const special = nextAmp < q || nextTab < q || nextLf < q;
+        value = xml.slice(from, q);
         if (special) value = value.includes("&") ? decodeAttr(value) : spaces(value);
         else shape.values[k] = value;
       }

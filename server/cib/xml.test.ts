@@ -364,6 +364,31 @@ describe("parseCibXml: <lrm_rsc_op> fields", () => {
     expect(op).toStrictEqual({ id: "r_last_0", operation: "start", interval: "0", callId: "3", rcCode: "0", opStatus: "0", onNode: "n1" });
   });
 
+  it("builds plain objects (Object.prototype, as a literal) for operations and lrm_resources", () => {
+    const lr = parseCibXml(cibWith(`${required} on_node="n1"`)).status[0].lrmResources[0];
+    for (const o of [lr, lr.ops[0]]) {
+      expect(Object.getPrototypeOf(o)).toBe(Object.prototype);
+      expect(o.constructor).toBe(Object);
+    }
+    expect(Object.keys(lr)).toEqual(["id", "ops", "class", "provider", "type"]);
+    expect(lr).toStrictEqual({ id: "r", ops: [lr.ops[0]], class: "ocf", provider: "heartbeat", type: "Dummy" });
+    expect(structuredClone(lr)).toStrictEqual(lr);
+  });
+
+  it("keeps the operations' order and the unknown children of an lrm_resource", () => {
+    const xml =
+      `<cib><configuration><crm_config/><nodes/><resources/><constraints/></configuration><status>` +
+      `<node_state id="1" uname="n1"><lrm id="1"><lrm_resources><lrm_resource id="r" x-extra="e" container="c">` +
+      `<lrm_rsc_op ${required.replace("r_last_0", "a")}/><odd id="o"/><lrm_rsc_op ${required.replace("r_last_0", "b")}/>` +
+      `</lrm_resource><lrm_resource id="s"/></lrm_resources></lrm></node_state></status></cib>`;
+    const [lr, empty] = parseCibXml(xml).status[0].lrmResources;
+    expect(lr.ops.map((o) => o.id)).toEqual(["a", "b"]);
+    expect(Object.keys(lr)).toEqual(["id", "ops", "container", "extraAttrs", "unknown"]);
+    expect(lr.unknown?.map((u) => u.tag)).toEqual(["odd"]);
+    expect(lr.extraAttrs).toEqual({ "x-extra": "e" });
+    expect(empty).toStrictEqual({ id: "s", ops: [] });
+  });
+
   it.each(["id", "operation", "interval", "call-id", "rc-code", "op-status"])("names a missing required %s", (attr) => {
     const attrs = required.replace(new RegExp(`(^| )${attr}="[^"]*"`), "");
     expect(() => parseCibXml(cibWith(attrs))).toThrow(`missing required attribute "${attr}"`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { lineOfId, parseDateTime, parseSimulateArgs, runSimulate, describeInputError, simulateText } from "./simulate";
+import { decodeText, lineOfId, parseDateTime, parseSimulateArgs, runSimulate, describeInputError, simulateText } from "./simulate";
 import { parseCibXml } from "../cib/xml";
 import { schedule, unpack } from "../scheduler/index";
 import { benchCib } from "../../bench/scheduler-cib";
@@ -15,6 +15,27 @@ function io() {
 }
 
 const tmp = mkdtempSync(path.join(tmpdir(), "vigil-sim-"));
+
+describe("vigil simulate: decoding the file", () => {
+  it("gives the text toString('utf8') gives, for ASCII and for everything else", () => {
+    const samples: Buffer[] = [
+      Buffer.from(""),
+      Buffer.from(`<cib a="x\ty"/>\n`),
+      Buffer.from(Array.from({ length: 128 }, (_, i) => i)), // every ASCII byte
+      Buffer.from("\uFEFF<cib/>"), // byte order mark
+      Buffer.from(`<cib x="été €"/>`),
+      Buffer.from([0x3c, 0x61, 0x20, 0xff, 0xc3, 0x28, 0x80, 0x2f, 0x3e]), // invalid UTF-8: replacement characters
+      Buffer.from([0x41, 0xe9, 0x42]), // a Latin-1 byte: not the same text in Latin-1 and UTF-8
+    ];
+    for (const b of samples) {
+      expect(decodeText(b), JSON.stringify([...b])).toBe(b.toString("utf8"));
+      expect(decodeText(new Uint8Array(b)), "Uint8Array").toBe(b.toString("utf8"));
+    }
+    // a view into a larger buffer decodes only its own bytes
+    const big = Buffer.from("xx<cib/>yy");
+    expect(decodeText(new Uint8Array(big.buffer, big.byteOffset + 2, 6))).toBe("<cib/>");
+  });
+});
 
 describe("vigil simulate arguments", () => {
   it("takes crm_simulate's flags, bundled or long", () => {

@@ -1,5 +1,6 @@
 // `vigil simulate`: run the scheduler offline on a CIB and print what
 // crm_simulate 2.1.5 prints (same sections, same line forms).
+import { isAscii } from "node:buffer";
 import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import type { Cib } from "../cib/types";
@@ -266,7 +267,7 @@ export async function runSimulate(argv: string[], io: SimulateIo, deps: Simulate
     } else {
       try {
         const early = deps.xmlPrefetch?.file === o.xmlFile ? await deps.xmlPrefetch!.bytes : undefined;
-        xml = o.xmlFile === "-" ? await readStdin() : early ? early.toString("utf8") : readTextFile(o.xmlFile!);
+        xml = o.xmlFile === "-" ? await readStdin() : early ? decodeText(early) : readTextFile(o.xmlFile!);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         io.stderr.write(`vigil simulate: cannot read ${source}: ${code === "ENOENT" ? "no such file" : (e as Error).message}\n`);
@@ -322,11 +323,22 @@ export async function runSimulate(argv: string[], io: SimulateIo, deps: Simulate
  * reading the bytes and decoding them (~300 ms against ~160 ms CPU for an 18 MB CIB here).
  */
 function readTextFile(file: string): string {
-  return readFileSync(file).toString("utf8");
+  return decodeText(readFileSync(file));
+}
+
+/**
+ * UTF-8 bytes as text. Bytes that are all ASCII (a CIB usually is) are the same characters in
+ * Latin-1, which Node copies without decoding: an 18 MB CIB ~50 -> ~12-28 ms here (isAscii
+ * included). Anything else (a byte order mark, other characters, invalid sequences) is decoded
+ * as UTF-8, as before.
+ */
+export function decodeText(bytes: Uint8Array): string {
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return isAscii(b) ? b.toString("latin1") : b.toString("utf8");
 }
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return decodeText(Buffer.concat(chunks));
 }
