@@ -14,7 +14,7 @@
 // upgrades, ...); they are read from the installed playwright-core, and a
 // version whose list cannot be found fails loudly instead of dropping them.
 
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -23,30 +23,22 @@ export const CHROMIUM = "/usr/bin/chromium";
 /** The browser-UI features the suite turns off (both are needed: either one alone keeps the popup's renderer). */
 export const EXTRA_DISABLED_FEATURES = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"];
 
-/** Playwright's default `--disable-features` list, from the installed playwright-core's sources. */
+let playwrightFeatures: string[] | undefined;
+
+/** Playwright's default `--disable-features` list, from the installed playwright-core (read once: a 3.6 MB file). */
 export function playwrightDisabledFeatures(): string[] {
+  if (playwrightFeatures) return playwrightFeatures;
   const require = createRequire(import.meta.url);
-  const lib = path.join(path.dirname(require.resolve("playwright-core/package.json")), "lib");
-  const candidates = [path.join(lib, "coreBundle.js"), path.join(lib, "server/chromium/chromiumSwitches.js")];
-  for (const file of candidates) {
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      continue;
-    }
-    const m = /disabledFeatures = \[([\s\S]*?)\]\.filter\(Boolean\)/.exec(text);
-    if (!m) continue;
-    const names = m[1]
-      .split("\n")
-      .filter((line) => !line.trim().startsWith("//"))
-      .flatMap((line) => [...line.matchAll(/"([A-Za-z0-9]+)"/g)].map((x) => x[1]));
-    if (names.length) return names;
+  const file = path.join(path.dirname(require.resolve("playwright-core/package.json")), "lib/coreBundle.js");
+  const m = /disabledFeatures = \[([\s\S]*?)\]\.filter\(Boolean\)/.exec(readFileSync(file, "utf8"));
+  const names = (m?.[1] ?? "")
+    .split("\n")
+    .filter((line) => !line.trim().startsWith("//"))
+    .flatMap((line) => [...line.matchAll(/"([A-Za-z0-9]+)"/g)].map((x) => x[1]));
+  if (!names.length) {
+    throw new Error(`e2e/chromium.ts: Playwright's default --disable-features list was not found in ${file}; update playwrightDisabledFeatures() for this playwright-core version`);
   }
-  throw new Error(
-    `e2e/chromium.ts: Playwright's default --disable-features list was not found in ${lib} (${readdirSync(lib).length} entries); ` +
-      "update playwrightDisabledFeatures() for this playwright-core version",
-  );
+  return (playwrightFeatures = names);
 }
 
 /**
