@@ -44,12 +44,22 @@ function placement(c: Controller): Record<string, string[]> {
   return out;
 }
 
+/** what the controller did since `since` (with timings), so that a timed-out wait says why */
+function recentEvents(c: Controller, since: number): string {
+  return c
+    .events()
+    .filter((e) => e.at >= since - 10_000)
+    .map((e) => `  +${e.at - since} ms ${e.kind}: ${e.message}`)
+    .join("\n");
+}
+
 async function waitFor<T>(what: string, f: () => T | undefined | false, timeoutMs: number): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = f();
     if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}; placement ${JSON.stringify(placement(ctl))}`);
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}; placement ${JSON.stringify(placement(ctl))}\n${recentEvents(ctl, t0)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -20,6 +20,7 @@ import { GraphRun, type ActionOutcome, type GraphOutcome } from "./graph";
 import { History } from "./history";
 import type { CibPersistence, Fencer, OpExecutor } from "./ports";
 import { ReloadSupportCache, restartFields } from "./reload-support";
+import { wakeAt, type WakeTimer } from "./wake-at";
 import { computeQuorum, EMPTY_QUORUM_MEMORY, type QuorumMemory } from "../membership/quorum";
 import {
   CRM_FEATURE_SET,
@@ -144,7 +145,7 @@ export class Controller implements ClusterService {
 
   // timers
   private recheckTimer: NodeJS.Timeout | undefined;
-  private failureTimer: NodeJS.Timeout | undefined;
+  private failureTimer: WakeTimer | undefined;
   /** failure expiries (epoch s) up to this one have had their wake-up */
   private lastExpiryWake = 0;
 
@@ -215,7 +216,7 @@ export class Controller implements ClusterService {
     this.wakeBackoff?.();
     await this.waitLoopIdle();
     clearTimeout(this.recheckTimer);
-    clearTimeout(this.failureTimer);
+    this.failureTimer?.cancel();
     for (const u of this.unsubs.values()) u();
     this.unsubs.clear();
     for (const [key, e] of [...this.recurring]) this.dropRecurring(key, e, OpStatus.CANCELLED);
@@ -1119,16 +1120,17 @@ export class Controller implements ClusterService {
 
   /** Wake up when the next failure-timeout expires, so the expired failure stops counting on time. */
   private armFailureTimeout(): void {
-    clearTimeout(this.failureTimer);
+    this.failureTimer?.cancel();
     // an expiry that passed while a transition ran still needs its wake-up; one wake-up per expiry moment
     const next = nextFailureExpiry(this.cib, this.lastExpiryWake);
     if (next === undefined) return;
-    const delay = Math.max(0, next * 1000 - this.clock()) + 1000;
-    this.failureTimer = setTimeout(() => {
+    // the scheduler counts whole seconds and a failure expires strictly after
+    // last-failure + failure-timeout: wake one second past the expiry moment (by the
+    // controller's clock: a wake-up a millisecond early would see it still counting)
+    this.failureTimer = wakeAt(this.clock, (next + 1) * 1000, () => {
       this.lastExpiryWake = next;
       this.requestSchedule("failure-timeout expired", false);
-    }, delay);
-    this.failureTimer.unref?.();
+    });
   }
 }
 

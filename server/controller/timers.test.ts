@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { demoCib } from "../demo/cib";
 import type { Cib } from "../cib/types";
 import { nextFailureExpiry } from "./controller";
+import { wakeAt } from "./wake-at";
 import { recordFailCount, setNodeMembership } from "./record";
 
 function withFailureTimeout(cib: Cib, rsc: string, value: string): Cib {
@@ -42,5 +43,26 @@ describe("nextFailureExpiry", () => {
     cib = failed(cib);
     expect(nextFailureExpiry(cib, 0)).toBe(1005); // web-server inherits 5s from its group
     expect(nextFailureExpiry(cib, 1005)).toBe(1040); // dummy1: rsc_defaults 30s
+  });
+});
+
+describe("wakeAt", () => {
+  it("runs only once the controller's clock has reached the moment, even when timers fire early by that clock", async () => {
+    // a clock that runs at 80 % of timer speed: every plain setTimeout(delay) fires early by it
+    const t0 = Date.now();
+    const base = 5_000_000;
+    const clock = () => base + (Date.now() - t0) * 0.8;
+    const at = base + 200;
+    const seen = await new Promise<number>((resolve) => wakeAt(clock, at, () => resolve(clock())));
+    expect(seen).toBeGreaterThanOrEqual(at);
+  });
+
+  it("runs once, and not at all when cancelled", async () => {
+    let runs = 0;
+    wakeAt(Date.now, Date.now() + 20, () => runs++);
+    const cancelled = wakeAt(Date.now, Date.now() + 20, () => runs++);
+    cancelled.cancel();
+    await new Promise((r) => setTimeout(r, 120));
+    expect(runs).toBe(1);
   });
 });
