@@ -71,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   cleanupScratch();
+  for (const why of rep.skippedWhy) process.stdout.write(`SKIP seed ${why}\n`);
   process.stdout.write(`${rep.agreed} passed, ${rep.disagreed.length} failed\n`);
   process.stderr.write(
     `fuzz:scheduler: seeds ${seed}..${seed + count - 1}, ${rep.skipped} skipped (Pacemaker gave no result), ${((Date.now() - t0) / 1000).toFixed(1)} s` +

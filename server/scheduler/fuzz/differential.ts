@@ -115,10 +115,12 @@ export interface FuzzReport {
   disagreed: { seed: number; spec: CibSpec; verdict: Verdict }[];
   /** cases Pacemaker itself could not process (not counted either way) */
   skipped: number;
+  /** why each skipped case was skipped, "seed: error" */
+  skippedWhy: string[];
 }
 
 export function runFuzz(opts: { count: number; seed: number; core: SchedulerCore; gen?: GenerateOptions; onCase?: (seed: number, v: Verdict) => void }): FuzzReport {
-  const rep: FuzzReport = { total: 0, agreed: 0, disagreed: [], skipped: 0 };
+  const rep: FuzzReport = { total: 0, agreed: 0, disagreed: [], skipped: 0, skippedWhy: [] };
   for (let i = 0; i < opts.count; i++) {
     const seed = opts.seed + i;
     const spec = generateCib(seed, opts.gen);
@@ -126,6 +128,7 @@ export function runFuzz(opts: { count: number; seed: number; core: SchedulerCore
     opts.onCase?.(seed, v);
     if (v.error?.startsWith("pacemaker:")) {
       rep.skipped++;
+      rep.skippedWhy.push(`${seed}: ${v.error}`);
       continue;
     }
     rep.total++;
