@@ -8,6 +8,9 @@
 //   standby              node standby of the VIP's host -> the VIP answers on the other host
 //   standby-dummy        the same for the reference's pair (VIP2 + ocf:heartbeat:Dummy, colocated,
 //                        not ordered; the web group is stopped meanwhile)
+//   standby-cli          the pair again, triggered by the real CLI (`node bin/vigil.mjs node standby
+//                        HOST`, a new process, through the API server on loopback): the
+//                        reference's `pcs node standby` row
 //   apache killed        kill -9 of apache's main process -> HTTP answers again
 // Ping runs every 10 ms from the root namespace; an outage is the longest gap between two
 // replies around the event. HTTP is polled every 10 ms. Settings are the defaults
@@ -18,20 +21,24 @@
 // process.hrtime microseconds, the clock of a `node --cpu-prof` profile, to cut the profile to it.
 // Needs root; apache2, resource-agents and iputils-ping installed before the bed is up.
 
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { TESTBED_DIR, Testbed } from "../e2e/testbed/testbed";
 import { emptyCib } from "../server/cib/empty";
 import { nodeStandby } from "../server/cib/ops/node";
 import type { Cib, NvSet, Operation, Primitive } from "../server/cib/types";
 import { startHostCluster, type HostCluster } from "../server/hosts/cluster";
+import { startServer, type RunningServer } from "../server/api/server";
+import { freePort } from "../server/executor/test-helpers";
 import { HostStore } from "../server/membership/hosts";
 import { DEFAULT_HOST_TIMEOUT_MS } from "../server/executor/ssh-liveness";
 import type { ResourceView } from "../server/scheduler/types";
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
+const VIGIL_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/vigil.mjs");
 const bed = new Testbed({ id: 3 });
 const VIP = bed.addr(100);
 /** the reference's pair (../shared/reference/pacemaker-failover.md): a VIP and a Dummy colocated, no ordering */
@@ -248,14 +255,31 @@ async function crashCase(fencing: boolean): Promise<number> {
   return ms;
 }
 
-async function standbyCase(vip = "VIP", addr = VIP): Promise<number> {
+/** a node's standby as the CIB change itself (crm_attribute's path) or through `vigil node standby` (pcs's) */
+type StandbyTrigger = (host: string, on: boolean) => Promise<void>;
+
+const inProcess: StandbyTrigger = async (host, on) => {
+  await cluster.controller.update((cib) => nodeStandby(cib, [host], on).cib, ADMIN, `node ${on ? "" : "un"}standby ${host}`);
+};
+
+let api: RunningServer | undefined;
+let apiStateDir = "";
+const viaCli: StandbyTrigger = (host, on) =>
+  new Promise((resolve, reject) => {
+    const env = { ...process.env, VIGIL_STATE_DIR: apiStateDir, VIGIL_PORT: String(api!.port), VIGIL_HOST: "127.0.0.1" };
+    execFile("node", [VIGIL_BIN, "node", on ? "standby" : "unstandby", host], { env }, (err, _out, stderr) =>
+      err ? reject(new Error(`vigil node ${on ? "" : "un"}standby ${host}: ${stderr.trim() || err.message}`)) : resolve(),
+    );
+  });
+
+async function standbyCase(vip = "VIP", addr = VIP, trigger: StandbyTrigger = inProcess): Promise<number> {
   await settle();
   const host = activeNodes(vip)[0];
   const ping = pinger(addr);
   await waitFor("ping replies", () => ping.replies.length > 10, 10000);
   const cpu0 = cpuNow();
   const t0 = Date.now();
-  await cluster.controller.update((cib) => nodeStandby(cib, [host], true).cib, ADMIN, `node standby ${host}`);
+  await trigger(host, true);
   await waitFor(`${vip} on another host`, () => activeNodes(vip).some((n) => n !== host) && ping.replies[ping.replies.length - 1] > t0 + 50, 60000);
   const cpu1 = cpuNow();
   if (process.env.BENCH_PROFILE_MARKS) console.log(`    PROFILE_WINDOW ${cpu0.hr} ${cpu1.hr}`);
@@ -270,7 +294,7 @@ async function standbyCase(vip = "VIP", addr = VIP): Promise<number> {
         `controller process ${(cpu1.self - cpu0.self).toFixed(0)} ms`,
     );
   await settle();
-  await cluster.controller.update((cib) => nodeStandby(cib, [host], false).cib, ADMIN, `node unstandby ${host}`);
+  await trigger(host, false);
   await settle();
   return ms;
 }
@@ -315,6 +339,7 @@ async function main() {
     "host crash -> VIP pings (fencing off)": [],
     "node standby -> VIP on the other host": [],
     "standby (Dummy + VIP) -> VIP elsewhere": [],
+    "vigil node standby (CLI, Dummy + VIP)": [],
     "apache killed -> HTTP again": [],
   };
   const outageStats: Record<string, number[]> = {};
@@ -341,16 +366,26 @@ async function main() {
     if (want("crash-on")) await run("host crash -> VIP pings (fencing on)", () => crashCase(true));
     if (want("crash-off")) await run("host crash -> VIP pings (fencing off)", () => crashCase(false));
     if (want("standby")) await run("node standby -> VIP on the other host", () => standbyCase());
-    if (want("standby-dummy")) {
+    if (want("standby-dummy") || want("standby-cli")) {
       await setRoles({ web: "Stopped", VIP2: "Started", D: "Started" });
       await waitFor("VIP2 and D started", () => activeNodes("VIP2").length === 1 && activeNodes("D").length === 1, 60000);
-      await run("standby (Dummy + VIP) -> VIP elsewhere", () => standbyCase("VIP2", VIP2));
+      if (want("standby-dummy")) await run("standby (Dummy + VIP) -> VIP elsewhere", () => standbyCase("VIP2", VIP2));
+      if (want("standby-cli")) {
+        // the API server the CLI talks to (no console), and one CLI run first so that the bundle is built
+        apiStateDir = stateDir;
+        api = await startServer({ stateDir, port: await freePort(), next: false, service: cluster.controller, hosts: cluster.hosts });
+        await new Promise<void>((resolve, reject) =>
+          execFile("node", [VIGIL_BIN, "--help"], (e) => (e ? reject(e) : resolve())),
+        );
+        await run("vigil node standby (CLI, Dummy + VIP)", () => standbyCase("VIP2", VIP2, viaCli));
+      }
       await setRoles({ web: "Started", VIP2: "Stopped", D: "Stopped" });
       await waitFor("web started again", () => activeNodes("Web").length === 1, 60000);
       await settle();
     }
     if (want("apache")) await run("apache killed -> HTTP again", apacheCase);
   } finally {
+    await api?.close().catch(() => {});
     await cluster?.stop().catch(() => {});
     await bed.down().catch((e) => console.error(String(e)));
     rmSync(stateDir, { recursive: true, force: true });
