@@ -15,6 +15,7 @@
 //   --no-pacemaker         Vigil only
 //   --bundled              also scripts/simulate.ts bundled by esbuild (no CLI around it)
 //   --baseline DIR         also DIR/bin/vigil.mjs (another checkout, e.g. before a change), alternating
+//   --in-process-only      only the in-process schedule()/unpack() line at 32x1000 (no process runs)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -94,6 +95,14 @@ async function main(argv: string[]): Promise<number> {
     });
   }
   const dir = mkdtempSync(path.join(tmpdir(), "vigil-bench-"));
+  if (argv.includes("--in-process-only")) {
+    const f = path.join(dir, "cib-32x1000.xml");
+    const learned = !spawnSync("crm_simulate", ["--version"]).error ? learnDigests(dir) : undefined;
+    writeFileSync(f, benchCib({ nodes: 32, resources: 1000, digests: learned }));
+    await inProcess(f);
+    rmSync(dir, { recursive: true, force: true });
+    return 0;
+  }
   const havePacemaker = !argv.includes("--no-pacemaker") && !spawnSync("crm_simulate", ["--version"]).error;
   const digests = !spawnSync("crm_simulate", ["--version"]).error ? learnDigests(dir) : undefined;
   if (!digests) process.stderr.write("bench: could not learn op-digests; Pacemaker will restart everything\n");
@@ -171,6 +180,13 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write("phases of one more vigil run (VIGIL_SIMULATE_TIMING=1; wall ms, process cpu ms in brackets):\n");
   for (const p of phases) process.stdout.write(`  ${p}\n`);
 
+  await inProcess(midFile);
+  rmSync(dir, { recursive: true, force: true });
+  return 0;
+}
+
+/** The in-process schedule()/unpack() line at 32x1000 (median of 7 after parsing; no process start). */
+async function inProcess(midFile: string | undefined): Promise<void> {
   const core = await loadCore();
   if (core && midFile) {
     const xml = readFileSync(midFile, "utf8");
@@ -209,8 +225,6 @@ async function main(argv: string[]): Promise<number> {
   } else {
     process.stdout.write("in-process: scheduler core not available\n");
   }
-  rmSync(dir, { recursive: true, force: true });
-  return 0;
 }
 
 void main(process.argv.slice(2)).then((c) => {
