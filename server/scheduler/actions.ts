@@ -8,7 +8,7 @@ import { canRun, currentNode, runningNodes } from "./assign";
 import { cloneOf, mergeNvSets, opDefaultsFor, primitivesOf, topOf } from "./unpack-config";
 import { fenceNode } from "./unpack-status";
 import { checkedNode } from "./definition-changes";
-import { tryParseDuration } from "../cib/values";
+import { durationMs } from "./durations";
 import { stoppedRoleMonitors } from "./stopped-monitors";
 import { isTrue } from "./score";
 
@@ -226,7 +226,7 @@ export function opTimeoutMs(ws: WorkingSet, rsc: SRsc, name: string, intervalMs:
   let timeoutMs = opConfigFor(rsc, name, intervalMs)?.timeoutMs;
   if (timeoutMs === undefined) {
     const d = cachedOpDefaults(ws, rsc, name, intervalMs)["timeout"];
-    if (d !== undefined) timeoutMs = tryParseDuration(d);
+    if (d !== undefined) timeoutMs = durationMs(d);
   }
   return timeoutMs ?? 20000;
 }
@@ -449,21 +449,42 @@ function recoveryText(t: string): string {
   }
 }
 
+/**
+ * Is there an op before ops[i] with its name and interval that is recurring (and, with
+ * skipStopped, not for the Stopped role)? The same as remembering every such op's
+ * "name_interval" in a Set while going through the ops in order.
+ */
+export function sameEarlierOp(ops: readonly OpConfig[], i: number, skipStopped: boolean): boolean {
+  const op = ops[i];
+  for (let j = 0; j < i; j++) {
+    const p = ops[j];
+    if (p.intervalMs === 0 || (skipStopped && p.role === "Stopped")) continue;
+    if (p.name === op.name && p.intervalMs === op.intervalMs) return true;
+  }
+  return false;
+}
+
+/** r.activeMonitors has key on node (a loop: no closure per call) */
+function isActiveMonitor(r: SRsc, key: string, node: SNode | undefined): boolean {
+  for (const m of r.activeMonitors) if (m.key === key && m.node === node) return true;
+  return false;
+}
+
 function recurring(ws: WorkingSet, r: SRsc, start: SAction | undefined, node: SNode | undefined): void {
   if (node?.maintenance || !r.managed && !node) return;
   if (node?.maintenance) return;
-  const seen = new Set<string>();
-  for (const op of r.ops) {
+  const ops = r.ops;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
     if (op.intervalMs === 0) continue;
     if (op.role === "Stopped") continue;
-    const dup = `${op.name}_${op.intervalMs}`;
-    if (seen.has(dup)) continue;
-    seen.add(dup);
+    // the first of each name and interval only (a loop over the few earlier ops: no Set and no key string per call)
+    if (sameEarlierOp(ops, i, true)) continue;
     if (["start", "stop", "promote", "demote"].includes(op.name)) continue;
     if (!op.enabled) continue;
     const key = actionKey(r, op.name, op.intervalMs);
     let optional = start ? start.optional : true;
-    const active = r.activeMonitors.some((m) => m.key === key && m.node === node);
+    const active = isActiveMonitor(r, key, node);
     if (!active) optional = false;
     else if (node && ws.rescheduled?.has(`${key}\u0000${node.uname}`)) optional = false;
     const role = op.role;
@@ -477,7 +498,7 @@ function recurring(ws: WorkingSet, r: SRsc, start: SAction | undefined, node: SN
       }
       continue;
     }
-    const mon = customAction(ws, r, op.name, node, optional, { intervalMs: op.intervalMs });
+    const mon = customAction(ws, r, op.name, node, optional, { intervalMs: op.intervalMs, key });
     if (!start || !start.runnable) mon.runnable = false;
     else if (!node || !node.online || node.unclean) mon.runnable = false;
     if (r.nextRole === "Promoted") mon.targetRc = 8;

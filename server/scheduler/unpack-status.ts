@@ -4,7 +4,7 @@
 // and op-status remapping, failures with their on-fail handling, clone
 // instance mapping, orphans, fail-counts and failed actions.
 import type { LrmResource, LrmRscOp, NodeState, Rule } from "../cib/types";
-import { tryParseDuration } from "../cib/values";
+import { durationMs } from "./durations";
 import { versionLess } from "../cib/op-digest";
 import type { FailedAction, Role } from "./types";
 import { NodeScores, NodeSet, ROLE_RANK, type SNode, type SRsc, type WorkingSet } from "./model";
@@ -971,7 +971,7 @@ export function applyTargetRoles(ws: WorkingSet): void {
 }
 
 export function parseIntervalMs(s: string | undefined): number {
-  return tryParseDuration(s) ?? 0;
+  return durationMs(s) ?? 0;
 }
 
 export { parseRole };
