@@ -464,9 +464,12 @@ export function sameEarlierOp(ops: readonly OpConfig[], i: number, skipStopped: 
   return false;
 }
 
-/** r.activeMonitors has key on node (a loop: no closure per call) */
-function isActiveMonitor(r: SRsc, key: string, node: SNode | undefined): boolean {
-  for (const m of r.activeMonitors) if (m.key === key && m.node === node) return true;
+/**
+ * r.activeMonitors has key on node (a loop: no closure per call; the node and the interval
+ * compared before the key, which are two strings built apart and compared by their text)
+ */
+function isActiveMonitor(r: SRsc, key: string, intervalMs: number, node: SNode | undefined): boolean {
+  for (const m of r.activeMonitors) if (m.node === node && m.intervalMs === intervalMs && m.key === key) return true;
   return false;
 }
 
@@ -484,7 +487,7 @@ function recurring(ws: WorkingSet, r: SRsc, start: SAction | undefined, node: SN
     if (!op.enabled) continue;
     const key = actionKey(r, op.name, op.intervalMs);
     let optional = start ? start.optional : true;
-    const active = isActiveMonitor(r, key, node);
+    const active = isActiveMonitor(r, key, op.intervalMs, node);
     if (!active) optional = false;
     else if (node && ws.rescheduled?.has(`${key}\u0000${node.uname}`)) optional = false;
     const role = op.role;
