@@ -179,8 +179,12 @@ export function customAction(
 
 const baseMeta = new WeakMap<SRsc, Record<string, string>>();
 const opDefaultsCache = new WeakMap<WorkingSet, Map<string, Record<string, string>>>();
+const NO_OP_DEFAULTS: Readonly<Record<string, string>> = Object.freeze({});
 
-function cachedOpDefaults(ws: WorkingSet, rsc: SRsc, name: string, intervalMs: number): Record<string, string> {
+/** what op_defaults give an operation: none configured (most CIBs), none given, without a key string per call */
+function cachedOpDefaults(ws: WorkingSet, rsc: SRsc, name: string, intervalMs: number): Readonly<Record<string, string>> {
+  const sets = ws.cib.configuration.opDefaults;
+  if (!sets || sets.length === 0) return NO_OP_DEFAULTS;
   let m = opDefaultsCache.get(ws);
   if (!m) opDefaultsCache.set(ws, (m = new Map()));
   const ag = rsc.agent;

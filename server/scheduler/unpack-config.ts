@@ -278,7 +278,11 @@ function resolveMeta(ctx: BuildCtx, r: Resource, parent: SRsc | undefined, agent
   };
   const meta = mergeNvSets({}, r.metaAttributes, ruleCtx, ctx.setById);
   // unknown-but-legal attribute forms on the element itself
-  if (parent) for (const [k, v] of Object.entries(parent.meta)) if (!(k in meta)) meta[k] = v;
+  // (for-in, the same order as Object.entries without a [key, value] list per attribute)
+  if (parent) {
+    const pm = parent.meta;
+    for (const k in pm) if (!(k in meta)) meta[k] = pm[k];
+  }
   mergeNvSets(meta, ctx.rscDefaults, ruleCtx, ctx.setById);
   return meta;
 }
