@@ -32,7 +32,11 @@ export function transitionKey(a: SAction): string {
  */
 export function findAction(ws: WorkingSet, key: string, node: SNode | undefined): SAction | undefined {
   const entry = ws.actionByKey.get(key);
-  if (!entry) return undefined;
+  return entry === undefined ? undefined : actionOn(entry, node);
+}
+
+/** The action of one ws.actionByKey entry on this node (by node name, none: ""). */
+function actionOn(entry: SAction | SAction[], node: SNode | undefined): SAction | undefined {
   const name = node ? node.uname : "";
   if (!Array.isArray(entry)) return (entry.node ? entry.node.uname : "") === name ? entry : undefined;
   for (const a of entry) if ((a.node ? a.node.uname : "") === name) return a;
@@ -89,11 +93,13 @@ export function customAction(
 ): SAction {
   const intervalMs = opts.intervalMs ?? 0;
   const key = opts.key ?? actionKey(rsc, task, intervalMs);
-  let a = findAction(ws, key, node);
-  if (!a && node) {
+  // (one lookup of the key for the three uses below: nothing in between adds actions)
+  const entry = ws.actionByKey.get(key);
+  let a = entry === undefined ? undefined : actionOn(entry, node);
+  if (!a && node && entry !== undefined) {
     // an action required before assignment (a definition change) goes where the resource goes
     // (its entry in ws.actionByKey moves with a.node)
-    const unbound = findAction(ws, key, undefined);
+    const unbound = actionOn(entry, undefined);
     if (unbound?.bindable) {
       a = unbound;
       a.bindable = false;
@@ -137,7 +143,6 @@ export function customAction(
       a.pseudo = true;
     }
     ws.actions.push(a);
-    const entry = ws.actionByKey.get(key);
     if (entry === undefined) ws.actionByKey.set(key, a);
     else if (Array.isArray(entry)) entry.push(a);
     else ws.actionByKey.set(key, [entry, a]);
