@@ -8,7 +8,7 @@ import { canRun, currentNode, runningNodes } from "./assign";
 import { cloneOf, mergeNvSets, opDefaultsFor, primitivesOf, topOf } from "./unpack-config";
 import { fenceNode } from "./unpack-status";
 import { checkedNode } from "./definition-changes";
-import { tryParseDuration } from "../cib/values";
+import { durationMs } from "./durations";
 import { stoppedRoleMonitors } from "./stopped-monitors";
 import { isTrue } from "./score";
 
@@ -32,7 +32,11 @@ export function transitionKey(a: SAction): string {
  */
 export function findAction(ws: WorkingSet, key: string, node: SNode | undefined): SAction | undefined {
   const entry = ws.actionByKey.get(key);
-  if (!entry) return undefined;
+  return entry === undefined ? undefined : actionOn(entry, node);
+}
+
+/** The action of one ws.actionByKey entry on this node (by node name, none: ""). */
+function actionOn(entry: SAction | SAction[], node: SNode | undefined): SAction | undefined {
   const name = node ? node.uname : "";
   if (!Array.isArray(entry)) return (entry.node ? entry.node.uname : "") === name ? entry : undefined;
   for (const a of entry) if ((a.node ? a.node.uname : "") === name) return a;
@@ -89,11 +93,13 @@ export function customAction(
 ): SAction {
   const intervalMs = opts.intervalMs ?? 0;
   const key = opts.key ?? actionKey(rsc, task, intervalMs);
-  let a = findAction(ws, key, node);
-  if (!a && node) {
+  // (one lookup of the key for the three uses below: nothing in between adds actions)
+  const entry = ws.actionByKey.get(key);
+  let a = entry === undefined ? undefined : actionOn(entry, node);
+  if (!a && node && entry !== undefined) {
     // an action required before assignment (a definition change) goes where the resource goes
     // (its entry in ws.actionByKey moves with a.node)
-    const unbound = findAction(ws, key, undefined);
+    const unbound = actionOn(entry, undefined);
     if (unbound?.bindable) {
       a = unbound;
       a.bindable = false;
@@ -137,7 +143,6 @@ export function customAction(
       a.pseudo = true;
     }
     ws.actions.push(a);
-    const entry = ws.actionByKey.get(key);
     if (entry === undefined) ws.actionByKey.set(key, a);
     else if (Array.isArray(entry)) entry.push(a);
     else ws.actionByKey.set(key, [entry, a]);
@@ -179,8 +184,12 @@ export function customAction(
 
 const baseMeta = new WeakMap<SRsc, Record<string, string>>();
 const opDefaultsCache = new WeakMap<WorkingSet, Map<string, Record<string, string>>>();
+const NO_OP_DEFAULTS: Readonly<Record<string, string>> = Object.freeze({});
 
-function cachedOpDefaults(ws: WorkingSet, rsc: SRsc, name: string, intervalMs: number): Record<string, string> {
+/** what op_defaults give an operation: none configured (most CIBs), none given, without a key string per call */
+function cachedOpDefaults(ws: WorkingSet, rsc: SRsc, name: string, intervalMs: number): Readonly<Record<string, string>> {
+  const sets = ws.cib.configuration.opDefaults;
+  if (!sets || sets.length === 0) return NO_OP_DEFAULTS;
   let m = opDefaultsCache.get(ws);
   if (!m) opDefaultsCache.set(ws, (m = new Map()));
   const ag = rsc.agent;
@@ -226,7 +235,7 @@ export function opTimeoutMs(ws: WorkingSet, rsc: SRsc, name: string, intervalMs:
   let timeoutMs = opConfigFor(rsc, name, intervalMs)?.timeoutMs;
   if (timeoutMs === undefined) {
     const d = cachedOpDefaults(ws, rsc, name, intervalMs)["timeout"];
-    if (d !== undefined) timeoutMs = tryParseDuration(d);
+    if (d !== undefined) timeoutMs = durationMs(d);
   }
   return timeoutMs ?? 20000;
 }
@@ -449,21 +458,45 @@ function recoveryText(t: string): string {
   }
 }
 
+/**
+ * Is there an op before ops[i] with its name and interval that is recurring (and, with
+ * skipStopped, not for the Stopped role)? The same as remembering every such op's
+ * "name_interval" in a Set while going through the ops in order.
+ */
+export function sameEarlierOp(ops: readonly OpConfig[], i: number, skipStopped: boolean): boolean {
+  const op = ops[i];
+  for (let j = 0; j < i; j++) {
+    const p = ops[j];
+    if (p.intervalMs === 0 || (skipStopped && p.role === "Stopped")) continue;
+    if (p.name === op.name && p.intervalMs === op.intervalMs) return true;
+  }
+  return false;
+}
+
+/**
+ * r.activeMonitors has key on node (a loop: no closure per call; the node and the interval
+ * compared before the key, which are two strings built apart and compared by their text)
+ */
+function isActiveMonitor(r: SRsc, key: string, intervalMs: number, node: SNode | undefined): boolean {
+  for (const m of r.activeMonitors) if (m.node === node && m.intervalMs === intervalMs && m.key === key) return true;
+  return false;
+}
+
 function recurring(ws: WorkingSet, r: SRsc, start: SAction | undefined, node: SNode | undefined): void {
   if (node?.maintenance || !r.managed && !node) return;
   if (node?.maintenance) return;
-  const seen = new Set<string>();
-  for (const op of r.ops) {
+  const ops = r.ops;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
     if (op.intervalMs === 0) continue;
     if (op.role === "Stopped") continue;
-    const dup = `${op.name}_${op.intervalMs}`;
-    if (seen.has(dup)) continue;
-    seen.add(dup);
+    // the first of each name and interval only (a loop over the few earlier ops: no Set and no key string per call)
+    if (sameEarlierOp(ops, i, true)) continue;
     if (["start", "stop", "promote", "demote"].includes(op.name)) continue;
     if (!op.enabled) continue;
     const key = actionKey(r, op.name, op.intervalMs);
     let optional = start ? start.optional : true;
-    const active = r.activeMonitors.some((m) => m.key === key && m.node === node);
+    const active = isActiveMonitor(r, key, op.intervalMs, node);
     if (!active) optional = false;
     else if (node && ws.rescheduled?.has(`${key}\u0000${node.uname}`)) optional = false;
     const role = op.role;
@@ -477,7 +510,7 @@ function recurring(ws: WorkingSet, r: SRsc, start: SAction | undefined, node: SN
       }
       continue;
     }
-    const mon = customAction(ws, r, op.name, node, optional, { intervalMs: op.intervalMs });
+    const mon = customAction(ws, r, op.name, node, optional, { intervalMs: op.intervalMs, key });
     if (!start || !start.runnable) mon.runnable = false;
     else if (!node || !node.online || node.unclean) mon.runnable = false;
     if (r.nextRole === "Promoted") mon.targetRc = 8;

@@ -47,4 +47,21 @@ describe("resource agent changed since the history was recorded", () => {
     const { lines } = run("heartbeat");
     expect(lines.some((l) => l.includes("delete"))).toBe(false);
   });
+
+  it("finds an entry of another agent after entries of the one configured agent (the name table is made then)", () => {
+    // all resources configured as ocf:heartbeat:Dummy, as the test histories are recorded; the
+    // last entry of each node is rewritten to another provider
+    const resources = ["A", "B", "C"].map((id) => `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy"/>`).join("");
+    const history = { A: [["monitor", 0, 7, 2]], B: [["monitor", 0, 7, 3]], C: [["monitor", 0, 7, 4]] } as Parameters<typeof cib>[0]["nodes"][0]["history"];
+    const c = cib({ nodes: [{ name: "n1", history }, { name: "n2", history }], resources });
+    for (const st of c.status) {
+      const last = st.lrmResources[st.lrmResources.length - 1];
+      expect(last.id).toBe("C");
+      last.provider = "pacemaker";
+    }
+    const r = schedule(c, NOW);
+    const lines = r.transition.actions.map((a) => formatActionLine(a).replace(/\s+/g, " ").trim());
+    for (const l of ["C delete on n1", "C delete on n2"]) expect(lines).toContain(`* Resource action: ${l}`);
+    expect(lines.some((l) => l.includes("A delete") || l.includes("B delete"))).toBe(false);
+  });
 });

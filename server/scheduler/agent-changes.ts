@@ -27,7 +27,6 @@ function checkedNode(n: SNode): boolean {
  * instance the entry was unpacked into.
  */
 export function checkAgentChanges(ws: WorkingSet): void {
-  const byName = new Map<string, SRsc[]>();
   // the one agent every resource with an agent has, if there is one (most clusters: a few
   // agents; a benchmark: one): an entry recorded with it cannot have changed for any resource,
   // which is cheaper to see than looking its name up
@@ -35,24 +34,40 @@ export function checkAgentChanges(ws: WorkingSet): void {
   let several = false;
   for (const r of ws.primitives) {
     if (r.orphan) continue;
-    addByName(byName, r.id, r);
-    if (r.historyName !== undefined && r.historyName !== r.id) addByName(byName, r.historyName, r);
     const a = r.agent;
-    if (!a || several) continue;
+    if (!a) continue;
     if (!sole) sole = { standard: a.standard, provider: a.provider ?? "", type: a.type };
-    else if (a.standard !== sole.standard || (a.provider ?? "") !== sole.provider || a.type !== sole.type) several = true;
+    else if (a.standard !== sole.standard || (a.provider ?? "") !== sole.provider || a.type !== sole.type) {
+      several = true;
+      break;
+    }
   }
   if (several) sole = undefined;
+  // the resources by history name, made when the first entry of another agent shows up
+  let byName: Map<string, SRsc[]> | undefined;
   for (const st of ws.cib.status) {
     const node = nodeOf(ws, st);
     if (!node || !checkedNode(node)) continue;
     for (const lr of st.lrmResources) {
-      if (lr.ops.length === 0) continue;
+      // (the agent first: it is in the entry itself, its op list is another object to read)
       if (sole && (lr.class ?? "") === sole.standard && (lr.provider ?? "") === sole.provider && (lr.type ?? "") === sole.type) continue;
+      if (lr.ops.length === 0) continue;
+      byName ??= resourcesByName(ws);
       const named = byName.get(lr.id);
       if (named) for (const rsc of named) if (agentChanged(rsc, lr)) scheduleCleanup(ws, rsc, node);
     }
   }
+}
+
+/** The resources (not orphans) by id and by the name their history uses. */
+function resourcesByName(ws: WorkingSet): Map<string, SRsc[]> {
+  const byName = new Map<string, SRsc[]>();
+  for (const r of ws.primitives) {
+    if (r.orphan) continue;
+    addByName(byName, r.id, r);
+    if (r.historyName !== undefined && r.historyName !== r.id) addByName(byName, r.historyName, r);
+  }
+  return byName;
 }
 
 function addByName(byName: Map<string, SRsc[]>, name: string, r: SRsc): void {

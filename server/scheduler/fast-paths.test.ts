@@ -101,6 +101,41 @@ describe("fast paths agree with the general code", () => {
     expect(JSON.stringify(fast)).toContain("rsc1_stop_0");
   });
 
+  it("with probe-only entries that count as failed (expected running, or a last_failure entry), with and without on-fail=block", () => {
+    // the fast path takes them without reading what they expected: the same result as the
+    // general path, which marks a blocking failure only a failure-timeout reads (and with one,
+    // the general path reads them: the fail-count then does not expire)
+    const base = benchCib({ nodes: 3, resources: 20 });
+    const failedProbes = base
+      .replace(/(<lrm_rsc_op id="rsc1_last_0" operation_key="rsc1_monitor_0"[^>]*transition-key="\d+:\d+:)7:/g, "$10:")
+      .replace(/<lrm_rsc_op id="rsc2_last_0"( operation_key="rsc2_monitor_0")/g, '<lrm_rsc_op id="rsc2_last_failure_0"$1');
+    expect(failedProbes).toMatch(/operation_key="rsc1_monitor_0"[^>]*transition-key="\d+:\d+:0:/);
+    expect(failedProbes).toContain('id="rsc2_last_failure_0" operation_key="rsc2_monitor_0"');
+    const block = (xml: string, ft: boolean) =>
+      xml
+        .replace(/(<op id="(rsc1|rsc2)-monitor-10s")/g, '<op id="$2-probe" name="monitor" interval="0" on-fail="block"/>$1')
+        .replace(
+          /(<primitive id="(rsc1|rsc2)" [^>]*>)/g,
+          '$1<meta_attributes id="$2-meta"><nvpair id="$2-mt" name="migration-threshold" value="1"/>' +
+            (ft ? '<nvpair id="$2-ft" name="failure-timeout" value="60"/>' : "") +
+            "</meta_attributes>",
+        );
+    const failcounts = (xml: string) =>
+      xml.replace(
+        /(<node_state id="2" [^>]*>)/,
+        '$1<transient_attributes id="2"><instance_attributes id="status-2"><nvpair id="fc1" name="fail-count-rsc1#monitor_0" value="1"/>' +
+          '<nvpair id="lf1" name="last-failure-rsc1#monitor_0" value="1000"/><nvpair id="fc2" name="fail-count-rsc2#monitor_0" value="1"/>' +
+          '<nvpair id="lf2" name="last-failure-rsc2#monitor_0" value="1000"/></instance_attributes></transient_attributes>',
+      );
+    const results = [failedProbes, block(failedProbes, false), failcounts(block(failedProbes, false)), failcounts(block(failedProbes, true))].map((xml) => {
+      expect(xml).toContain("rsc2_last_failure_0");
+      const fast = outcome(xml, true);
+      expect(fast).toEqual(outcome(xml, false));
+      return JSON.stringify(fast);
+    });
+    expect(results[3], "with a failure-timeout the blocking failures keep the fail-counts").not.toBe(results[2]);
+  });
+
   it.runIf(existsSync(sharedDir))("on every shared Pacemaker regression CIB", () => {
     const files = readdirSync(path.join(sharedDir, "xml")).filter((f) => f.endsWith(".xml"));
     for (const f of files) {
@@ -124,6 +159,13 @@ describe("isPlainNotRunningProbe", () => {
   it("takes a completed probe that found the resource stopped, as expected", () => {
     expect(isPlainNotRunningProbe(probe)).toBe(true);
     expect(isPlainNotRunningProbe({ ...probe, transitionKey: undefined })).toBe(true);
+    expect(isPlainNotRunningProbe({ ...probe, interval: "00", rcCode: "07", opStatus: " 0", callId: " 3" })).toBe(true);
+  });
+  it("takes it whatever it expected and under whatever id (the general path makes the same of it)", () => {
+    // without a failure-timeout (which keeps such entries on the general path) a failed rc-7 probe
+    // only marks blockingFailureOn, which nothing reads then: see "fast paths agree" below
+    expect(isPlainNotRunningProbe({ ...probe, transitionKey: "1:0:0:abc" })).toBe(true);
+    expect(isPlainNotRunningProbe({ ...probe, id: "r_last_failure_0" })).toBe(true);
   });
   it("leaves everything else to the general path", () => {
     for (const change of [
@@ -135,8 +177,9 @@ describe("isPlainNotRunningProbe", () => {
       { callId: "-1" },
       { callId: "" },
       { opStatus: "4" },
-      { transitionKey: "1:0:0:abc" }, // expected running: a failed probe
-      { id: "r_last_failure_0" },
+      { callId: "x" },
+      { rcCode: "17" },
+      { interval: "1" },
     ] as Partial<LrmRscOp>[]) {
       expect(isPlainNotRunningProbe({ ...probe, ...change }), JSON.stringify(change)).toBe(false);
     }

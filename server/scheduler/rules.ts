@@ -3,7 +3,7 @@
 // resource and operation expressions, nested rules with and/or.
 // "now" always comes from the caller so evaluation stays pure.
 import type { DateExpression, DateSpec, Expression, RscOpExpression, Rule } from "../cib/types";
-import { tryParseDuration } from "../cib/values";
+import { durationMs } from "./durations";
 
 export interface RuleContext {
   /** node attributes (incl. #uname, #id, #kind) when evaluated for a node */
@@ -59,7 +59,7 @@ function evaluateExpression(e: Expression | DateExpression | RscOpExpression | R
       const o = ctx.op;
       if (!o) return false;
       if (a.name !== undefined && a.name !== o.name) return false;
-      if (a.interval !== undefined && (tryParseDuration(a.interval) ?? -1) !== o.intervalMs) return false;
+      if (a.interval !== undefined && (durationMs(a.interval) ?? -1) !== o.intervalMs) return false;
       return true;
     }
   }

@@ -4,7 +4,7 @@
 // noticed. Behaviour checked with crm_simulate 2.1.5 on our own CIBs
 // (stopped-monitors.test.ts).
 import { O, type SAction, type SNode, type SRsc, type WorkingSet } from "./model";
-import { actionKey, actionsOf, customAction, findAction } from "./actions";
+import { actionKey, actionsOf, customAction, findAction, sameEarlierOp } from "./actions";
 import { cloneOf } from "./unpack-config";
 import { EXEC } from "./unpack-status";
 
@@ -42,20 +42,22 @@ function inHistory(r: SRsc, key: string, node: SNode): boolean {
 }
 
 /** The configured recurring operations for the Stopped role (first of each name and interval, enabled). */
-function stoppedRoleOps(r: SRsc): { name: string; intervalMs: number }[] {
-  const seen = new Set<string>();
-  const out: { name: string; intervalMs: number }[] = [];
-  for (const op of r.ops) {
+function stoppedRoleOps(r: SRsc): readonly { name: string; intervalMs: number }[] {
+  let out: { name: string; intervalMs: number }[] | undefined;
+  const ops = r.ops;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
     if (op.intervalMs === 0) continue;
-    const dup = `${op.name}_${op.intervalMs}`;
-    if (seen.has(dup)) continue;
-    seen.add(dup);
-    if (["start", "stop", "promote", "demote"].includes(op.name)) continue;
     if (!op.enabled || op.role !== "Stopped") continue;
-    out.push({ name: op.name, intervalMs: op.intervalMs });
+    if (["start", "stop", "promote", "demote"].includes(op.name)) continue;
+    if (sameEarlierOp(ops, i, false)) continue;
+    (out ??= []).push({ name: op.name, intervalMs: op.intervalMs });
   }
-  return out;
+  // (most resources have none: no list for them)
+  return out ?? NO_OPS;
 }
+
+const NO_OPS: readonly { name: string; intervalMs: number }[] = [];
 
 /**
  * Create the Stopped-role monitors of primitive `r`, which is to run on

@@ -2,7 +2,7 @@
 // meta attributes resolved through defaults and parents, instance attributes,
 // operations and clone instances). Status comes later (unpack-status.ts).
 import type { Cib, Clone, Group, NvSet, Operation, Primitive, Resource, Rule } from "../cib/types";
-import { tryParseDuration } from "../cib/values";
+import { durationMs } from "./durations";
 import { type Role, UnsupportedFeatureError } from "./types";
 import { evaluateRule, type RuleContext } from "./rules";
 import { INFINITY, isTrue, score } from "./score";
@@ -278,7 +278,11 @@ function resolveMeta(ctx: BuildCtx, r: Resource, parent: SRsc | undefined, agent
   };
   const meta = mergeNvSets({}, r.metaAttributes, ruleCtx, ctx.setById);
   // unknown-but-legal attribute forms on the element itself
-  if (parent) for (const [k, v] of Object.entries(parent.meta)) if (!(k in meta)) meta[k] = v;
+  // (for-in, the same order as Object.entries without a [key, value] list per attribute)
+  if (parent) {
+    const pm = parent.meta;
+    for (const k in pm) if (!(k in meta)) meta[k] = pm[k];
+  }
   mergeNvSets(meta, ctx.rscDefaults, ruleCtx, ctx.setById);
   return meta;
 }
@@ -386,7 +390,7 @@ function applyCommonMeta(ws: WorkingSet, r: SRsc): void {
   const mt = m["migration-threshold"];
   r.migrationThreshold = mt === undefined ? INFINITY : Math.max(0, score(mt, INFINITY));
   const ft = m["failure-timeout"];
-  r.failureTimeoutMs = ft === undefined ? 0 : tryParseDuration(ft) ?? 0;
+  r.failureTimeoutMs = ft === undefined ? 0 : durationMs(ft) ?? 0;
   const ma = (m["multiple-active"] ?? "stop_start").toLowerCase();
   r.recovery = (["stop_start", "stop_only", "block", "stop_unexpected"].includes(ma) ? ma : "stop_start") as RecoveryType;
 }
@@ -422,7 +426,7 @@ function buildPrimitive(ctx: BuildCtx, p: Primitive, id: string, parent: SRsc | 
 }
 
 function unpackOp(ws: WorkingSet, ctx: BuildCtx, r: SRsc, p: Primitive, o: Operation): OpConfig {
-  const intervalMs = tryParseDuration(o.interval) ?? 0;
+  const intervalMs = durationMs(o.interval) ?? 0;
   const ruleCtx: RuleContext = {
     now: ws.now,
     ruleById: ctx.ruleById,
@@ -434,7 +438,7 @@ function unpackOp(ws: WorkingSet, ctx: BuildCtx, r: SRsc, p: Primitive, o: Opera
   return {
     name: o.name,
     intervalMs,
-    timeoutMs: timeout !== undefined ? tryParseDuration(timeout) : undefined,
+    timeoutMs: timeout !== undefined ? durationMs(timeout) : undefined,
     role: o.role ? parseRole(o.role) : undefined,
     onFail: (o.onFail ?? meta["on-fail"])?.toLowerCase(),
     enabled: isTrue(o.enabled ?? meta["enabled"], true),
