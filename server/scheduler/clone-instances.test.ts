@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { formatActionLine, formatClusterStatus } from "./format";
 import { schedule, unpack } from "./index";
-import { cib, type NodeSpec } from "./test-helpers";
+import { cib, lastOp, lrmResource, memberState, meta, pcmkCib, summaryLines, type NodeSpec } from "./test-helpers";
 
 const NOW = { now: 1_700_000_000 };
 const resources = `<primitive id="F" class="stonith" type="fence_xvm"/><clone id="C-clone"><primitive id="C" class="ocf" provider="heartbeat" type="Dummy"/></clone>`;
@@ -88,5 +88,32 @@ describe("promotion scores of anonymous instances", () => {
     expect(lines).toContain("* Recover P:1 ( Unpromoted -> Promoted n2 )");
     // P:0 stays an unpromoted instance on n1 (before, it was moved to n2 and P:1 to n1)
     expect(lines.filter((l) => l.includes("P:0")).every((l) => l.includes("( Unpromoted n1 )"))).toBe(true);
+  });
+});
+
+describe("instance numbers of an anonymous clone with a member lost", () => {
+  // clone-max 1, fencing on: C runs on n3 and on n2, which left the membership (unclean).
+  // Status entries are read in the order of the status section, offline nodes included,
+  // so whichever node is listed first keeps instance :0 and the other's is an orphan.
+  const lost = `<node_state id="2" uname="n2" in_ccm="false" crmd="offline" join="down" expected="member"><lrm id="2"><lrm_resources>${lrmResource("C:0", "Dummy", lastOp("C:0", "n2", { task: "start", call: 10 }))}</lrm_resources></lrm></node_state>`;
+  const n3 = memberState(3, "n3", `<lrm_resource id="F" class="stonith" type="fence_dummy">${lastOp("F", "n3", { task: "start", call: 5 })}</lrm_resource>${lrmResource("C:1", "Dummy", lastOp("C:1", "n3", { task: "start", call: 11 }))}`);
+  const xml = (status: string) =>
+    pcmkCib({
+      nodes: ["n1", "n2", "n3"],
+      resources: `<primitive id="F" class="stonith" type="fence_dummy"/><clone id="C-clone">${meta("C-clone", { "clone-max": "1" })}<primitive id="C" class="ocf" provider="pacemaker" type="Dummy"/></clone>`,
+      constraints: "",
+      status: memberState(1, "n1", "") + status,
+    }).replace('value="false"', 'value="true"');
+
+  it("the lost node listed first keeps :0, which moves to the emptier node; the clean instance is the orphan", () => {
+    expect(summaryLines(xml(lost + n3))).toEqual([
+      "* Fence (reboot) n2 'peer is no longer part of the cluster'",
+      "* Move C:0 ( n2 -> n1 )",
+      "* Stop C:1 ( n3 ) due to node availability",
+    ]);
+  });
+
+  it("listed after the clean node, the lost node's instance is the orphan", () => {
+    expect(summaryLines(xml(n3 + lost))).toEqual(["* Fence (reboot) n2 'peer is no longer part of the cluster'", "* Stop C:1 ( n2 ) due to node availability"]);
   });
 });
