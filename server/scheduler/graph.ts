@@ -316,7 +316,11 @@ export function flagsOf(a: SAction): Flags {
     if (cf & F_RUNNABLE) any = true;
   }
   if (!any) a.runnable = false;
-  return flags(optional && a.optional, any && a.runnable);
+  // runnable as its members are, even when an ordering made the clone's own action
+  // unrunnable: an asymmetrical order does so while an instance already runs, and
+  // crm_simulate 2.1.5 still lets that instance stay (orders from the clone to its
+  // instances see the members)
+  return flags(optional && a.optional, any);
 }
 
 /** The actions a propagation step changed, in the order changed (each once): an array, as
