@@ -543,8 +543,10 @@ function canRunInstance(inst: SRsc, limit: number): void {
 function appendParentColocations(clone: SRsc, inst: SRsc, all: boolean): void {
   const targets = inst.variant === "group" ? [inst] : [inst];
   for (const t of targets) {
+    // in the clone's order (crm_simulate 2.1.5 applies them so: it decides which of two
+    // negative ones is rolled back for leaving no node)
     for (const c of clone.consAsDependent) {
-      if ((all || c.score < 0 || c.score === INFINITY) && !t.consAsDependent.includes(c)) t.consAsDependent.unshift(c);
+      if ((all || c.score < 0 || c.score === INFINITY) && !t.consAsDependent.includes(c)) t.consAsDependent.push(c);
     }
     for (const c of clone.consAsPrimary) {
       if (!hasInfluence(c, inst)) continue;
