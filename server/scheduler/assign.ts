@@ -614,13 +614,12 @@ function cmpInstances(ws: WorkingSet, a: SRsc, b: SRsc, cache: SortedNodes): num
   const ca = na[0];
   const cb = nb[0];
   // an active instance banned from where it runs (a failed stop there) goes
-  // after the inactive ones, so a fresh instance takes the free node
-  if (!ca !== !cb) {
-    const usable = (r: SRsc, c: SNode | undefined) => !c || (r.allowed.get(c) ?? -1) >= 0;
-    const ua = usable(a, ca);
-    const ub = usable(b, cb);
-    if (ua !== ub) return ua ? -1 : 1;
-  }
+  // after the inactive ones, so a fresh instance takes the free node, and after
+  // active ones that may stay (also when those are failed: crm_simulate 2.1.5)
+  const usable = (r: SRsc, c: SNode | undefined) => !c || (r.allowed.get(c) ?? -1) >= 0;
+  const ua = usable(a, ca);
+  const ub = usable(b, cb);
+  if (ua !== ub) return ua ? -1 : 1;
   if ((na.length > 0) !== (nb.length > 0)) return na.length > 0 ? -1 : 1;
   if (ca && cb) {
     const ra = canRun(ca) && (a.allowed.get(ca) ?? -1) >= 0;

@@ -117,3 +117,36 @@ describe("instance numbers of an anonymous clone with a member lost", () => {
     expect(summaryLines(xml(n3 + lost))).toEqual(["* Fence (reboot) n2 'peer is no longer part of the cluster'", "* Stop C:1 ( n2 ) due to node availability"]);
   });
 });
+
+describe("order in which clone instances are placed", () => {
+  // n1 is fenced (F's stop failed there); C:0's history there is only a failed stop, so
+  // C:0 counts as active on n1 but banned from it; C:1 failed on n2, which is in standby.
+  // Two nodes are free for the instances. crm_simulate places C:1 and a fresh C:2 and stops
+  // C:0: an instance banned from where it runs goes after every instance that may stay or
+  // is inactive, failed ones too (comparing it only against inactive ones made the order
+  // depend on the sort's starting order).
+  const failedStop = (rsc: string, node: string) => lastOp(rsc, node, { task: "stop", call: 11, rc: 1 }).replace(`id="${rsc}_last_0"`, `id="${rsc}_last_failure_0"`);
+  const monitorNotRunning = `<lrm_rsc_op id="C:1_monitor_10000" operation_key="C:1_monitor_10000" operation="monitor" call-id="13" rc-code="7" op-status="0" interval="10000" last-rc-change="1699999000" transition-key="3:1:0:00000000-0000-0000-0000-000000000000" transition-magic="0:7;3:1:0:00000000-0000-0000-0000-000000000000" on_node="n2"/>`;
+  const xml = pcmkCib({
+    nodes: ["n1", "n2", "n3", "n4"],
+    resources: `<primitive id="F" class="stonith" type="fence_dummy"/><clone id="C-clone"><primitive id="C" class="ocf" provider="pacemaker" type="Dummy"><operations><op id="C-mon" name="monitor" interval="10s"/></operations></primitive></clone>`,
+    constraints: "",
+    status:
+      memberState(1, "n1", `<lrm_resource id="F" class="stonith" type="fence_dummy">${failedStop("F", "n1")}</lrm_resource>${lrmResource("C:0", "Dummy", failedStop("C:0", "n1"))}`) +
+      memberState(2, "n2", lrmResource("C:1", "Dummy", lastOp("C:1", "n2", { task: "start", call: 12 }) + monitorNotRunning)) +
+      memberState(3, "n3", "") +
+      memberState(4, "n4", ""),
+  })
+    .replace('value="false"', 'value="true"')
+    .replace('<node id="2" uname="n2"/>', '<node id="2" uname="n2"><instance_attributes id="n2-a"><nvpair id="n2-standby" name="standby" value="on"/></instance_attributes></node>');
+
+  it("the instance banned from its node is placed last", () => {
+    expect(summaryLines(xml)).toEqual([
+      "* Fence (reboot) n1 'F failed there'",
+      "* Recover F ( n1 -> n3 )",
+      "* Stop C:0 ( n1 ) due to node availability",
+      "* Recover C:1 ( n2 -> n4 )",
+      "* Start C:2 ( n3 )",
+    ]);
+  });
+});
