@@ -237,6 +237,9 @@ function applyColocationWithClone(ws: WorkingSet, dep: SRsc, pri: SRsc, c: SColo
     return;
   }
   for (const inst of pri.children) {
+    // an instance of a promotable clone left without a node counts for nothing (crm_simulate
+    // 2.1.5; one of a plain clone lowers every node by the score, as an inactive primary does)
+    if (pri.promotable && !inst.provisional && !inst.allocatedTo && inst.variant === "primitive") continue;
     if (inst.variant === "group") applyColocation(ws, dep, inst, c);
     else {
       const how = colocationAffects(dep, inst, c, false);
