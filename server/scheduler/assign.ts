@@ -623,6 +623,9 @@ function cmpInstances(ws: WorkingSet, a: SRsc, b: SRsc, cache: SortedNodes): num
   const ua = usable(a, ca);
   const ub = usable(b, cb);
   if (ua !== ub) return ua ? -1 : 1;
+  // both banned from where they run: neither counts as active, and crm_simulate 2.1.5
+  // keeps them in instance order (no failed or score comparison)
+  if (ca && cb && !ua && !ub) return (a.instanceNo ?? 0) - (b.instanceNo ?? 0);
   if ((na.length > 0) !== (nb.length > 0)) return na.length > 0 ? -1 : 1;
   if (ca && cb) {
     const ra = canRun(ca) && (a.allowed.get(ca) ?? -1) >= 0;

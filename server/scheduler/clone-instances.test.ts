@@ -1,6 +1,9 @@
 // Clone instances around a failed stop: which instance takes a free node, and
 // the names crm_simulate prints for anonymous instances. Expected lines were
 // checked with crm_simulate 2.1.5 on the same CIBs.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { formatActionLine, formatClusterStatus } from "./format";
 import { schedule, unpack } from "./index";
@@ -148,5 +151,18 @@ describe("order in which clone instances are placed", () => {
       "* Recover C:1 ( n2 -> n4 )",
       "* Start C:2 ( n3 )",
     ]);
+  });
+});
+
+describe("two instances both banned from where they run", () => {
+  // A fuzzer CIB (seed 12970, parity-testdata): promotable ms1 with instance :0 blocked on
+  // node2 (failed stop, no fencing) and :2 failed on node4 (start fail-count INFINITY there).
+  // Neither may stay, so they are placed in instance order, after the others: :0 first,
+  // kept on node2 as it is blocked, which leaves :2 no node. Comparing their failures and
+  // scores put :2 first, and it moved to node2.
+  const xml = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "parity-testdata", "fuzz-seed-12970.xml"), "utf8");
+
+  it("keeps them in instance order: the later one is stopped", () => {
+    expect(summaryLines(xml)).toEqual(["* Stop ms1-c:2 ( Unpromoted node4 ) due to node availability", "* Start ms1-c:3 ( node1 )"]);
   });
 });
