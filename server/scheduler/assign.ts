@@ -237,6 +237,9 @@ function applyColocationWithClone(ws: WorkingSet, dep: SRsc, pri: SRsc, c: SColo
     return;
   }
   for (const inst of pri.children) {
+    // an instance of a promotable clone left without a node counts for nothing (crm_simulate
+    // 2.1.5; one of a plain clone lowers every node by the score, as an inactive primary does)
+    if (pri.promotable && !inst.provisional && !inst.allocatedTo && inst.variant === "primitive") continue;
     if (inst.variant === "group") applyColocation(ws, dep, inst, c);
     else {
       const how = colocationAffects(dep, inst, c, false);
@@ -543,8 +546,10 @@ function canRunInstance(inst: SRsc, limit: number): void {
 function appendParentColocations(clone: SRsc, inst: SRsc, all: boolean): void {
   const targets = inst.variant === "group" ? [inst] : [inst];
   for (const t of targets) {
+    // in the clone's order (crm_simulate 2.1.5 applies them so: it decides which of two
+    // negative ones is rolled back for leaving no node)
     for (const c of clone.consAsDependent) {
-      if ((all || c.score < 0 || c.score === INFINITY) && !t.consAsDependent.includes(c)) t.consAsDependent.unshift(c);
+      if ((all || c.score < 0 || c.score === INFINITY) && !t.consAsDependent.includes(c)) t.consAsDependent.push(c);
     }
     for (const c of clone.consAsPrimary) {
       if (!hasInfluence(c, inst)) continue;
@@ -612,13 +617,15 @@ function cmpInstances(ws: WorkingSet, a: SRsc, b: SRsc, cache: SortedNodes): num
   const ca = na[0];
   const cb = nb[0];
   // an active instance banned from where it runs (a failed stop there) goes
-  // after the inactive ones, so a fresh instance takes the free node
-  if (!ca !== !cb) {
-    const usable = (r: SRsc, c: SNode | undefined) => !c || (r.allowed.get(c) ?? -1) >= 0;
-    const ua = usable(a, ca);
-    const ub = usable(b, cb);
-    if (ua !== ub) return ua ? -1 : 1;
-  }
+  // after the inactive ones, so a fresh instance takes the free node, and after
+  // active ones that may stay (also when those are failed: crm_simulate 2.1.5)
+  const usable = (r: SRsc, c: SNode | undefined) => !c || (r.allowed.get(c) ?? -1) >= 0;
+  const ua = usable(a, ca);
+  const ub = usable(b, cb);
+  if (ua !== ub) return ua ? -1 : 1;
+  // both banned from where they run: neither counts as active, and crm_simulate 2.1.5
+  // keeps them in instance order (no failed or score comparison)
+  if (ca && cb && !ua && !ub) return (a.instanceNo ?? 0) - (b.instanceNo ?? 0);
   if ((na.length > 0) !== (nb.length > 0)) return na.length > 0 ? -1 : 1;
   if (ca && cb) {
     const ra = canRun(ca) && (a.allowed.get(ca) ?? -1) >= 0;

@@ -316,7 +316,11 @@ export function flagsOf(a: SAction): Flags {
     if (cf & F_RUNNABLE) any = true;
   }
   if (!any) a.runnable = false;
-  return flags(optional && a.optional, any && a.runnable);
+  // runnable as its members are, even when an ordering made the clone's own action
+  // unrunnable: an asymmetrical order does so while an instance already runs, and
+  // crm_simulate 2.1.5 still lets that instance stay (orders from the clone to its
+  // instances see the members)
+  return flags(optional && a.optional, any);
 }
 
 /** The actions a propagation step changed, in the order changed (each once): an array, as
@@ -330,31 +334,26 @@ const NONE: readonly SOrder[] = [];
 /** Starts that became unrunnable while orderings were applied (their colocation dependents follow). */
 let blockedStarts: SAction[] | undefined;
 
-function implies(target: SAction, reason: SAction, flag: "optional" | "runnable", changed: SAction[]): void {
+function implies(target: SAction, reason: SAction, flag: "optional" | "runnable", changed: SAction[], recordReason = true): void {
   if (!target[flag]) return;
   target[flag] = false;
   noteChange(changed, target);
   if (flag === "runnable" && target.task === "start") blockedStarts?.push(target);
-  if (target.rsc !== reason.rsc) {
+  if (recordReason && target.rsc !== reason.rsc) {
     const change = flag === "runnable" ? "unrunnable" : "required";
     target.reason ??= reason.rsc ? `${change} ${reason.rsc.id} ${reason.task}` : `${change} ${reason.task}`;
   }
 }
 
 /**
- * Whether an unrunnable stop holds up the stops ordered after it: one that has
- * to happen and cannot (a failed stop, a stop blocked in turn) does; the stop of
- * an unmanaged resource, which is left where it is, or of a collective with
- * nothing to stop does not (checked with crm_simulate 2.1.5).
+ * Whether an unrunnable stop of a primitive holds up the primitive stop ordered
+ * after it: one that has to happen and cannot (a failed stop, a stop blocked in
+ * turn) does; the stop of an unmanaged resource, which is left where it is, does
+ * not (checked with crm_simulate 2.1.5). A group's or clone's stop holds nothing up.
  */
 function holdsUp(a: SAction): boolean {
   const r = a.rsc;
-  if (!r) return true;
-  if (r.variant === "primitive") return r.managed || !!r.blocked;
-  const task = childTask(a.task);
-  return r.children.some((c) => {
-    return c.actions.some((x) => isZeroAction(x, c, task) && holdsUp(x));
-  });
+  return r !== undefined && r.variant === "primitive" && (r.managed || !!r.blocked);
 }
 
 function nativeUpdate(first: SAction, then: SAction, ff: Flags, type: number, changed: SAction[]): void {
@@ -388,8 +387,9 @@ function nativeUpdate(first: SAction, then: SAction, ff: Flags, type: number, ch
   if (type & O.runnableLeft && then.runnable && !(ff & F_RUNNABLE)) {
     implies(then, first, "runnable", changed);
   }
-  if (type & O.stopBlocksThen && then.runnable && !(ff & F_RUNNABLE) && holdsUp(first)) {
-    implies(then, first, "runnable", changed);
+  if (type & O.stopBlocksThen && then.runnable && !(ff & F_RUNNABLE) && then.rsc?.variant === "primitive" && holdsUp(first)) {
+    // crm_simulate names no reason for this one ("Stop X ( node )  blocked")
+    implies(then, first, "runnable", changed, false);
   }
   if (type & O.impliesThen && then.optional && !(ff & F_OPTIONAL)) {
     implies(then, first, "optional", changed);
@@ -427,7 +427,9 @@ function updatePair(ws: WorkingSet, first: SAction, then: SAction, type: number,
       const ca = actionWithKey(c, then.task);
       if (!ca) continue;
       if (tr.variant === "clone" && !(flagsOf(ca) & F_RUNNABLE)) continue;
-      updatePair(ws, first, ca, type, changed);
+      // an unrunnable stop holds up only a primitive ordered directly after a primitive
+      // (crm_simulate 2.1.5 stops a group's or clone's members regardless)
+      updatePair(ws, first, ca, type & ~O.stopBlocksThen, changed);
     }
     return;
   }
@@ -447,8 +449,8 @@ function interleave(ws: WorkingSet, first: SAction, then: SAction, type: number,
     if (!fa) continue;
     const ta = actionWithKey(tc, then.task);
     if (!ta) continue;
-    addEdge(fa, ta, type);
-    updatePair(ws, fa, ta, type, changed);
+    addEdge(fa, ta, type & ~O.stopBlocksThen);
+    updatePair(ws, fa, ta, type & ~O.stopBlocksThen, changed);
   }
 }
 

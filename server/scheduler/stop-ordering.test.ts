@@ -44,4 +44,25 @@ describe("stops ordered after an unrunnable stop", () => {
     ).replace('then="app"', 'then="app-clone"').replace(APP_OPS, "");
     expect(summary(xml)).toEqual(["* Stop db ( alpha ) due to node availability"]);
   });
+
+  it("without target-role, db's failed start cannot be recovered: its stop is blocked, with no reason given", () => {
+    const xml = FAILED_STOP.replace(/<meta_attributes id="db-meta">.*?<\/meta_attributes>/s, "").replace(
+      'operation_key="db_start_0" operation="start" call-id="5" rc-code="0" op-status="0"',
+      'operation_key="db_start_0" operation="start" call-id="5" rc-code="1" op-status="0"',
+    );
+    expect(summary(xml)).toEqual(["* Stop db ( alpha ) blocked"]);
+  });
+
+  it("a group whose member's stop failed holds nothing up", () => {
+    const xml = FAILED_STOP.replace(
+      '<primitive id="app" class="ocf" provider="pacemaker" type="Dummy"/>',
+      '<group id="app"><primitive id="app1" class="ocf" provider="pacemaker" type="Dummy"/><primitive id="app2" class="ocf" provider="pacemaker" type="Dummy"/></group>',
+    ).replace(APP_OPS, (ops) => ops.replace(/"app_/g, '"app2_').replace('id="app"', 'id="app2"'));
+    expect(summary(xml)).toEqual(["* Stop db ( alpha ) due to node availability", "* Start app1 ( alpha ) due to unrunnable db start (blocked)"]);
+  });
+
+  it("nor does a failed stop hold up a clone's stop ordered after it", () => {
+    const xml = FAILED_STOP.replace(/<primitive id="db"[\s\S]*?<\/primitive>/, (db) => `<clone id="db-clone">${db}</clone>`).replace('first="db"', 'first="db-clone"');
+    expect(summary(xml)).toEqual(["* Stop db:0 ( alpha ) due to node availability"]);
+  });
 });

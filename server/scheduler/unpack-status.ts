@@ -264,28 +264,23 @@ export function historyInOrder(lr: LrmResource): OpView[] {
  * unpackLrmResource); the caller then unpacks again with fast = false.
  */
 export function unpackHistories(ws: WorkingSet, extras: StatusExtras, fast = true): boolean {
-  const done = new Set<NodeState>();
   const read = new NodeSet();
   let exact = true;
   const states = ws.cib.status.filter((s) => {
     const node = nodeOf(ws, s);
     return node !== undefined;
   });
-  // online nodes first (their results decide instance numbers), then the rest
-  for (const pass of [0, 1]) {
-    for (const st of states) {
-      if (done.has(st)) continue;
-      const node = nodeOf(ws, st)!;
-      if (pass === 0 && ws.stonithEnabled && !node.online) continue;
-      // without fencing, what an offline node last reported is not trusted: its resources count as stopped
-      if (!ws.stonithEnabled && !node.online) continue;
-      done.add(st);
-      // a node's entries are read one after another, so a resource's second entry on it is seen
-      // through rsc.lastHistoryNode; unless two node_states name the same node (then no fast path)
-      if (read.has(node)) exact = false;
-      read.add(node);
-      for (const lr of st.lrmResources) if (!unpackLrmResource(ws, extras, node, lr, fast)) exact = false;
-    }
+  // in status order, offline nodes too when fencing is enabled (the order decides anonymous
+  // instance numbers: crm_simulate gives an unclean node listed first the lower number)
+  for (const st of states) {
+    const node = nodeOf(ws, st)!;
+    // without fencing, what an offline node last reported is not trusted: its resources count as stopped
+    if (!ws.stonithEnabled && !node.online) continue;
+    // a node's entries are read one after another, so a resource's second entry on it is seen
+    // through rsc.lastHistoryNode; unless two node_states name the same node (then no fast path)
+    if (read.has(node)) exact = false;
+    read.add(node);
+    for (const lr of st.lrmResources) if (!unpackLrmResource(ws, extras, node, lr, fast)) exact = false;
   }
   return exact || !fast;
 }
