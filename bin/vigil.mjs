@@ -1,7 +1,9 @@
-#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1 node
+#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1 VIGIL_MOVED_NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS} NODE_EXTRA_CA_CERTS= node
 // (The tunable lets glibc's malloc ask for transparent huge pages on systems where THP is
 // "madvise": the large buffers and strings of a big CIB then cost a fraction of their page
-// faults; `vigil simulate` at 32x1000 ~50 ms less here. Where glibc or THP lacks it, no effect.)
+// faults; `vigil simulate` at 32x1000 ~50 ms less here. Where glibc or THP lacks it, no effect.
+// NODE_EXTRA_CA_CERTS is handed to node empty and kept in VIGIL_MOVED_NODE_EXTRA_CA_CERTS:
+// loading it costs node ~40 ms before any JavaScript runs; bin/extra-ca-certs.mjs.)
 // `vigil` / `npx vigil`: the pcs-compatible CLI (server/cli/main.ts).
 //
 // Start-up time matters for a CLI (scripts call it in loops), so the TypeScript
@@ -12,6 +14,23 @@
 import { close, fstat, mkdirSync, open, read, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { mustStartWithCerts, restoreExtraCaCerts, runAgain } from "./extra-ca-certs.mjs";
+
+const argv = process.argv.slice(2);
+// Through the #! line node started without the user's NODE_EXTRA_CA_CERTS: only an offline
+// `vigil simulate` may run so; anything else runs again in a node that starts with it.
+const extraCaCerts = restoreExtraCaCerts(process.env);
+if (extraCaCerts !== undefined && mustStartWithCerts(argv, extraCaCerts, statSync)) {
+  const ended = await runAgain(fileURLToPath(import.meta.url), argv);
+  if (ended?.signal) {
+    // end the same way; should the signal not end this process, the shell's code for it
+    process.kill(process.pid, ended.signal);
+    const { constants } = await import("node:os");
+    process.exit(128 + (constants.signals[ended.signal] ?? 0));
+  }
+  if (ended) process.exit(ended.code);
+  // could not start a node: go on here (only TLS trust can differ)
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const entry = path.join(root, "server/cli/main.ts");
@@ -133,7 +152,7 @@ function prefetchXml(argv) {
   });
   return { file, bytes };
 }
-const xmlPrefetch = prefetchXml(process.argv.slice(2));
+const xmlPrefetch = prefetchXml(argv);
 
 let runCli;
 if (!process.env.VIGIL_CLI_TSX) {
@@ -149,6 +168,6 @@ if (!runCli) {
   register();
   ({ runCli } = await import("../server/cli/main.ts"));
 }
-const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, xmlPrefetch });
+const code = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, xmlPrefetch });
 // flush before exit (pipes)
 process.stdout.write("", () => process.exit(code));

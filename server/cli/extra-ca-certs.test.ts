@@ -1,0 +1,104 @@
+// bin/vigil.mjs's #! line starts node without NODE_EXTRA_CA_CERTS (bin/extra-ca-certs.mjs):
+// an offline `vigil simulate` runs so, everything else runs again in a node started with it.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { rootCertificates } from "node:tls";
+import { describe, expect, it } from "vitest";
+import { benchCib } from "../../bench/scheduler-cib";
+// @ts-expect-error plain JavaScript module of the launcher, no types
+import { MOVED, mustStartWithCerts, restoreExtraCaCerts, runAgain, runsWithoutTls } from "../../bin/extra-ca-certs.mjs";
+
+const root = path.resolve(__dirname, "../..");
+const bin = path.join(root, "bin", "vigil.mjs");
+const dir = mkdtempSync(path.join(tmpdir(), "vigil-extra-ca-"));
+const goodPem = path.join(dir, "good.pem");
+writeFileSync(goodPem, `${rootCertificates[0]}\n`);
+// node's start-up warns about this one ("bad end line")
+const badPem = path.join(dir, "bad.pem");
+writeFileSync(badPem, "-----BEGIN CERTIFICATE-----\nMIIB\n");
+const cib = path.join(dir, "cib.xml");
+writeFileSync(cib, benchCib({ nodes: 3, resources: 20 }));
+const WARNING = /Warning: Ignoring extra certs from `[^`]*bad\.pem`/;
+const WARNING_LINE = /Warning: Ignoring extra certs from `[^`]*bad\.pem`[^\n]*\n/;
+
+/** `bin/vigil.mjs args` through its #! line (as a user runs it) or through plain node */
+function run(how: "shebang" | "node", args: string[], certs: string | undefined) {
+  const env: NodeJS.ProcessEnv = { ...process.env, VIGIL_STATE_DIR: dir };
+  delete env.NODE_EXTRA_CA_CERTS;
+  if (certs !== undefined) env.NODE_EXTRA_CA_CERTS = certs;
+  const r = how === "shebang" ? spawnSync(bin, args, { env, encoding: "utf8" }) : spawnSync(process.execPath, [bin, ...args], { env, encoding: "utf8" });
+  return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
+}
+
+describe("bin/extra-ca-certs.mjs", () => {
+  it("puts the user's NODE_EXTRA_CA_CERTS back and says whether node started without it", () => {
+    const env: Record<string, string> = { [MOVED]: "/etc/x.pem", NODE_EXTRA_CA_CERTS: "", OTHER: "1" };
+    expect(restoreExtraCaCerts(env)).toBe("/etc/x.pem");
+    expect(env).toEqual({ NODE_EXTRA_CA_CERTS: "/etc/x.pem", OTHER: "1" });
+    const unset: Record<string, string> = { [MOVED]: "", NODE_EXTRA_CA_CERTS: "" };
+    expect(restoreExtraCaCerts(unset)).toBeUndefined();
+    expect(unset).toEqual({});
+    // plain `node bin/vigil.mjs`: nothing was moved, nothing is touched
+    const plain: Record<string, string> = { NODE_EXTRA_CA_CERTS: "/etc/x.pem" };
+    expect(restoreExtraCaCerts(plain)).toBeUndefined();
+    expect(plain).toEqual({ NODE_EXTRA_CA_CERTS: "/etc/x.pem" });
+  });
+
+  it("lets only an offline simulate run without the certificates", () => {
+    expect(runsWithoutTls(["simulate", "-x", "f.xml", "-S"])).toBe(true);
+    expect(runsWithoutTls(["simulate", "-Ssx", "L.xml"])).toBe(true);
+    expect(runsWithoutTls(["simulate", "--help"])).toBe(true);
+    expect(runsWithoutTls(["simulate", "-L", "-S"])).toBe(false);
+    expect(runsWithoutTls(["simulate", "-SL"])).toBe(false);
+    expect(runsWithoutTls(["simulate", "--live-check"])).toBe(false);
+    expect(runsWithoutTls(["simulate", "-x-L"])).toBe(false); // might be -L: the exact path
+    expect(runsWithoutTls(["status"])).toBe(false);
+    expect(runsWithoutTls(["-f", "cib.xml", "simulate"])).toBe(false);
+    expect(runsWithoutTls([])).toBe(false);
+  });
+
+  it("starts node with the certificates when the file is not one node could read", () => {
+    const args = ["simulate", "-x", "f.xml", "-S"];
+    expect(mustStartWithCerts(args, goodPem, statSync)).toBe(false);
+    expect(mustStartWithCerts(args, path.join(dir, "missing.pem"), statSync)).toBe(true);
+    expect(mustStartWithCerts(args, dir, statSync)).toBe(true);
+    expect(mustStartWithCerts(["status"], goodPem, statSync)).toBe(true);
+  });
+
+  it("runAgain reports the exit code or the signal of the second node", async () => {
+    const exits = path.join(dir, "exits.mjs");
+    writeFileSync(exits, "process.exitCode = Number(process.argv[2]);\n");
+    expect(await runAgain(exits, ["3"])).toEqual({ code: 3 });
+    const killed = path.join(dir, "killed.mjs");
+    writeFileSync(killed, 'process.kill(process.pid, "SIGTERM");\nsetTimeout(() => {}, 5000);\n');
+    expect(await runAgain(killed, [])).toEqual({ signal: "SIGTERM" });
+  });
+});
+
+describe("bin/vigil.mjs with NODE_EXTRA_CA_CERTS", () => {
+  it("runs other commands in a node that loaded the certificates: the same output, warning and exit code as plain node", () => {
+    for (const args of [["nosuch"], ["status"], ["simulate", "-L", "-S"], ["--help"]]) {
+      const viaShebang = run("shebang", args, badPem);
+      expect(viaShebang.err, args.join(" ")).toMatch(WARNING);
+      expect(viaShebang).toEqual(run("node", args, badPem));
+    }
+  }, 120_000);
+
+  it("runs an offline simulate in a node started without them, with the same output and exit code", () => {
+    for (const certs of [goodPem, badPem, undefined]) {
+      for (const args of [["simulate", "-x", cib, "-S"], ["simulate", "-x", path.join(dir, "none.xml"), "-S"]]) {
+        const viaShebang = run("shebang", args, certs);
+        const plain = run("node", args, certs);
+        expect(viaShebang.err).not.toMatch(WARNING); // node never read the file
+        expect(viaShebang).toEqual({ ...plain, err: plain.err.replace(WARNING_LINE, "") });
+      }
+    }
+    // a missing file: node's own warning, as without the #! line's help
+    const missing = path.join(dir, "missing.pem");
+    const r = run("shebang", ["simulate", "-x", cib, "-S"], missing);
+    expect(r.err).toContain(`Warning: Ignoring extra certs from \`${missing}\``);
+    expect(r).toEqual(run("node", ["simulate", "-x", cib, "-S"], missing));
+  }, 120_000);
+});
