@@ -133,7 +133,8 @@ async function main(argv: string[]): Promise<number> {
     for (let i = 0; i < n; i++) {
       v.push(timed(vigilBin, ["simulate", "-x", f, "-S"], dir)); // as a user runs it: through its #! line
       if (bundle) vb.push(timed(process.execPath, [bundle, "-x", f, "-S"], dir));
-      if (baselineBin) vbase.push(timed(process.execPath, [baselineBin, "simulate", "-x", f, "-S"], dir));
+      // through its #! line too: node's flags and environment from there are part of what is compared
+      if (baselineBin) vbase.push(timed(baselineBin, ["simulate", "-x", f, "-S"], dir));
       if (havePacemaker && i < pacemakerReps) p.push(timed("crm_simulate", ["-x", f, "-S"], dir, large ? timeoutLarge : undefined));
       process.stderr.write(".");
     }
