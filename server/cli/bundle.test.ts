@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "../..");
 const bin = path.join(root, "bin", "vigil.mjs");
-const bundle = path.join(root, "node_modules/.cache/vigil-cli", root.replace(/[^A-Za-z0-9.-]+/g, "_").replace(/^_+/, ""), "main.mjs");
+const bundle = path.join(root, "node_modules/.cache/vigil-cli", root.replace(/[^A-Za-z0-9.-]+/g, "_").replace(/^_+/, ""), "main.cjs");
 
 describe("bin/vigil.mjs bundle cache", () => {
   it("lists the checkout's sources the bundle was built from, and does not rebuild an up-to-date bundle", () => {
