@@ -5,9 +5,9 @@
 // bundle in it that is ~40 ms of a ~55 ms start here. An offline simulate makes no TLS
 // connection, so bin/vigil.mjs's #! line hands node an empty NODE_EXTRA_CA_CERTS and keeps the
 // user's value in MOVED; this module puts it back into process.env (child processes and the
-// code see the user's environment) and tells the launcher when node must have had it: every
-// other command (they may talk to the controller over HTTPS) is then run again in a node that
-// starts with the user's environment, which is exactly what a plain `node bin/vigil.mjs` does.
+// code see the user's environment) and tells the launcher when node must have had it: a command
+// that may talk to the controller over HTTPS is then run again in a node that starts with the
+// user's environment, which is exactly what a plain `node bin/vigil.mjs` does.
 
 /** the variable the #! line keeps NODE_EXTRA_CA_CERTS in (also set, empty, when it was unset) */
 export const MOVED = "VIGIL_MOVED_NODE_EXTRA_CA_CERTS";
@@ -41,16 +41,24 @@ export function runsWithoutTls(argv) {
 }
 
 /**
- * Whether node must start with the user's NODE_EXTRA_CA_CERTS (`file`) for the command `argv`:
- * when the command may use TLS, and also when `file` is not a file node could read (node then
- * prints its warning at start-up, which the user should keep seeing).
+ * Whether node must start with the user's NODE_EXTRA_CA_CERTS (`file`) for the command `argv`,
+ * given the controller URL of this environment (`url`, from the CLI's controllerUrl; undefined:
+ * not known). The CLI's one TLS client is its controller client, and a plain-HTTP controller
+ * (the default: loopback) needs no certificates; nor does an offline simulate. Also when `file`
+ * is not a file node could read: node then prints its warning at start-up, which the user should
+ * keep seeing.
  */
-export function mustStartWithCerts(argv, file, stat) {
-  if (!runsWithoutTls(argv)) return true;
+export function mustStartWithCerts(argv, file, stat, url) {
   try {
-    return !stat(file).isFile();
+    if (!stat(file).isFile()) return true;
   } catch {
     return true;
+  }
+  if (runsWithoutTls(argv)) return false;
+  try {
+    return new URL(url).protocol !== "http:";
+  } catch {
+    return true; // no URL, or one the client cannot use either: the exact path
   }
 }
 

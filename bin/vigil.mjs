@@ -19,20 +19,8 @@ import { loadWithCodeCache } from "./code-cache.mjs";
 import { mustStartWithCerts, restoreExtraCaCerts, runAgain } from "./extra-ca-certs.mjs";
 
 const argv = process.argv.slice(2);
-// Through the #! line node started without the user's NODE_EXTRA_CA_CERTS: only an offline
-// `vigil simulate` may run so; anything else runs again in a node that starts with it.
+// Through the #! line node started without the user's NODE_EXTRA_CA_CERTS (see below)
 const extraCaCerts = restoreExtraCaCerts(process.env);
-if (extraCaCerts !== undefined && mustStartWithCerts(argv, extraCaCerts, statSync)) {
-  const ended = await runAgain(fileURLToPath(import.meta.url), argv);
-  if (ended?.signal) {
-    // end the same way; should the signal not end this process, the shell's code for it
-    process.kill(process.pid, ended.signal);
-    const { constants } = await import("node:os");
-    process.exit(128 + (constants.signals[ended.signal] ?? 0));
-  }
-  if (ended) process.exit(ended.code);
-  // could not start a node: go on here (only TLS trust can differ)
-}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const entry = path.join(root, "server/cli/main.ts");
@@ -162,13 +150,14 @@ function prefetchXml(argv) {
 const xmlPrefetch = prefetchXml(argv);
 
 let runCli;
+let controllerUrl;
 let saveCache;
 if (!process.env.VIGIL_CLI_TSX) {
   try {
     await ensureBundle();
     let exports;
     ({ exports, saveCache } = loadWithCodeCache(bundle, codeCache));
-    ({ runCli } = exports);
+    ({ runCli, controllerUrl } = exports);
   } catch (e) {
     if (process.env.VIGIL_DEBUG) console.error("vigil: bundling failed, running through tsx:", e);
   }
@@ -176,7 +165,20 @@ if (!process.env.VIGIL_CLI_TSX) {
 if (!runCli) {
   const { register } = await import("tsx/esm/api");
   register();
-  ({ runCli } = await import("../server/cli/main.ts"));
+  ({ runCli, controllerUrl } = await import("../server/cli/main.ts"));
+}
+// A command that may need TLS trust (an HTTPS controller) runs again in a node that starts with
+// the user's NODE_EXTRA_CA_CERTS, as without the #! line's help.
+if (extraCaCerts !== undefined && mustStartWithCerts(argv, extraCaCerts, statSync, controllerUrl?.(process.env))) {
+  const ended = await runAgain(fileURLToPath(import.meta.url), argv);
+  if (ended?.signal) {
+    // end the same way; should the signal not end this process, the shell's code for it
+    process.kill(process.pid, ended.signal);
+    const { constants } = await import("node:os");
+    process.exit(128 + (constants.signals[ended.signal] ?? 0));
+  }
+  if (ended) process.exit(ended.code);
+  // could not start a node: go on here (only TLS trust can differ)
 }
 const code = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, xmlPrefetch });
 // after the run: the cache then holds the functions it compiled, too

@@ -31,14 +31,19 @@ export function stateDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env.VIGIL_STATE_DIR || ".vigil");
 }
 
-export function locateController(env: NodeJS.ProcessEnv = process.env): ControllerAddress {
-  const stateDir = stateDirFromEnv(env);
+/** The controller's URL for this environment (bin/vigil.mjs asks it too: is it HTTPS?). */
+export function controllerUrl(env: NodeJS.ProcessEnv = process.env): string {
   const port = env.VIGIL_PORT || "2224";
   // the daemon serves HTTPS when bound to anything but loopback (server/api/server.ts)
   const bind = env.VIGIL_HOST || "127.0.0.1";
   const loopbackBind = bind === "localhost" || /^127\./.test(bind) || bind === "::1";
   const host = bind === "0.0.0.0" || bind === "::" ? "127.0.0.1" : bind;
-  const url = env.VIGIL_URL || `${loopbackBind ? "http" : "https"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  return env.VIGIL_URL || `${loopbackBind ? "http" : "https"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+export function locateController(env: NodeJS.ProcessEnv = process.env): ControllerAddress {
+  const stateDir = stateDirFromEnv(env);
+  const url = controllerUrl(env);
   const tokenFile = path.join(stateDir, "cli-token");
   let token: string;
   try {

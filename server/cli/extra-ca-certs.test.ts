@@ -1,5 +1,5 @@
 // bin/vigil.mjs's #! line starts node without NODE_EXTRA_CA_CERTS (bin/extra-ca-certs.mjs):
-// an offline `vigil simulate` runs so, everything else runs again in a node started with it.
+// a command that may reach an HTTPS controller runs again in a node started with it.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,9 +24,9 @@ const WARNING = /Warning: Ignoring extra certs from `[^`]*bad\.pem`/;
 const WARNING_LINE = /Warning: Ignoring extra certs from `[^`]*bad\.pem`[^\n]*\n/;
 
 /** `bin/vigil.mjs args` through its #! line (as a user runs it) or through plain node */
-function run(how: "shebang" | "node", args: string[], certs: string | undefined) {
-  const env: NodeJS.ProcessEnv = { ...process.env, VIGIL_STATE_DIR: dir };
-  delete env.NODE_EXTRA_CA_CERTS;
+function run(how: "shebang" | "node", args: string[], certs: string | undefined, extraEnv: Record<string, string> = {}) {
+  const env: NodeJS.ProcessEnv = { ...process.env, VIGIL_STATE_DIR: dir, ...extraEnv };
+  for (const k of ["NODE_EXTRA_CA_CERTS", "VIGIL_URL", "VIGIL_HOST", "VIGIL_PORT"]) if (!(k in extraEnv)) delete env[k];
   if (certs !== undefined) env.NODE_EXTRA_CA_CERTS = certs;
   const r = how === "shebang" ? spawnSync(bin, args, { env, encoding: "utf8" }) : spawnSync(process.execPath, [bin, ...args], { env, encoding: "utf8" });
   return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
@@ -59,12 +59,20 @@ describe("bin/extra-ca-certs.mjs", () => {
     expect(runsWithoutTls([])).toBe(false);
   });
 
-  it("starts node with the certificates when the file is not one node could read", () => {
-    const args = ["simulate", "-x", "f.xml", "-S"];
-    expect(mustStartWithCerts(args, goodPem, statSync)).toBe(false);
-    expect(mustStartWithCerts(args, path.join(dir, "missing.pem"), statSync)).toBe(true);
-    expect(mustStartWithCerts(args, dir, statSync)).toBe(true);
-    expect(mustStartWithCerts(["status"], goodPem, statSync)).toBe(true);
+  it("starts node with the certificates for an HTTPS controller, or when the file is not one node could read", () => {
+    const simulate = ["simulate", "-x", "f.xml", "-S"];
+    const http = "http://127.0.0.1:2224";
+    const https = "https://10.0.0.1:2224";
+    expect(mustStartWithCerts(simulate, goodPem, statSync, https)).toBe(false);
+    expect(mustStartWithCerts(["status"], goodPem, statSync, http)).toBe(false);
+    expect(mustStartWithCerts(["--help"], goodPem, statSync, http)).toBe(false);
+    expect(mustStartWithCerts(["status"], goodPem, statSync, https)).toBe(true);
+    expect(mustStartWithCerts(["status"], goodPem, statSync, "HTTPS://x")).toBe(true);
+    expect(mustStartWithCerts(["status"], goodPem, statSync, "not a url")).toBe(true);
+    expect(mustStartWithCerts(["status"], goodPem, statSync, undefined)).toBe(true);
+    expect(mustStartWithCerts(["simulate", "-L"], goodPem, statSync, https)).toBe(true);
+    expect(mustStartWithCerts(simulate, path.join(dir, "missing.pem"), statSync, http)).toBe(true);
+    expect(mustStartWithCerts(["status"], dir, statSync, http)).toBe(true);
   });
 
   it("runAgain reports the exit code or the signal of the second node", async () => {
@@ -78,11 +86,22 @@ describe("bin/extra-ca-certs.mjs", () => {
 });
 
 describe("bin/vigil.mjs with NODE_EXTRA_CA_CERTS", () => {
-  it("runs other commands in a node that loaded the certificates: the same output, warning and exit code as plain node", () => {
-    for (const args of [["nosuch"], ["status"], ["simulate", "-L", "-S"], ["--help"]]) {
+  it("runs commands that may reach an HTTPS controller in a node that loaded the certificates: the same output, warning and exit code as plain node", () => {
+    for (const https of [{ VIGIL_URL: "https://127.0.0.1:9" }, { VIGIL_HOST: "10.0.0.1" }] as Record<string, string>[]) {
+      for (const args of [["nosuch"], ["status"], ["simulate", "-L", "-S"], ["--help"]]) {
+        const viaShebang = run("shebang", args, badPem, https);
+        expect(viaShebang.err, args.join(" ")).toMatch(WARNING);
+        expect(viaShebang).toEqual(run("node", args, badPem, https));
+      }
+    }
+  }, 120_000);
+
+  it("runs commands for a plain-HTTP controller in a node started without them, with the same output and exit code", () => {
+    for (const args of [["nosuch"], ["status"], ["--help"], ["simulate", "-L", "-S"]]) {
       const viaShebang = run("shebang", args, badPem);
-      expect(viaShebang.err, args.join(" ")).toMatch(WARNING);
-      expect(viaShebang).toEqual(run("node", args, badPem));
+      const plain = run("node", args, badPem);
+      expect(viaShebang.err, args.join(" ")).not.toMatch(WARNING);
+      expect(viaShebang).toEqual({ ...plain, err: plain.err.replace(WARNING_LINE, "") });
     }
   }, 120_000);
 
