@@ -10,7 +10,7 @@
 // the cache after it; a file that does not match (stale, damaged, cut short, none) is not given
 // to V8, the bundle is compiled from its source as without a cache, and a new cache is written.
 import { createHash } from "node:crypto";
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
@@ -54,13 +54,19 @@ export function loadWithCodeCache(file, cacheFile) {
     saveCache: used
       ? undefined
       : () => {
+          const tmp = `${cacheFile}.${process.pid}.tmp`;
+          let fd;
           try {
+            fd = openSync(tmp, "w"); // first: where the directory is not writable, make no cache at all
             const cache = script.createCachedData();
-            const tmp = `${cacheFile}.${process.pid}.tmp`;
-            writeFileSync(tmp, Buffer.concat([digest(bytes, cache), cache]));
+            writeSync(fd, Buffer.concat([digest(bytes, cache), cache]));
+            closeSync(fd);
+            fd = undefined;
             renameSync(tmp, cacheFile); // atomic: another vigil reads the old cache or this one
           } catch {
             // no cache then: the next start compiles again
+            if (fd !== undefined) closeSync(fd);
+            rmSync(tmp, { force: true });
           }
         },
   };

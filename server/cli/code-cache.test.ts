@@ -1,7 +1,7 @@
 // bin/code-cache.mjs: the CLI bundle through V8's code cache. A cache that does not belong to
 // the bundle, or is damaged, must never change what runs (nor crash node).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -85,4 +85,14 @@ describe("bin/vigil.mjs through the code cache", () => {
     expect(readFileSync(cache).equals(bad)).toBe(false);
     expect(run()).toBe(first);
   }, 120_000);
+});
+
+describe("bin/code-cache.mjs where the cache cannot be written", () => {
+  it("runs the bundle and leaves nothing behind", () => {
+    const file = path.join(dir, "d.cjs");
+    writeFileSync(file, bundleSource("delta"));
+    const cache = path.join(dir, "no-such-dir", "d.cjs.v8cache");
+    expect(load(file, cache)).toEqual({ answer: "delta strict 19900", used: false });
+    expect(existsSync(path.dirname(cache))).toBe(false);
+  });
 });
