@@ -22,7 +22,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseCibXml } from "../server/cib/xml";
 import { loadCore } from "../scripts/conformance";
-import { benchCib } from "./scheduler-cib";
+import { benchCib, learnDigests } from "./scheduler-cib";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const vigilBin = path.join(root, "bin", "vigil.mjs");
@@ -56,19 +56,6 @@ function median(xs: number[]): number {
   if (!s.length) return NaN;
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** The op-digests crm_simulate computes for a parameterless Dummy (start, 10 s monitor). */
-function learnDigests(dir: string): { start: string; monitor: string } | undefined {
-  const f = path.join(dir, "digest.xml");
-  const out = path.join(dir, "digest-out.xml");
-  writeFileSync(f, benchCib({ nodes: 1, resources: 1 }));
-  const r = spawnSync("crm_simulate", ["-x", f, "-S", "-O", out], { encoding: "utf8", env: { ...process.env, CIB_shadow_dir: dir } });
-  if (r.error) return undefined;
-  const xml = readFileSync(out, "utf8");
-  const start = /operation="start"[^>]*op-digest="([0-9a-f]+)"/.exec(xml)?.[1];
-  const monitor = /operation="monitor"[^>]*interval="10000"[^>]*op-digest="([0-9a-f]+)"/.exec(xml)?.[1];
-  return start && monitor ? { start, monitor } : undefined;
 }
 
 function option(argv: string[], name: string): string | undefined {
