@@ -1,6 +1,6 @@
 // bin/vigil.mjs's #! line starts node without NODE_EXTRA_CA_CERTS (bin/extra-ca-certs.mjs):
 // a command that may reach an HTTPS controller runs again in a node started with it.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -83,6 +83,26 @@ describe("bin/extra-ca-certs.mjs", () => {
     writeFileSync(killed, 'process.kill(process.pid, "SIGTERM");\nsetTimeout(() => {}, 5000);\n');
     expect(await runAgain(killed, [])).toEqual({ signal: "SIGTERM" });
   });
+
+  it("runAgain passes SIGTERM on to the second node (sent to this process alone, as kill does)", async () => {
+    const sleeper = path.join(dir, "sleeper.mjs");
+    writeFileSync(sleeper, 'console.log("ready");\nsetTimeout(() => {}, 20_000);\n');
+    const waiter = path.join(dir, "waiter.mjs");
+    const loader = JSON.stringify(path.join(root, "bin", "extra-ca-certs.mjs"));
+    writeFileSync(waiter, `const { runAgain } = await import(${loader});\nconsole.log(JSON.stringify(await runAgain(${JSON.stringify(sleeper)}, [])));\n`);
+    const child = spawn(process.execPath, [waiter], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    const ended = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("ready")) resolve();
+      }),
+    );
+    child.kill("SIGTERM");
+    expect(await ended).toBe(0); // the waiter lived on: the signal went to the sleeper
+    expect(out).toBe('ready\n{"signal":"SIGTERM"}\n');
+  }, 30_000);
 });
 
 describe("bin/vigil.mjs with NODE_EXTRA_CA_CERTS", () => {
