@@ -1,15 +1,14 @@
 // bin/code-cache.mjs: the CLI bundle through V8's code cache. A cache that does not belong to
 // the bundle, or is damaged, must never change what runs (nor crash node).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { benchCib } from "../../bench/scheduler-cib";
 
 const root = path.resolve(__dirname, "../..");
 const loader = path.join(root, "bin", "code-cache.mjs");
-const bin = path.join(root, "bin", "vigil.mjs");
 const dir = mkdtempSync(path.join(tmpdir(), "vigil-code-cache-"));
 
 /** Loads `file` with the cache `cache` in a fresh node: what its `answer` export says, and whether the cache was used. */
@@ -69,14 +68,37 @@ describe("bin/code-cache.mjs", () => {
   });
 });
 
+/**
+ * A checkout of its own (bin/ copied, the rest linked), so that its bundle and code cache are
+ * its own: other test files run this checkout's bin at the same time.
+ */
+function ownCheckout(): { bin: string; bundle: string; remove: () => void } {
+  const co = mkdtempSync(path.join(tmpdir(), "vigil-code-cache-checkout-"));
+  mkdirSync(path.join(co, "bin"));
+  for (const f of readdirSync(path.join(root, "bin"))) copyFileSync(path.join(root, "bin", f), path.join(co, "bin", f));
+  for (const f of ["server", "scripts", "agents", "bench", "package.json", "tsconfig.json", "node_modules"]) symlinkSync(path.join(root, f), path.join(co, f));
+  const cacheDir = path.join(root, "node_modules/.cache/vigil-cli", co.replace(/[^A-Za-z0-9.-]+/g, "_").replace(/^_+/, ""));
+  return {
+    bin: path.join(co, "bin", "vigil.mjs"),
+    bundle: path.join(cacheDir, "main.cjs"),
+    remove: () => {
+      rmSync(cacheDir, { recursive: true, force: true });
+      rmSync(co, { recursive: true, force: true });
+    },
+  };
+}
+
 describe("bin/vigil.mjs through the code cache", () => {
+  const own = ownCheckout();
+  const bin = own.bin;
+  afterAll(own.remove);
+
   it("gives the same output with a damaged cache, and writes a good one again", () => {
     const f = path.join(dir, "cib.xml");
     writeFileSync(f, benchCib({ nodes: 3, resources: 20, nodeDown: true }));
     const run = () => execFileSync(process.execPath, [bin, "simulate", "-x", f, "-S"], { encoding: "utf8" });
     const first = run();
-    const bundle = path.join(root, "node_modules/.cache/vigil-cli", root.replace(/[^A-Za-z0-9.-]+/g, "_").replace(/^_+/, ""), "main.cjs");
-    const cache = `${bundle}.v8cache`;
+    const cache = `${own.bundle}.v8cache`;
     const good = readFileSync(cache);
     const bad = Buffer.from(good);
     bad[bad.length >> 1] ^= 0xff;
