@@ -4,6 +4,10 @@
 // already runs on its home node (start + monitor records) and has been probed
 // (rc 7) on every other node, so the right answer is an empty transition.
 
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
 export interface BenchCibOptions {
   nodes: number;
   resources: number;
@@ -120,4 +124,17 @@ export function benchCib(o: BenchCibOptions): string {
     `    <rsc_defaults>\n      <meta_attributes id="rsc-options">\n        <nvpair id="rsc-options-stickiness" name="resource-stickiness" value="100"/>\n` +
     `      </meta_attributes>\n    </rsc_defaults>\n  </configuration>\n  <status>\n${status.join("\n")}\n  </status>\n</cib>\n`
   );
+}
+
+/** The op-digests crm_simulate computes for a parameterless Dummy (start, 10 s monitor). */
+export function learnDigests(dir: string): { start: string; monitor: string } | undefined {
+  const f = path.join(dir, "digest.xml");
+  const out = path.join(dir, "digest-out.xml");
+  writeFileSync(f, benchCib({ nodes: 1, resources: 1 }));
+  const r = spawnSync("crm_simulate", ["-x", f, "-S", "-O", out], { encoding: "utf8", env: { ...process.env, CIB_shadow_dir: dir } });
+  if (r.error) return undefined;
+  const xml = readFileSync(out, "utf8");
+  const start = /operation="start"[^>]*op-digest="([0-9a-f]+)"/.exec(xml)?.[1];
+  const monitor = /operation="monitor"[^>]*interval="10000"[^>]*op-digest="([0-9a-f]+)"/.exec(xml)?.[1];
+  return start && monitor ? { start, monitor } : undefined;
 }

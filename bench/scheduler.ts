@@ -23,7 +23,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseCibXml } from "../server/cib/xml";
 import { loadCore } from "../scripts/conformance";
-import { benchCib } from "./scheduler-cib";
+import { benchCib, learnDigests } from "./scheduler-cib";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const vigilBin = path.join(root, "bin", "vigil.mjs");
@@ -57,19 +57,6 @@ function median(xs: number[]): number {
   if (!s.length) return NaN;
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** The op-digests crm_simulate computes for a parameterless Dummy (start, 10 s monitor). */
-function learnDigests(dir: string): { start: string; monitor: string } | undefined {
-  const f = path.join(dir, "digest.xml");
-  const out = path.join(dir, "digest-out.xml");
-  writeFileSync(f, benchCib({ nodes: 1, resources: 1 }));
-  const r = spawnSync("crm_simulate", ["-x", f, "-S", "-O", out], { encoding: "utf8", env: { ...process.env, CIB_shadow_dir: dir } });
-  if (r.error) return undefined;
-  const xml = readFileSync(out, "utf8");
-  const start = /operation="start"[^>]*op-digest="([0-9a-f]+)"/.exec(xml)?.[1];
-  const monitor = /operation="monitor"[^>]*interval="10000"[^>]*op-digest="([0-9a-f]+)"/.exec(xml)?.[1];
-  return start && monitor ? { start, monitor } : undefined;
 }
 
 function option(argv: string[], name: string): string | undefined {
@@ -142,7 +129,8 @@ async function main(argv: string[]): Promise<number> {
     for (let i = 0; i < n; i++) {
       v.push(timed(vigilBin, ["simulate", "-x", f, "-S"], dir)); // as a user runs it: through its #! line
       if (bundle) vb.push(timed(process.execPath, [bundle, "-x", f, "-S"], dir));
-      if (baselineBin) vbase.push(timed(process.execPath, [baselineBin, "simulate", "-x", f, "-S"], dir));
+      // through its #! line too: node's flags and environment from there are part of what is compared
+      if (baselineBin) vbase.push(timed(baselineBin, ["simulate", "-x", f, "-S"], dir));
       if (havePacemaker && i < pacemakerReps) p.push(timed("crm_simulate", ["-x", f, "-S"], dir, large ? timeoutLarge : undefined));
       process.stderr.write(".");
     }

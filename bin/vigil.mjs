@@ -1,17 +1,26 @@
-#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1 node
+#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1 VIGIL_MOVED_NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS} NODE_EXTRA_CA_CERTS= node
 // (The tunable lets glibc's malloc ask for transparent huge pages on systems where THP is
 // "madvise": the large buffers and strings of a big CIB then cost a fraction of their page
-// faults; `vigil simulate` at 32x1000 ~50 ms less here. Where glibc or THP lacks it, no effect.)
+// faults; `vigil simulate` at 32x1000 ~50 ms less here. Where glibc or THP lacks it, no effect.
+// NODE_EXTRA_CA_CERTS is handed to node empty and kept in VIGIL_MOVED_NODE_EXTRA_CA_CERTS:
+// loading it costs node ~40 ms before any JavaScript runs; bin/extra-ca-certs.mjs.)
 // `vigil` / `npx vigil`: the pcs-compatible CLI (server/cli/main.ts).
 //
 // Start-up time matters for a CLI (scripts call it in loops), so the TypeScript
 // sources are bundled once with esbuild (it comes with tsx) into
-// node_modules/.cache/vigil-cli/<checkout>/main.mjs and rebuilt when a source is newer;
-// plain node then runs the bundle. If bundling is impossible, tsx runs the
+// node_modules/.cache/vigil-cli/<checkout>/main.cjs and rebuilt when a source is newer;
+// plain node then runs the bundle, through V8's code cache of it (main.cjs.v8cache beside it,
+// bin/code-cache.mjs: ~6 ms less compiling per start). If bundling is impossible, tsx runs the
 // sources directly (also with VIGIL_CLI_TSX=1).
 import { close, fstat, mkdirSync, open, read, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { loadWithCodeCache } from "./code-cache.mjs";
+import { mustStartWithCerts, restoreExtraCaCerts, runAgain } from "./extra-ca-certs.mjs";
+
+const argv = process.argv.slice(2);
+// Through the #! line node started without the user's NODE_EXTRA_CA_CERTS (see below)
+const extraCaCerts = restoreExtraCaCerts(process.env);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const entry = path.join(root, "server/cli/main.ts");
@@ -19,7 +28,10 @@ const entry = path.join(root, "server/cli/main.ts");
 // built from another checkout's sources must never be run here. (The directory is named after
 // the checkout's path; no hash, so that node:crypto is not loaded at every start.)
 const checkout = root.replace(/[^A-Za-z0-9.-]+/g, "_").replace(/^_+/, "");
-const bundle = path.join(root, "node_modules/.cache/vigil-cli", checkout, "main.mjs");
+// CommonJS: a vm.Script, which takes a code cache (Node 20 has none for ES modules)
+const bundle = path.join(root, "node_modules/.cache/vigil-cli", checkout, "main.cjs");
+// V8's code cache of the bundle (bin/code-cache.mjs checks that it belongs to this bundle)
+const codeCache = `${bundle}.v8cache`;
 // the checkout's files the bundle was built from (esbuild's metafile), one path a line
 const inputsFile = `${bundle}.inputs`;
 // files that change the build without being bundled
@@ -84,7 +96,9 @@ async function ensureBundle() {
     entryPoints: [entry],
     bundle: true,
     platform: "node",
-    format: "esm",
+    format: "cjs",
+    // import() of node's modules becomes require(): a vm.Script has no module loader for import()
+    supported: { "dynamic-import": false },
     target: "node20",
     packages: "external",
     outfile: tmp,
@@ -133,13 +147,17 @@ function prefetchXml(argv) {
   });
   return { file, bytes };
 }
-const xmlPrefetch = prefetchXml(process.argv.slice(2));
+const xmlPrefetch = prefetchXml(argv);
 
 let runCli;
+let controllerUrl;
+let saveCache;
 if (!process.env.VIGIL_CLI_TSX) {
   try {
     await ensureBundle();
-    ({ runCli } = await import(pathToFileURL(bundle).href));
+    let exports;
+    ({ exports, saveCache } = loadWithCodeCache(bundle, codeCache));
+    ({ runCli, controllerUrl } = exports);
   } catch (e) {
     if (process.env.VIGIL_DEBUG) console.error("vigil: bundling failed, running through tsx:", e);
   }
@@ -147,8 +165,23 @@ if (!process.env.VIGIL_CLI_TSX) {
 if (!runCli) {
   const { register } = await import("tsx/esm/api");
   register();
-  ({ runCli } = await import("../server/cli/main.ts"));
+  ({ runCli, controllerUrl } = await import("../server/cli/main.ts"));
 }
-const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, xmlPrefetch });
+// A command that may need TLS trust (an HTTPS controller) runs again in a node that starts with
+// the user's NODE_EXTRA_CA_CERTS, as without the #! line's help.
+if (extraCaCerts !== undefined && mustStartWithCerts(argv, extraCaCerts, statSync, controllerUrl?.(process.env))) {
+  const ended = await runAgain(fileURLToPath(import.meta.url), argv);
+  if (ended?.signal) {
+    // end the same way; should the signal not end this process, the shell's code for it
+    process.kill(process.pid, ended.signal);
+    const { constants } = await import("node:os");
+    process.exit(128 + (constants.signals[ended.signal] ?? 0));
+  }
+  if (ended) process.exit(ended.code);
+  // could not start a node: go on here (only TLS trust can differ)
+}
+const code = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, xmlPrefetch });
+// after the run: the cache then holds the functions it compiled, too
+saveCache?.();
 // flush before exit (pipes)
 process.stdout.write("", () => process.exit(code));

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "../..");
 const bin = path.join(root, "bin", "vigil.mjs");
-const bundle = path.join(root, "node_modules/.cache/vigil-cli", root.replace(/[^A-Za-z0-9.-]+/g, "_").replace(/^_+/, ""), "main.mjs");
+const bundle = path.join(root, "node_modules/.cache/vigil-cli", root.replace(/[^A-Za-z0-9.-]+/g, "_").replace(/^_+/, ""), "main.cjs");
 
 describe("bin/vigil.mjs bundle cache", () => {
   it("lists the checkout's sources the bundle was built from, and does not rebuild an up-to-date bundle", () => {
@@ -61,5 +61,16 @@ describe("bin/vigil.mjs simulate with the file read early", () => {
     writeFileSync(empty, "");
     expect(run(["-x", empty, "-S"])).toMatchObject({ code: 1, err: `vigil simulate: ${empty}: empty CIB XML\n` });
     expect(run(["-x", dir, "-S"]).err).toMatch(/^vigil simulate: cannot read .*: EISDIR/);
+  }, 120_000);
+});
+
+// node:http/https (with tls), node:os and node:readline are loaded on first use, not at every start
+describe("bin/vigil.mjs's bundle at start-up", () => {
+  it("does not load the modules only the controller client and prompts need", () => {
+    execFileSync(process.execPath, [bin, "simulate", "--help"], { encoding: "utf8" });
+    const script = `await import(${JSON.stringify(bundle)}); console.log(JSON.stringify(process.moduleLoadList));`;
+    const loaded: string[] = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }));
+    expect(loaded).toContain("NativeModule fs"); // the list is what it seems to be
+    for (const m of ["http", "https", "tls", "os", "readline/promises"]) expect(loaded, m).not.toContain(`NativeModule ${m}`);
   }, 120_000);
 });

@@ -3,11 +3,15 @@
 // (readable only by the controller's user, like pcs talking to the local pcsd
 // as root).
 
-import http from "node:http";
-import https from "node:https";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import os from "node:os";
+import { lazyModule } from "../lazy-module";
+
+// loaded on the first request: `vigil simulate -x` makes none, and node:https alone (with tls)
+// costs ~4 ms of every start
+const http = lazyModule<typeof import("node:http")>("node:http");
+const https = lazyModule<typeof import("node:https")>("node:https");
+const os = lazyModule<typeof import("node:os")>("node:os");
 
 export class CliError extends Error {
   constructor(message: string) {
@@ -27,14 +31,19 @@ export function stateDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env.VIGIL_STATE_DIR || ".vigil");
 }
 
-export function locateController(env: NodeJS.ProcessEnv = process.env): ControllerAddress {
-  const stateDir = stateDirFromEnv(env);
+/** The controller's URL for this environment (bin/vigil.mjs asks it too: is it HTTPS?). */
+export function controllerUrl(env: NodeJS.ProcessEnv = process.env): string {
   const port = env.VIGIL_PORT || "2224";
   // the daemon serves HTTPS when bound to anything but loopback (server/api/server.ts)
   const bind = env.VIGIL_HOST || "127.0.0.1";
   const loopbackBind = bind === "localhost" || /^127\./.test(bind) || bind === "::1";
   const host = bind === "0.0.0.0" || bind === "::" ? "127.0.0.1" : bind;
-  const url = env.VIGIL_URL || `${loopbackBind ? "http" : "https"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  return env.VIGIL_URL || `${loopbackBind ? "http" : "https"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+export function locateController(env: NodeJS.ProcessEnv = process.env): ControllerAddress {
+  const stateDir = stateDirFromEnv(env);
+  const url = controllerUrl(env);
   const tokenFile = path.join(stateDir, "cli-token");
   let token: string;
   try {
@@ -67,7 +76,7 @@ export class ApiClient {
 
   request(method: string, p: string, body?: unknown, contentType = "application/json"): Promise<ApiAnswer> {
     const u = new URL(p, this.addr.url);
-    const lib = u.protocol === "https:" ? https : http;
+    const lib = u.protocol === "https:" ? https() : http();
     const data = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = lib.request(
@@ -77,7 +86,7 @@ export class ApiClient {
           headers: {
             authorization: `Bearer ${this.addr.token}`,
             accept: "application/json",
-            "x-vigil-client": `cli ${os.userInfo().username}`,
+            "x-vigil-client": `cli ${os().userInfo().username}`,
             ...(data !== undefined ? { "content-type": contentType, "content-length": Buffer.byteLength(data) } : {}),
           },
           ...(this.addr.ca ? { ca: this.addr.ca } : {}),

@@ -12,7 +12,6 @@
 // fingerprint; on a terminal it asks (as ssh does), otherwise it refuses unless --accept-new.
 // What is pinned is exactly the key that was shown.
 
-import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import type { HostStatus } from "../hosts/manager";
 import { CliError, type ApiClient } from "./client";
@@ -47,6 +46,7 @@ export function formatHostList(hosts: HostStatus[]): string {
 }
 
 async function ttyAsk(question: string): Promise<boolean> {
+  const { createInterface } = await import("node:readline/promises"); // only here: not at every start
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const a = (await rl.question(`${question} (yes/no) `)).trim().toLowerCase();

@@ -36,6 +36,8 @@ interface Globals {
   all?: boolean;
 }
 
+// bin/vigil.mjs: does this environment's controller speak HTTPS (then TLS trust matters)?
+export { controllerUrl } from "./client";
 // parsing lives in args.ts; re-exported for the tests and older importers
 export { parseCreateArgs, parseNv } from "./args";
 
