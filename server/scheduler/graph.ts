@@ -509,6 +509,36 @@ function blockColocatedStarts(start: SAction, blocked: SAction[]): SAction[] {
 }
 
 /**
+ * A clone none of whose instances runs or can start (none got a node) cannot hold its
+ * INFINITY dependents, but its instances' starts were never runnable, so blockColocatedStarts
+ * (which follows starts that became unrunnable while orderings were applied) never sees them.
+ * Only a colocation cycle gets such a dependent placed (it was assigned before the clone);
+ * crm_simulate blocks its starts, naming the clone's last instance.
+ */
+function blockForUnplacedClone(c: SRsc): SAction[] {
+  if (c.variant !== "clone" || c.consAsPrimary.length === 0 || c.children.length === 0) return NONE_ACTIONS;
+  for (const ch of c.children) {
+    if (ch.runningOn.length || ch.children.length) return NONE_ACTIONS;
+    if (ch.actions.some((a) => a.task === "start" && a.runnable)) return NONE_ACTIONS;
+  }
+  const last = c.children[c.children.length - 1];
+  const out: SAction[] = [];
+  // a group's members are blocked each (the group's own start does not hold them up)
+  const block = (r: SRsc) => {
+    for (const a of r.actions) {
+      if (a.task !== "start" || !a.runnable) continue;
+      a.runnable = false;
+      a.reason ??= `colocation with ${last.id}`;
+      out.push(a);
+    }
+    r.children.forEach(block);
+  };
+  for (const col of c.consAsPrimary) if (col.score >= INFINITY) block(col.dependent);
+  return out;
+}
+const NONE_ACTIONS: SAction[] = [];
+
+/**
  * Propagate required/runnable along all edges until stable. Actions are visited
  * newest first and a change is followed depth-first, as Pacemaker does, so the
  * first reason recorded for a change is the one crm_simulate reports.
@@ -558,6 +588,12 @@ export function propagate(ws: WorkingSet): void {
     while (deferred.length && guard++ < 1_000_000) visit(deferred.pop()!, 0);
     // a primary that can no longer start anywhere blocks the starts of its
     // mandatory (INFINITY) colocation dependents, and so on down the chain
+    for (const r of ws.resources)
+      for (const c of blockForUnplacedClone(r)) {
+        blocked.push(c);
+        visit(c, 0);
+        for (let k = c.after.length - 1; k >= 0; k--) visit(c.after[k].then, 0);
+      }
     for (let i = 0; i < blocked.length; i++) {
       for (const c of blockColocatedStarts(blocked[i], blocked)) {
         visit(c, 0);
