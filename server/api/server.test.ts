@@ -338,6 +338,9 @@ describe("the CLI against the running controller", () => {
 
   it("a killed demo web server is a failed action in vigil status, is recovered, and vigil resource cleanup clears it", async () => {
     const web = () => primitives(state().resources).find((r) => r.id === "web-server")!;
+    // after the unstandby above, web may still be moving back to node1 (its pid file then
+    // gone from the node it is leaving): wait for the controller to have nothing left to do
+    await srv.service.settled(20_000);
     await until("web-server running", () => web().active.length === 1, 10_000);
     const node = web().active[0].node;
     const pidFile = path.join(dir, "hosts", node, "run/resource-agents/WebServer-web-server.pid");
