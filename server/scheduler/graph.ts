@@ -495,17 +495,20 @@ function blockColocatedStarts(start: SAction, blocked: SAction[]): SAction[] {
     const s = child.actions.find((a) => a.task === "start");
     if (!s || s.runnable) return out;
   }
-  for (const c of top.consAsPrimary) {
-    if (c.score < INFINITY) continue;
-    for (const a of c.dependent.actions) {
-      if (a.task !== "start" || !a.runnable) continue;
-      a.runnable = false;
-      a.reason ??= `colocation with ${start.rsc.id}`;
-      out.push(a);
-      blocked.push(a);
-    }
-  }
+  for (const c of top.consAsPrimary) if (c.score >= INFINITY) blockStarts(c.dependent, start.rsc.id, false, out);
+  for (const a of out) blocked.push(a);
   return out;
+}
+
+/** The runnable starts of `r` (with `members`, of each member too) become unrunnable: `r` is colocated INFINITY with `primary`, which cannot run. */
+function blockStarts(r: SRsc, primary: string, members: boolean, out: SAction[]): void {
+  for (const a of r.actions) {
+    if (a.task !== "start" || !a.runnable) continue;
+    a.runnable = false;
+    a.reason ??= `colocation with ${primary}`;
+    out.push(a);
+  }
+  if (members) for (const c of r.children) blockStarts(c, primary, true, out);
 }
 
 /**
@@ -524,16 +527,7 @@ function blockForUnplacedClone(c: SRsc): SAction[] {
   const last = c.children[c.children.length - 1];
   const out: SAction[] = [];
   // a group's members are blocked each (the group's own start does not hold them up)
-  const block = (r: SRsc) => {
-    for (const a of r.actions) {
-      if (a.task !== "start" || !a.runnable) continue;
-      a.runnable = false;
-      a.reason ??= `colocation with ${last.id}`;
-      out.push(a);
-    }
-    r.children.forEach(block);
-  };
-  for (const col of c.consAsPrimary) if (col.score >= INFINITY) block(col.dependent);
+  for (const col of c.consAsPrimary) if (col.score >= INFINITY) blockStarts(col.dependent, last.id, true, out);
   return out;
 }
 const NONE_ACTIONS: SAction[] = [];
